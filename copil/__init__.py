@@ -1,0 +1,1 @@
+"""Copil: the information system of a local anti-drug action plan."""

@@ -1,0 +1,321 @@
+"""The line-level record kinds every indicator is computed from.
+
+Each record belongs to a plan, is entered by one partner and carries that partner's own identifier
+(`external_id`), which makes re-importing a partner's file idempotent.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from copil.plans.models import Axis, Partner, Plan
+
+MAX_DIGITS = 14
+
+
+class Record(models.Model):
+    """Fields shared by every record kind."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
+    external_id = models.CharField(_("partner's identifier"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "external_id"], name="%(class)s_unique_partner_identifier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.external_id}"
+
+
+class Located(models.Model):
+    """A place in the plan's territory: a street address and WGS84 coordinates."""
+
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Network(Record):
+    """A trafficking network, from its identification to its dismantling."""
+
+    name = models.CharField(_("name"), max_length=200)
+    identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    dismantled_on = models.DateField(_("dismantled on"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("trafficking network")
+        verbose_name_plural = _("trafficking networks")
+
+
+class DealPoint(Record, Located):
+    """A drug-selling spot, active from its identification until it is neutralized."""
+
+    name = models.CharField(_("name"), max_length=200)
+    network = models.ForeignKey(
+        Network, verbose_name=_("network"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deal_points"
+    )
+    identified_on = models.DateField(_("identified on"))
+    neutralized_on = models.DateField(_("neutralized on"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("deal point")
+        verbose_name_plural = _("deal points")
+
+
+class Operation(Record):
+    """A police operation, optionally targeting a deal point."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_ROAD = "public_road", _("public road operation")
+        SEARCH = "search", _("search")
+        ARREST_RAID = "raid", _("raid")
+        CHECK = "check", _("identity and vehicle checks")
+        INVESTIGATION = "investigation", _("judicial investigation")
+
+    occurred_on = models.DateField(_("date"))
+    deal_point = models.ForeignKey(
+        DealPoint, verbose_name=_("deal point"), null=True, blank=True, on_delete=models.SET_NULL, related_name="operations"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    staff_engaged = models.PositiveIntegerField(_("staff engaged"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+
+
+class Substance(models.TextChoices):
+    CANNABIS = "cannabis", _("cannabis")
+    HEROIN = "heroin", _("heroin")
+    COCAINE = "cocaine", _("cocaine")
+    CRACK = "crack", _("crack")
+    OTHER = "other", _("other substance")
+
+
+class Seizure(Record):
+    """A quantity of one substance seized on a date."""
+
+    class Unit(models.TextChoices):
+        GRAM = "g", _("gram")
+        KILOGRAM = "kg", _("kilogram")
+        UNIT = "unit", _("unit")
+
+    seized_on = models.DateField(_("date"))
+    substance = models.CharField(_("substance"), max_length=20, choices=Substance.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=MAX_DIGITS, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="seizures"
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = _("seizure")
+        verbose_name_plural = _("seizures")
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="seizure_positive_quantity"),
+        ]
+
+
+class Arrest(Record):
+    """The arrest of one person, by the role that person played."""
+
+    class Role(models.TextChoices):
+        TRAFFICKER = "trafficker", _("trafficker")
+        USER = "user", _("user")
+
+    arrested_on = models.DateField(_("date"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    operation = models.ForeignKey(
+        Operation, verbose_name=_("operation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="arrests"
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = _("arrest")
+        verbose_name_plural = _("arrests")
+
+
+class Conviction(Record):
+    """A conviction of one person (pseudonymised) and the judicial measures attached to it."""
+
+    convicted_on = models.DateField(_("date"))
+    pseudonym = models.CharField(_("pseudonym"), max_length=64, blank=True)
+    sentence = models.CharField(_("sentence"), max_length=300, blank=True)
+    prison_months = models.PositiveIntegerField(_("prison sentence (months)"), null=True, blank=True)
+    repeat_offender = models.BooleanField(_("repeat offender"), default=False)
+    referral_to_court = models.BooleanField(_("immediate referral to court (déferrement)"), default=False)
+    residence_ban = models.BooleanField(_("residence ban (interdiction de séjour)"), default=False)
+    care_order = models.BooleanField(_("care order (obligation de soins)"), default=False)
+    removal_order = models.BooleanField(_("removal order (reconduite à la frontière)"), default=False)
+
+    class Meta(Record.Meta):
+        verbose_name = _("conviction")
+        verbose_name_plural = _("convictions")
+
+
+class Camera(Record, Located):
+    """A video-protection camera, in service from its installation until its removal."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    installed_on = models.DateField(_("installed on"))
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    night_vision = models.BooleanField(_("night vision"), default=False)
+    coverage_radius_m = models.PositiveIntegerField(_("coverage radius (m)"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("camera")
+        verbose_name_plural = _("cameras")
+
+
+class PreventionAction(Record):
+    """A prevention or outreach action and the number of people it reached."""
+
+    class Kind(models.TextChoices):
+        AWARENESS = "awareness", _("awareness campaign")
+        OUTREACH = "outreach", _("outreach")
+        SCHOOL = "school", _("school intervention")
+        HARM_REDUCTION = "harm_reduction", _("harm reduction")
+        TRAINING = "training", _("professional training")
+
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+
+    class Meta(Record.Meta):
+        verbose_name = _("prevention action")
+        verbose_name_plural = _("prevention actions")
+
+
+class CareReferral(Record):
+    """The referral of one person (pseudonymised) to a care or shelter structure."""
+
+    class Destination(models.TextChoices):
+        CSAPA = "csapa", _("CSAPA")
+        CAARUD = "caarud", _("CAARUD")
+        HOSPITAL = "hospital", _("hospital")
+        SHELTER = "shelter", _("shelter")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ADMITTED = "admitted", _("admitted")
+        DECLINED = "declined", _("declined")
+        LOST = "lost", _("lost to follow-up")
+
+    referred_on = models.DateField(_("date"))
+    destination = models.CharField(_("destination"), max_length=20, choices=Destination.choices)
+    pseudonym = models.CharField(_("pseudonym"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+
+    class Meta(Record.Meta):
+        verbose_name = _("referral to care")
+        verbose_name_plural = _("referrals to care")
+
+
+class CapacityReading(Record):
+    """A stock read on a date: places occupied in night shelters, hospital places…"""
+
+    class Kind(models.TextChoices):
+        SHELTER_OCCUPIED = "shelter_occupied", _("night shelter places occupied")
+        SHELTER_PLACES = "shelter_places", _("night shelter places available")
+        HOSPITAL_PLACES = "hospital_places", _("hospital places")
+        HOSPITAL_OCCUPIED = "hospital_occupied", _("hospital places occupied")
+
+    observed_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    value = models.PositiveIntegerField(_("value"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("capacity reading")
+        verbose_name_plural = _("capacity readings")
+
+
+class DeploymentReading(Record):
+    """The staff one force deployed on the plan's sector on one day."""
+
+    class Force(models.TextChoices):
+        NATIONAL_POLICE = "police_nationale", _("national police")
+        MOBILE_GENDARMERIE = "gendarmerie_mobile", _("mobile gendarmerie")
+        GENDARMERIE = "gendarmerie", _("departmental gendarmerie")
+        MUNICIPAL_POLICE = "police_municipale", _("municipal police")
+
+    deployed_on = models.DateField(_("date"))
+    force = models.CharField(_("force"), max_length=30, choices=Force.choices)
+    staff = models.PositiveIntegerField(_("staff deployed"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("deployment reading")
+        verbose_name_plural = _("deployment readings")
+
+
+class EvictionProcedure(Record):
+    """An eviction procedure a social landlord opened against a tenant involved in trafficking."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        EVICTED = "evicted", _("eviction carried out")
+        LEFT = "left", _("tenant left")
+        DISMISSED = "dismissed", _("dismissed")
+
+    opened_on = models.DateField(_("opened on"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("eviction procedure")
+        verbose_name_plural = _("eviction procedures")
+
+
+class FieldObservation(Record, Located):
+    """People seen at a place and time, the raw material of the early warning."""
+
+    class Source(models.TextChoices):
+        OUTREACH = "outreach", _("outreach team")
+        PATROL = "patrol", _("patrol")
+        CAMERA = "camera", _("camera")
+
+    observed_at = models.DateTimeField(_("observed at"))
+    people_count = models.PositiveIntegerField(_("people seen"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+
+    class Meta(Record.Meta):
+        verbose_name = _("field observation")
+        verbose_name_plural = _("field observations")
+
+
+class Agreement(Record):
+    """A convention signed between partners of the plan."""
+
+    title = models.CharField(_("title"), max_length=300)
+    signed_on = models.DateField(_("signed on"))
+    axis = models.CharField(_("axis"), max_length=30, choices=Axis.Code.choices, blank=True)
+    parties = models.ManyToManyField(Partner, verbose_name=_("parties"), related_name="agreements")
+
+    class Meta(Record.Meta):
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+
+RECORD_KINDS: dict[str, type[Record]] = {
+    "deal_point": DealPoint,
+    "network": Network,
+    "operation": Operation,
+    "seizure": Seizure,
+    "arrest": Arrest,
+    "conviction": Conviction,
+    "camera": Camera,
+    "prevention_action": PreventionAction,
+    "care_referral": CareReferral,
+    "capacity_reading": CapacityReading,
+    "deployment_reading": DeploymentReading,
+    "eviction_procedure": EvictionProcedure,
+    "field_observation": FieldObservation,
+    "agreement": Agreement,
+}

@@ -1,0 +1,39 @@
+# Copil — the two-command quick start: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgresql lint format bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Copil needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/copil migrate --no-input
+	$(BIN)/copil demo
+
+test: $(STAMP) lint test-sqlite test-postgresql
+
+lint: $(STAMP)
+	$(BIN)/ruff check copil tests demo
+	$(BIN)/ruff format --check copil tests demo
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest
+
+test-postgresql: $(STAMP)
+	COPIL_TEST_DATABASE=postgresql $(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix copil tests demo
+	$(BIN)/ruff format copil tests demo
+
+clean:
+	rm -rf $(VENV) var test-output

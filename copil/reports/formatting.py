@@ -1,0 +1,53 @@
+"""French rendering of figures: numbers, masses with a readable unit, dates, lists."""
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")  # fmt: skip
+
+
+def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
+    """`1234.50` → `1 234,5`: French separators, at most `max_decimals`, no trailing zeros."""
+    quantum = Decimal(1).scaleb(-max_decimals)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP).normalize()
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal(1))
+    decimals = max(0, -rounded.as_tuple().exponent)
+    return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def format_mass(grams: int | float | Decimal) -> str:
+    """A mass in the unit that reads best: `548 g`, `2,15 kg`, `35 kg`, `1,2 t`."""
+    grams = Decimal(str(grams))
+    if grams >= 1_000_000:
+        return f"{format_number(grams / 1_000_000)}\u00a0t"
+    if grams >= 1000:
+        return f"{format_number(grams / 1000)}\u00a0kg"
+    return f"{format_number(grams, max_decimals=1)}\u00a0g"
+
+
+def format_date(day: dt.date) -> str:
+    """`1er juillet 2024`, `30 juin 2024`."""
+    ordinal = "1er" if day.day == 1 else str(day.day)
+    return f"{ordinal} {MONTHS[day.month - 1]} {day.year}"
+
+
+def join_words(items: Sequence[str]) -> str:
+    """`a`, `a et b`, `a, b et c`."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{head} and {last}").format(head=", ".join(items[:-1]), last=items[-1])
+
+
+def elide_de(noun: str) -> str:
+    """French partitive `de` before a noun, elided before a vowel or mute h: `d'héroïne`, `de crack`."""
+    first = noun[:1].lower()
+    if first in "aâàeéèêiîoôuûyh":
+        return f"d’{noun}"
+    return f"de {noun}"

@@ -1,0 +1,45 @@
+"""`copil demo`: load the seed plans through the importer, write their bilans, then serve the app."""
+
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from copil.imports.plan_file import import_plan_directory
+from copil.indicators.periods import parse_period
+from copil.plans.models import Plan
+from copil.reports.bilan import build_bilan
+from copil.reports.rendering import write_bilan
+
+
+class Command(BaseCommand):
+    help = "Load the demo plans (demo/*/), write their bilans to var/bilans/ and serve on 127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="do everything but serve")
+        parser.add_argument("--demo-dir", type=Path, default=None, help="folder of the demo plans")
+        parser.add_argument("--output", type=Path, default=None, help="folder for the bilans")
+
+    def handle(self, *args, no_serve, demo_dir, output, **options):
+        translation.activate("fr")
+        demo_dir = demo_dir or settings.COPIL_DEMO_DIR
+        output = output or settings.COPIL_BILAN_DIR
+        manifest_path = demo_dir / "bilans.toml"
+        if not manifest_path.exists():
+            raise CommandError(f"Fichier introuvable : {manifest_path}")
+        call_command("migrate", interactive=False, verbosity=0)
+        for plan_dir in sorted(p for p in demo_dir.iterdir() if (p / "plan.toml").exists()):
+            reports = import_plan_directory(plan_dir)
+            self.stdout.write(f"{plan_dir.name} : {len(reports)} fichiers importés")
+        manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+        for entry in manifest.get("bilan", []):
+            plan = Plan.objects.get(slug=entry["plan"])
+            period = parse_period(entry["period"], plan_start=plan.started_on, plan_end=plan.ended_on)
+            bilan = build_bilan(plan, period)
+            for output_format in ("html", "md"):
+                self.stdout.write(str(write_bilan(bilan, output, output_format)))
+        if not no_serve:
+            call_command("serve")

@@ -1,0 +1,32 @@
+"""Small factories for tests: a plan with its axes and partners, built in a line."""
+
+import datetime as dt
+import itertools
+
+from copil.plans.models import Axis, Partner, Plan, Territory
+
+_sequence = itertools.count(1)
+
+
+def make_territory(**fields) -> Territory:
+    n = next(_sequence)
+    defaults = {"insee_code": f"99{n:03d}", "name": f"Commune {n}", "level": "commune", "population": 20000}
+    return Territory.objects.create(**{**defaults, **fields})
+
+
+def make_plan(slug: str | None = None, started_on: dt.date = dt.date(2023, 1, 1), **fields) -> Plan:
+    n = next(_sequence)
+    territory = fields.pop("territory", None) or make_territory()
+    plan = Plan.objects.create(
+        slug=slug or f"plan-{n}", name=fields.pop("name", f"Plan {n}"), territory=territory, started_on=started_on, **fields
+    )
+    for position, (code, label) in enumerate(Axis.Code.choices):
+        Axis.objects.create(plan=plan, code=code, title=str(label), position=position)
+    return plan
+
+
+def make_partner(plan: Plan, role: str = "police", code: str | None = None, **fields) -> Partner:
+    n = next(_sequence)
+    return Partner.objects.create(
+        plan=plan, code=code or f"{role}-{n}", name=fields.pop("name", f"{role.title()} {n}"), role=role, **fields
+    )

@@ -1,0 +1,469 @@
+"""The indicator engine (version 1): one catalogue entry + a period + a scope → an `IndicatorResult`.
+
+Every figure is computed by ORM aggregate queries on the record tables, so it reads the same on SQLite and
+PostgreSQL. Masses and other decimal sums come back as `Decimal`, counts as `int`.
+
+Scope is one plan, or every plan whose territory is a given territory or lies below it. A "window" below is
+a set of plans with the period (or the date) they are read over: usually one window, but a `before_plan`
+baseline reads each plan just before its own start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import ExtractYear, TruncDate
+from django.utils import timezone
+
+from copil.plans.models import Plan, Territory
+
+from .catalogue import MASS_GRAMS, YEAR, IndicatorDefinition, get_indicator
+from .periods import ONE_DAY, Period, format_date_fr
+
+ENGINE_VERSION = 1
+
+Number = int | Decimal
+
+MASS_PLACES = Decimal("0.001")
+MEAN_PLACES = Decimal("0.01")
+RATE_PLACES = Decimal("0.01")
+FRACTION_PLACES = Decimal("0.0001")
+BREAKDOWN_SEPARATOR = "|"
+
+BASELINE_BEFORE_PLAN = "avant le plan"
+BASELINE_PREVIOUS_PERIOD = "sur la période précédente"
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """A computed figure with everything the bilan says about it.
+
+    `value` is the headline: the total of a flow, the stock at the end of the period, the sum of the latest
+    readings; None for a daily series (read `minimum`/`maximum`/`mean`) and for readings when nothing was read
+    yet.
+    """
+
+    definition: IndicatorDefinition
+    period: Period
+    value: Number | None
+    breakdown: dict[str, Number] = field(default_factory=dict)
+    start_value: Number | None = None
+    change: Number | None = None
+    minimum: Number | None = None
+    maximum: Number | None = None
+    mean: Decimal | None = None
+    days: int | None = None
+    baseline_value: Number | None = None
+    baseline_label: str | None = None
+    baseline_period: Period | None = None
+    target: Decimal | None = None
+    attainment: Decimal | None = None
+    target_met: bool | None = None
+    per_10000: Decimal | None = None
+    population: int | None = None
+    record_count: int = 0
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    as_of: dt.date | None = None
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @property
+    def label(self) -> str:
+        return self.definition.label
+
+    @property
+    def unit(self) -> str:
+        return self.definition.unit
+
+    @property
+    def headline(self) -> Number | None:
+        """The number baselines and targets compare: `value`, or the daily mean for a daily series."""
+        return self.mean if self.definition.aggregation == "daily" else self.value
+
+
+@dataclass(frozen=True)
+class _Scope:
+    plans: tuple[Plan, ...]
+    population: int | None
+
+    @property
+    def plan_ids(self) -> tuple[int, ...]:
+        return tuple(plan.pk for plan in self.plans)
+
+
+# A set of plans and the period (flows, daily series) or the date (stocks, readings) they are read over.
+_Window = tuple[tuple[int, ...], Any]
+
+
+def compute(
+    indicator: str | IndicatorDefinition,
+    period: Period,
+    *,
+    plan: Plan | None = None,
+    territory: Territory | None = None,
+    today: dt.date | None = None,
+) -> IndicatorResult:
+    """One indicator over a period, for one plan or for every plan at or below a territory.
+
+    `today` (default: the local date) caps the date stocks and readings are read at: a stock after today is
+    not known yet.
+    """
+    definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
+    return _compute(definition, period, _scope(plan, territory), _today(today))
+
+
+def compute_many(
+    codes: Iterable[str | IndicatorDefinition],
+    period: Period,
+    *,
+    plan: Plan | None = None,
+    territory: Territory | None = None,
+    today: dt.date | None = None,
+) -> dict[str, IndicatorResult]:
+    """Several indicators over the same period and scope, by code, in the order given."""
+    scope, day = _scope(plan, territory), _today(today)
+    results = {}
+    for indicator in codes:
+        definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
+        results[definition.code] = _compute(definition, period, scope, day)
+    return results
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today if today is not None else timezone.localdate()
+
+
+def _scope(plan: Plan | None, territory: Territory | None) -> _Scope:
+    if (plan is None) == (territory is None):
+        raise ValueError("Indiquer soit un plan, soit un territoire.")
+    if plan is not None:
+        return _Scope((plan,), plan.territory.population)
+    plans = Plan.objects.filter(territory__in=territory.descendants_and_self()).select_related("territory")
+    return _Scope(tuple(plans.order_by("pk")), territory.population)
+
+
+def _compute(
+    definition: IndicatorDefinition, period: Period, scope: _Scope, today: dt.date
+) -> IndicatorResult:
+    reader = _Reader(definition)
+    ids = scope.plan_ids
+    as_of = min(period.end, today)
+    fields: dict[str, Any] = {"as_of": as_of}
+
+    if definition.is_flow:
+        figure = reader.flow([(ids, period)])
+        fields.update(value=figure.value, breakdown=figure.breakdown)
+    elif definition.aggregation in {"stock", "reading"}:
+        read = reader.stock if definition.aggregation == "stock" else reader.reading
+        figure = read([(ids, as_of)])
+        start = read([(ids, min(period.start - ONE_DAY, today))], value_only=True).value
+        change = None if figure.value is None or start is None else figure.value - start
+        fields.update(value=figure.value, breakdown=figure.breakdown, start_value=start, change=change)
+    else:
+        figure = reader.daily([(ids, period)])
+        fields.update(
+            value=None,
+            minimum=figure.minimum,
+            maximum=figure.maximum,
+            mean=figure.mean,
+            days=figure.days,
+        )
+    fields.update(record_count=figure.record_count, sources=figure.sources)
+
+    baseline_value, baseline_label, baseline_period = _baseline(definition, period, scope, reader, fields)
+    fields.update(
+        baseline_value=baseline_value, baseline_label=baseline_label, baseline_period=baseline_period
+    )
+
+    headline = fields["mean"] if definition.aggregation == "daily" else fields["value"]
+    fields.update(_target(definition, headline))
+    if scope.population and definition.aggregation != "daily" and fields["value"] is not None:
+        rate = Decimal(fields["value"]) * 10000 / scope.population
+        fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
+    return IndicatorResult(definition=definition, period=period, population=scope.population, **fields)
+
+
+def _baseline(
+    definition: IndicatorDefinition, period: Period, scope: _Scope, reader: _Reader, fields: dict[str, Any]
+) -> tuple[Number | None, str, Period | None]:
+    """The figure the result is compared with, its French label and, for flows, the period it covers."""
+    aggregation = definition.aggregation
+    if definition.baseline == "before_plan":
+        if aggregation in {"stock", "reading"}:
+            read = reader.stock if aggregation == "stock" else reader.reading
+            windows = [((plan.pk,), plan.started_on - ONE_DAY) for plan in scope.plans]
+            value = read(windows, value_only=True).value if windows else None
+            return value, BASELINE_BEFORE_PLAN, None
+        spans = {
+            plan.pk: Period(plan.started_on - dt.timedelta(days=period.days), plan.started_on - ONE_DAY)
+            for plan in scope.plans
+        }
+        windows = [((pk,), span) for pk, span in spans.items()]
+        shared = set(spans.values())
+        baseline_period = shared.pop() if len(shared) == 1 else None
+    elif aggregation in {"stock", "reading"}:
+        day = min(period.start - ONE_DAY, fields["as_of"])
+        return fields["start_value"], f"au {format_date_fr(day)}", None
+    else:
+        baseline_period = period.previous()
+        windows = [(scope.plan_ids, baseline_period)]
+    if not windows:
+        return None, BASELINE_BEFORE_PLAN, None
+    if aggregation == "daily":
+        value = reader.daily(windows).mean
+    else:
+        value = reader.flow(windows, value_only=True).value
+    label = BASELINE_BEFORE_PLAN if definition.baseline == "before_plan" else BASELINE_PREVIOUS_PERIOD
+    return value, label, baseline_period
+
+
+def _target(definition: IndicatorDefinition, headline: Number | None) -> dict[str, Any]:
+    target = definition.target
+    if target is None or headline is None:
+        return {"target": target, "attainment": None, "target_met": None}
+    headline = Decimal(headline)
+    if definition.target_direction == "down":
+        attainment = target / headline if headline > 0 else None
+        met = headline <= target
+    else:
+        attainment = headline / target if target > 0 else None
+        met = headline >= target
+    if attainment is not None:
+        attainment = attainment.quantize(FRACTION_PLACES, ROUND_HALF_UP)
+    return {"target": target, "attainment": attainment, "target_met": met}
+
+
+@dataclass
+class _Figure:
+    value: Number | None = None
+    breakdown: dict[str, Number] = field(default_factory=dict)
+    record_count: int = 0
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    minimum: Number | None = None
+    maximum: Number | None = None
+    mean: Decimal | None = None
+    days: int = 0
+
+
+class _Reader:
+    """Builds and runs the queries of one indicator definition."""
+
+    def __init__(self, definition: IndicatorDefinition) -> None:
+        self.definition = definition
+        self.model = definition.model
+        self.date_field = self.model._meta.get_field(definition.date_field)
+        self.is_datetime = isinstance(self.date_field, models.DateTimeField)
+        filters = definition.filters
+        if definition.value_field == MASS_GRAMS:
+            filters["unit__in"] = ["g", "kg"]
+        self.base = self.model._default_manager.filter(**filters)
+
+    # --- values -----------------------------------------------------------------------------------
+
+    @property
+    def is_decimal(self) -> bool:
+        name = self.definition.value_field
+        if self.definition.aggregation not in {"sum", "reading", "daily"}:
+            return False
+        return name == MASS_GRAMS or isinstance(self.model._meta.get_field(name), models.DecimalField)
+
+    @property
+    def places(self) -> Decimal:
+        name = self.definition.value_field
+        if name == MASS_GRAMS:
+            return MASS_PLACES
+        return Decimal(1).scaleb(-self.model._meta.get_field(name).decimal_places)
+
+    def number(self, raw: Any) -> Number:
+        """A database sum as the engine returns it: int, or Decimal at the field's precision (0 if empty)."""
+        if self.is_decimal:
+            return Decimal(raw if raw is not None else 0).quantize(self.places, ROUND_HALF_UP)
+        return int(raw or 0)
+
+    def value_expression(self) -> models.Expression:
+        name = self.definition.value_field
+        if name == MASS_GRAMS:
+            grams = models.DecimalField(max_digits=24, decimal_places=3)
+            return Case(
+                When(unit="kg", then=F("quantity") * Value(1000)),
+                When(unit="g", then=F("quantity")),
+                default=None,
+                output_field=grams,
+            )
+        return F(name)
+
+    def aggregates(self) -> dict[str, models.Aggregate]:
+        """The aggregate(s) giving the figure of a set of records; `_total` folds them into one number."""
+        aggregation, name = self.definition.aggregation, self.definition.value_field
+        if aggregation in {"count", "stock"}:
+            return {"figure": Count("pk")}
+        if aggregation == "distinct":
+            blank = Q(**{f"{name}__isnull": True})
+            if isinstance(self.model._meta.get_field(name), models.CharField | models.TextField):
+                blank |= Q(**{name: ""})
+            # Every record without a value is a person of its own; the others count once per value.
+            return {"figure": Count(name, distinct=True, filter=~blank), "blank": Count("pk", filter=blank)}
+        return {"figure": Sum(self.value_expression())}
+
+    def total(self, row: dict[str, Any]) -> Number:
+        return self.number(row["figure"]) + int(row.get("blank") or 0)
+
+    # --- time -------------------------------------------------------------------------------------
+
+    def _instant(self, day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    def in_period(self, period: Period) -> Q:
+        """Records dated within the period; a date-time is placed by its local date."""
+        name = self.definition.date_field
+        if self.is_datetime:
+            start, after = self._instant(period.start), self._instant(period.end + ONE_DAY)
+            return Q(**{f"{name}__gte": start, f"{name}__lt": after})
+        return Q(**{f"{name}__gte": period.start, f"{name}__lte": period.end})
+
+    def on_or_before(self, day: dt.date) -> Q:
+        name = self.definition.date_field
+        if self.is_datetime:
+            return Q(**{f"{name}__lt": self._instant(day + ONE_DAY)})
+        return Q(**{f"{name}__lte": day})
+
+    def active_on(self, day: dt.date) -> Q:
+        """Interval records started on or before `day` and not ended by then (an end on `day` is inactive)."""
+        end = self.definition.end_field
+        if isinstance(self.model._meta.get_field(end), models.DateTimeField):
+            ended_after = Q(**{f"{end}__gte": self._instant(day + ONE_DAY)})
+        else:
+            ended_after = Q(**{f"{end}__gt": day})
+        return self.on_or_before(day) & (Q(**{f"{end}__isnull": True}) | ended_after)
+
+    # --- queries ----------------------------------------------------------------------------------
+
+    def flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
+        return self.figure(self.base.filter(condition), value_only=value_only)
+
+    def stock(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        condition = _any(Q(plan_id__in=ids) & self.active_on(day) for ids, day in windows)
+        return self.figure(self.base.filter(condition), value_only=value_only)
+
+    def reading(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        """Sum of each series' latest reading on or before the date; a series is one partner and one kind."""
+        series = ["partner", *(f.name for f in self.model._meta.concrete_fields if f.choices)]
+        name = self.definition.date_field
+        latest_ids: list[int] = []
+        for ids, day in windows:
+            candidates = self.base.filter(Q(plan_id__in=ids) & self.on_or_before(day))
+            latest = candidates.filter(**{field: OuterRef(field) for field in series}).order_by(
+                f"-{name}", "-pk"
+            )
+            latest_ids += (
+                candidates.annotate(latest=Subquery(latest.values("pk")[:1]))
+                .filter(pk=F("latest"))
+                .values_list("pk", flat=True)
+            )
+        if not latest_ids:
+            return _Figure(value=None)
+        return self.figure(self.base.filter(pk__in=latest_ids), value_only=value_only)
+
+    def daily(self, windows: Sequence[_Window]) -> _Figure:
+        """Per-day totals over the days that have readings: minimum, maximum, mean and number of days."""
+        condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
+        records = self.base.filter(condition)
+        day = TruncDate(self.definition.date_field) if self.is_datetime else F(self.definition.date_field)
+        totals = [
+            self.number(row["total"])
+            for row in records.annotate(day=day)
+            .values("day")
+            .annotate(total=Sum(self.value_expression()))
+            .order_by("day")
+        ]
+        figure = _Figure(record_count=records.count(), sources=_sources(records), days=len(totals))
+        if totals:
+            figure.minimum, figure.maximum = min(totals), max(totals)
+            figure.mean = (Decimal(sum(totals)) / len(totals)).quantize(MEAN_PLACES, ROUND_HALF_UP)
+        return figure
+
+    def figure(self, records: models.QuerySet, *, value_only: bool = False) -> _Figure:
+        value = self.total(records.aggregate(**self.aggregates()))
+        if value_only:
+            return _Figure(value=value)
+        return _Figure(
+            value=value,
+            breakdown=self.breakdown(records),
+            record_count=records.count(),
+            sources=_sources(records),
+        )
+
+    def breakdown(self, records: models.QuerySet) -> dict[str, Number]:
+        """The figure per disaggregation key (stored code, or the year as "2023"), zero entries left out."""
+        keys = list(self.definition.disaggregate)
+        if not keys:
+            return {}
+        if YEAR in keys:
+            records = records.annotate(breakdown_year=ExtractYear(self.definition.date_field))
+        columns = ["breakdown_year" if key == YEAR else key for key in keys]
+        rows = records.order_by().values(*columns).annotate(**self.aggregates())
+        ranked = []
+        for row in rows:
+            value = self.total(row)
+            if value:
+                parts = tuple(row[column] for column in columns)
+                ranked.append(
+                    (
+                        tuple(self._rank(key, part) for key, part in zip(keys, parts, strict=True)),
+                        parts,
+                        value,
+                    )
+                )
+        ranked.sort(key=lambda item: item[0])
+        return {
+            BREAKDOWN_SEPARATOR.join(_key(part) for part in parts): value for _rank, parts, value in ranked
+        }
+
+    def _rank(self, key: str, part: Any) -> tuple[int, Any]:
+        """Sort order of breakdown keys: years in order, coded values in the order the model declares them."""
+        if part is None:
+            return (2, "")
+        if key == YEAR:
+            return (0, part)
+        choices = [str(value) for value, _label in (self.model._meta.get_field(key).flatchoices or [])]
+        if str(part) in choices:
+            return (0, choices.index(str(part)))
+        return (1, str(part))
+
+
+def _key(part: Any) -> str:
+    if part is None:
+        return ""
+    if isinstance(part, bool):
+        return "true" if part else "false"
+    return str(part)
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    """The union of the windows' conditions (no window: no record)."""
+    conditions = list(conditions)
+    if not conditions:
+        return Q(pk__in=[])
+    return functools.reduce(operator.or_, conditions)
+
+
+def _sources(records: models.QuerySet) -> list[tuple[str, int]]:
+    """Partners behind the records and how many each entered, most first (partners named alike are merged)."""
+    rows = (
+        records.order_by()
+        .values("partner__name")
+        .annotate(records=Count("pk"))
+        .order_by("-records", "partner__name")
+    )
+    return [(row["partner__name"], row["records"]) for row in rows]

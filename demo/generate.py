@@ -212,12 +212,7 @@ def toml_value(value: object) -> str:
 def toml_table(header: str, values: dict[str, object]) -> str:
     lines = [header]
     for key, value in values.items():
-        if (
-            isinstance(value, (list, tuple))
-            and value
-            and isinstance(value[0], str)
-            and len(toml_value(value)) > 100
-        ):
+        if isinstance(value, (list, tuple)) and value and isinstance(value[0], str) and len(toml_value(value)) > 100:
             lines.append(f"{key} = [")
             lines.extend(f"    {toml_value(v)}," for v in value)
             lines.append("]")
@@ -258,11 +253,7 @@ def write_plan_files(plan: Plan) -> None:
     for code, partner in sorted(plan.partners.items()):
         for stem, rows in sorted(partner.files.items()):
             # Keep the required identifier and every column at least one row fills.
-            columns = [
-                c
-                for c in COLUMNS[stem]
-                if c == "identifiant" or any(r.get(c) not in (None, "") for r in rows)
-            ]
+            columns = [c for c in COLUMNS[stem] if c == "identifiant" or any(r.get(c) not in (None, "") for r in rows)]
             ids = [r["identifiant"] for r in rows]
             assert len(ids) == len(set(ids)), f"duplicate identifiant in {code}/{stem}"
             french = (plan.slug, code, stem) == FRENCH_DATES
@@ -656,9 +647,7 @@ def build_alencon() -> Plan:
                     "date": day,
                     "type": kind,
                     "point_de_deal": f"{prefix_ref}{target}" if target else None,
-                    "effectifs": rng.randint(4, 12)
-                    if kind in ("voie publique", "contrôle")
-                    else rng.randint(8, 30),
+                    "effectifs": rng.randint(4, 12) if kind in ("voie publique", "contrôle") else rng.randint(8, 30),
                 },
             )
             operations[partner.code].append((ident, day))
@@ -666,9 +655,7 @@ def build_alencon() -> Plan:
     def random_day(start: date, end: date) -> date:
         return start + timedelta(days=rng.randrange((end - start).days + 1))
 
-    def seizure(
-        partner: Partner, substance: str, dg: int, day: date | None = None, link: float = 0.0
-    ) -> None:
+    def seizure(partner: Partner, substance: str, dg: int, day: date | None = None, link: float = 0.0) -> None:
         ops = [o for o in operations[partner.code] if A_START <= o[1] <= A_END]
         operation = None
         if day is None:
@@ -777,9 +764,7 @@ def build_alencon() -> Plan:
     cameras = []
     for n in range(52):
         year = 2012 + n * 11 // 52
-        cameras.append(
-            (random_day(date(year, 1, 1), date(year, 12, 31)), None, year >= 2019 or rng.random() < 0.25)
-        )
+        cameras.append((random_day(date(year, 1, 1), date(year, 12, 31)), None, year >= 2019 or rng.random() < 0.25))
     cameras.append((date(2013, 5, 14), date(2019, 9, 30), False))
     cameras.append((date(2015, 3, 2), date(2021, 11, 8), False))
     install_2023 = sorted(random_day(date(2023, 2, 1), date(2023, 12, 15)) for _ in range(20))
@@ -935,9 +920,7 @@ def build_alencon() -> Plan:
                 )
                 people_seen = rng.randint(0, 6)
             label, lat, lon = A_PLACES[place]
-            at = datetime.combine(
-                day, time(rng.choice([10, 14, 17, 19, 21, 22, 23]), rng.choice([0, 15, 30, 45]))
-            )
+            at = datetime.combine(day, time(rng.choice([10, 14, 17, 19, 21, 22, 23]), rng.choice([0, 15, 30, 45])))
             observer.add(
                 "observations_terrain",
                 {
@@ -1308,13 +1291,9 @@ def build_paris() -> Plan:
     # Seizures (crack above all), some during operations.
     for _ in range(150):
         ops = operations["dspap"]
-        operation, day = (
-            rng.choice(ops) if rng.random() < 0.5 else (None, random_day(P_PLAN_START, date(2023, 12, 31)))
-        )
+        operation, day = rng.choice(ops) if rng.random() < 0.5 else (None, random_day(P_PLAN_START, date(2023, 12, 31)))
         substance = rng.choice(["crack"] * 5 + ["cocaïne"] * 2 + ["cannabis", "héroïne"])
-        grams = {"crack": (1, 60), "cocaïne": (5, 400), "cannabis": (10, 2000), "héroïne": (2, 200)}[
-            substance
-        ]
+        grams = {"crack": (1, 60), "cocaïne": (5, 400), "cannabis": (10, 2000), "héroïne": (2, 200)}[substance]
         dg = int(rng.uniform(*grams) * 2) * 5
         quantity, unit = mass_cells(rng, dg)
         pn.add(
@@ -1428,8 +1407,7 @@ def build_paris() -> Plan:
         for p in people
     ]
     referrals += [
-        (random_day(P_START, P_END), rng.choice(["gaia-paris", "oppelia-charonne"]), p)
-        for p in rng.sample(people, 60)
+        (random_day(P_START, P_END), rng.choice(["gaia-paris", "oppelia-charonne"]), p) for p in rng.sample(people, 60)
     ]
     for day, code, person in sorted(referrals):
         assoc = plan.partner(code)
@@ -1521,17 +1499,12 @@ def report_alencon() -> None:
         print(f"  saisies {substance}: {decimal_fr(grams[substance])} g")
         assert grams[substance] == A_TOTALS_G[substance], substance
     networks = [r for _, r in read_rows("alencon", "reseaux") if within(r.get("demantele_le", ""), s, e)]
-    points = [
-        r for _, r in read_rows("alencon", "points_de_deal") if within(r.get("neutralise_le", ""), s, e)
-    ]
+    points = [r for _, r in read_rows("alencon", "points_de_deal") if within(r.get("neutralise_le", ""), s, e)]
     active = [r for _, r in read_rows("alencon", "points_de_deal") if not r.get("neutralise_le")]
     ops = [r for _, r in read_rows("alencon", "operations") if within(r["date"], s, e)]
     convicted = [r for _, r in read_rows("alencon", "condamnations") if within(r["date"], s, e)]
     persons = {r["pseudonyme"] for r in convicted}
-    print(
-        f"  réseaux démantelés: {len(networks)}; "
-        f"points de deal neutralisés: {len(points)} (actifs: {len(active)})"
-    )
+    print(f"  réseaux démantelés: {len(networks)}; points de deal neutralisés: {len(points)} (actifs: {len(active)})")
     print(f"  opérations: {len(ops)}")
     print(
         f"  personnes condamnées: {len(persons)} ({len(convicted)} condamnations), "
@@ -1545,8 +1518,7 @@ def report_alencon() -> None:
 
     def in_service(day: date) -> int:
         return sum(
-            parse_date(r["installee_le"]) <= day
-            and (not r["retiree_le"] or parse_date(r["retiree_le"]) > day)
+            parse_date(r["installee_le"]) <= day and (not r["retiree_le"] or parse_date(r["retiree_le"]) > day)
             for r in cameras
         )
 
@@ -1565,10 +1537,7 @@ def report_alencon() -> None:
         f"  actions de prévention: {len(actions)} par {len({p for p, _ in actions})} associations, "
         f"{sum(int(r['personnes_touchees']) for _, r in actions)} personnes touchées"
     )
-    print(
-        f"  orientations vers le soin: {len(referrals)} "
-        f"pour {len({r['pseudonyme'] for r in referrals})} personnes"
-    )
+    print(f"  orientations vers le soin: {len(referrals)} pour {len({r['pseudonyme'] for r in referrals})} personnes")
     evictions = read_rows("alencon", "procedures_expulsion")
     print(
         f"  procédures d'expulsion: {len(evictions)}; observations de terrain: "

@@ -18,7 +18,11 @@ def make_plan(slug: str | None = None, started_on: dt.date = dt.date(2023, 1, 1)
     n = next(_sequence)
     territory = fields.pop("territory", None) or make_territory()
     plan = Plan.objects.create(
-        slug=slug or f"plan-{n}", name=fields.pop("name", f"Plan {n}"), territory=territory, started_on=started_on, **fields
+        slug=slug or f"plan-{n}",
+        name=fields.pop("name", f"Plan {n}"),
+        territory=territory,
+        started_on=started_on,
+        **fields,
     )
     for position, (code, label) in enumerate(Axis.Code.choices):
         Axis.objects.create(plan=plan, code=code, title=str(label), position=position)
@@ -28,5 +32,9 @@ def make_plan(slug: str | None = None, started_on: dt.date = dt.date(2023, 1, 1)
 def make_partner(plan: Plan, role: str = "police", code: str | None = None, **fields) -> Partner:
     n = next(_sequence)
     return Partner.objects.create(
-        plan=plan, code=code or f"{role}-{n}", name=fields.pop("name", f"{role.title()} {n}"), role=role, **fields
+        plan=plan,
+        code=code or f"{role}-{n}",
+        name=fields.pop("name", f"{role.title()} {n}"),
+        role=role,
+        **fields,
     )

@@ -146,7 +146,14 @@ FORMATS: dict[str, RecordFormat] = {
                         other="autre",
                     ),
                 ),
-                Column("quantite", "quantity", ColumnType.DECIMAL, required=True, minimum=0, exclusive_minimum=True),
+                Column(
+                    "quantite",
+                    "quantity",
+                    ColumnType.DECIMAL,
+                    required=True,
+                    minimum=0,
+                    exclusive_minimum=True,
+                ),
                 Column(
                     "unite",
                     "unit",
@@ -243,7 +250,10 @@ FORMATS: dict[str, RecordFormat] = {
                     ColumnType.CHOICE,
                     required=True,
                     choices=_choices(
-                        csapa="csapa", caarud="caarud", hospital=("hopital", "hospitalisation"), shelter="hebergement"
+                        csapa="csapa",
+                        caarud="caarud",
+                        hospital=("hopital", "hospitalisation"),
+                        shelter="hebergement",
                     ),
                 ),
                 Column("pseudonyme", "pseudonym", ColumnType.TEXT, required=True),

@@ -83,9 +83,7 @@ class ImportError_:
                 file=self.file_name, line=self.line, column=self.column, reason=self.reason
             )
         elif self.line is not None:
-            text = _("{file}, line {line}: {reason}").format(
-                file=self.file_name, line=self.line, reason=self.reason
-            )
+            text = _("{file}, line {line}: {reason}").format(file=self.file_name, line=self.line, reason=self.reason)
         else:
             text = _("{file}: {reason}").format(file=self.file_name, reason=self.reason)
         return " ".join(text.splitlines())
@@ -107,9 +105,7 @@ class ImportRejected(Exception):
         lines = [str(error) for error in self.errors[:MAX_ERRORS_IN_MESSAGE]]
         hidden = len(self.errors) - MAX_ERRORS_IN_MESSAGE
         if hidden > 0:
-            lines.append(
-                ngettext("… and {count} more error", "… and {count} more errors", hidden).format(count=hidden)
-            )
+            lines.append(ngettext("… and {count} more error", "… and {count} more errors", hidden).format(count=hidden))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -131,9 +127,7 @@ class ImportReport:
         """One French line for the console or the web page."""
         parts = [
             ngettext("{count} row read", "{count} rows read", self.rows).format(count=self.rows),
-            ngettext("{count} record created", "{count} records created", self.created).format(
-                count=self.created
-            ),
+            ngettext("{count} record created", "{count} records created", self.created).format(count=self.created),
             ngettext("{count} updated", "{count} updated", self.updated).format(count=self.updated),
             ngettext("{count} unchanged", "{count} unchanged", self.unchanged).format(count=self.unchanged),
         ]
@@ -149,9 +143,7 @@ class _Row:
     line: int
     external_id: str
     values: dict[str, Any] = field(default_factory=dict)  # model attname -> value
-    references: dict[str, tuple[int, str, str]] = field(
-        default_factory=dict
-    )  # attname -> (partner id, id, raw)
+    references: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # attname -> (partner id, id, raw)
     parties: list[int] | None = None
 
 
@@ -266,11 +258,7 @@ def _resolve_format(kind: str | None, file_name: str, header: list[str]) -> Reco
     if stem in FORMATS_BY_FILE_STEM:
         return FORMATS_BY_FILE_STEM[stem]
     names = {normalize_token(cell) for cell in header if cell.strip()}
-    matches = [
-        f
-        for f in FORMATS.values()
-        if names <= {c.name for c in f.columns} and set(f.required_columns) <= names
-    ]
+    matches = [f for f in FORMATS.values() if names <= {c.name for c in f.columns} and set(f.required_columns) <= names]
     if len(matches) == 1:
         return matches[0]
     stems = ", ".join(f"{f.file_stem}.csv" for f in FORMATS.values())
@@ -310,9 +298,7 @@ def _parse_date(value: str) -> dt.date:
             return dt.date(year, month, day)
     except ValueError:
         pass
-    raise _Invalid(
-        _("invalid date « {value} » (accepted formats: YYYY-MM-DD or DD/MM/YYYY)").format(value=value)
-    )
+    raise _Invalid(_("invalid date « {value} » (accepted formats: YYYY-MM-DD or DD/MM/YYYY)").format(value=value))
 
 
 def _parse_datetime(value: str) -> dt.datetime:
@@ -452,9 +438,7 @@ class _Validator:
                 self.error(line, None, None, _("more values than columns in the header"), width)
             for position, column in mapping:
                 if column is None and position < len(cells) and cells[position].strip():
-                    self.error(
-                        line, None, cells[position].strip(), _("value in a column without a header"), position
-                    )
+                    self.error(line, None, cells[position].strip(), _("value in a column without a header"), position)
             row = _Row(line=line, external_id="")
             for position, column in columns:
                 raw = cells[position].strip() if position < len(cells) else ""
@@ -469,9 +453,9 @@ class _Validator:
                         line,
                         "identifiant",
                         row.external_id,
-                        _(
-                            "identifier « {value} » appears twice in the file (lines {first} and {line})"
-                        ).format(value=row.external_id, first=first, line=line),
+                        _("identifier « {value} » appears twice in the file (lines {first} and {line})").format(
+                            value=row.external_id, first=first, line=line
+                        ),
                     )
             self._check_date_order(row)
             parsed.append(row)
@@ -583,9 +567,7 @@ class _Validator:
                 code = spelled[raw]
                 if code is None:
                     raise _Invalid(
-                        _("unknown value « {value} » (accepted values: {accepted})").format(
-                            value=raw, accepted=shown
-                        )
+                        _("unknown value « {value} » (accepted values: {accepted})").format(value=raw, accepted=shown)
                     )
                 return code
 
@@ -668,8 +650,7 @@ class _Validator:
                         column.name,
                         raw,
                         _(
-                            "unknown reference « {value} »: no record « {id} » "
-                            "of partner « {partner} » in {stem}.csv"
+                            "unknown reference « {value} »: no record « {id} » of partner « {partner} » in {stem}.csv"
                         ).format(
                             value=raw,
                             id=external_id,
@@ -696,9 +677,7 @@ def _write(
     existing: dict[str, tuple[int, tuple[Any, ...]]] = {}
     wanted = {row.external_id for row in rows}
     for pk, external_id, *values in (
-        model.objects.filter(partner=partner)
-        .values_list("pk", "external_id", *compared)
-        .iterator(chunk_size=5000)
+        model.objects.filter(partner=partner).values_list("pk", "external_id", *compared).iterator(chunk_size=5000)
     ):
         if external_id in wanted:
             existing[external_id] = (pk, tuple(values))
@@ -720,9 +699,7 @@ def _write(
     for row in rows:
         values = tuple(row.values.get(f) for f in compared)
         if row.external_id not in existing:
-            to_create.append(
-                model(plan_id=plan.pk, partner_id=partner.pk, external_id=row.external_id, **row.values)
-            )
+            to_create.append(model(plan_id=plan.pk, partner_id=partner.pk, external_id=row.external_id, **row.values))
             if is_agreement:
                 parties_to_set[row.external_id] = row.parties or []
             continue
@@ -752,18 +729,14 @@ def _set_parties(partner: Partner, parties: dict[str, list[int]]) -> None:
     pk_of: dict[str, int] = {}
     for start in range(0, len(ids), QUERY_CHUNK):
         pk_of.update(
-            Agreement.objects.filter(
-                partner=partner, external_id__in=ids[start : start + QUERY_CHUNK]
-            ).values_list("external_id", "pk")
+            Agreement.objects.filter(partner=partner, external_id__in=ids[start : start + QUERY_CHUNK]).values_list(
+                "external_id", "pk"
+            )
         )
     pks = list(pk_of.values())
     for start in range(0, len(pks), QUERY_CHUNK):
         through.objects.filter(agreement_id__in=pks[start : start + QUERY_CHUNK]).delete()
     through.objects.bulk_create(
-        [
-            through(agreement_id=pk_of[external_id], partner_id=p)
-            for external_id, ps in parties.items()
-            for p in ps
-        ],
+        [through(agreement_id=pk_of[external_id], partner_id=p) for external_id, ps in parties.items() for p in ps],
         batch_size=BATCH_SIZE,
     )

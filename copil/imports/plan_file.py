@@ -66,13 +66,9 @@ class _Reader:
         if not isinstance(items, list):
             self.error(name, _("a list of tables ([[{name}]]) is expected").format(name=name))
             return []
-        return [
-            (f"{name}[{i}]", self.table(item, f"{name}[{i}]", allowed)) for i, item in enumerate(items, 1)
-        ]
+        return [(f"{name}[{i}]", self.table(item, f"{name}[{i}]", allowed)) for i, item in enumerate(items, 1)]
 
-    def text(
-        self, data: dict[str, Any], key: str, name: str, required: bool = True, max_length: int = 0
-    ) -> str:
+    def text(self, data: dict[str, Any], key: str, name: str, required: bool = True, max_length: int = 0) -> str:
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -167,9 +163,7 @@ def _parse(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise PlanFileError([_("{file}: file not found").format(file=path)]) from None
     except tomllib.TOMLDecodeError as error:
-        raise PlanFileError(
-            [_("{file}: invalid TOML ({error})").format(file=path.name, error=error)]
-        ) from None
+        raise PlanFileError([_("{file}: invalid TOML ({error})").format(file=path.name, error=error)]) from None
 
 
 def load_plan_file(path: str | Path) -> Plan:
@@ -206,9 +200,7 @@ def _read_territories(reader: _Reader, data: dict, steps: list, state: dict) -> 
         population = reader.integer(item, key, "population")
         parent = reader.text(item, key, "parent", required=False)
         if parent and parent not in known:
-            reader.error(
-                f"{key}.parent", _("unknown territory « {value} » (list parents first)").format(value=parent)
-            )
+            reader.error(f"{key}.parent", _("unknown territory « {value} » (list parents first)").format(value=parent))
         if code:
             known.add(code)
 
@@ -402,9 +394,7 @@ def import_plan_directory(directory: str | Path) -> list[ImportReport]:
     directory = Path(directory)
     plan_path = directory / PLAN_FILE_NAME
     if not plan_path.is_file():
-        raise PlanFileError(
-            [_("{directory}: no {file} file").format(directory=directory, file=PLAN_FILE_NAME)]
-        )
+        raise PlanFileError([_("{directory}: no {file} file").format(directory=directory, file=PLAN_FILE_NAME)])
     with transaction.atomic():
         plan = load_plan_file(plan_path)
         partners = {p.code: p for p in Partner.objects.filter(plan=plan)}
@@ -412,9 +402,7 @@ def import_plan_directory(directory: str | Path) -> list[ImportReport]:
         order = {kind: i for i, kind in enumerate(IMPORT_ORDER)}
         files.sort(key=lambda f: (order[f[0]], f[1].code, f[2].name))
         return [
-            import_records(
-                path, plan=plan, partner=partner, kind=kind, file_name=f"{partner.code}/{path.name}"
-            )
+            import_records(path, plan=plan, partner=partner, kind=kind, file_name=f"{partner.code}/{path.name}")
             for kind, partner, path in files
         ]
 

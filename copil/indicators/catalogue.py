@@ -95,9 +95,7 @@ def parse_catalogue(text: str, *, origin: str = "catalogue") -> dict[str, Indica
         raise CatalogueError(f"{origin}: TOML invalide ({error})") from None
     unknown_tables = set(document) - {"indicator"}
     if unknown_tables:
-        raise CatalogueError(
-            f"{origin}: clés inattendues au premier niveau : {', '.join(sorted(unknown_tables))}"
-        )
+        raise CatalogueError(f"{origin}: clés inattendues au premier niveau : {', '.join(sorted(unknown_tables))}")
     entries = document.get("indicator", [])
     if not isinstance(entries, list):
         raise CatalogueError(f"{origin}: « indicator » doit être une liste de tables [[indicator]]")
@@ -157,9 +155,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     if not _CODE.match(code):
         raise CatalogueError(f"{where}: code invalide (lettres minuscules, chiffres et _)")
     if entry["unit"] not in UNITS:
-        raise CatalogueError(
-            f"{where}: unité inconnue « {entry['unit']} » (attendu : {', '.join(sorted(UNITS))})"
-        )
+        raise CatalogueError(f"{where}: unité inconnue « {entry['unit']} » (attendu : {', '.join(sorted(UNITS))})")
     if entry["axis"] not in AXES:
         raise CatalogueError(f"{where}: axe inconnu « {entry['axis']} » (attendu : {', '.join(AXES)})")
     source = entry["source"]
@@ -195,9 +191,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     end_field = entry.get("end_field")
     if (aggregation == "stock") != (end_field is not None):
         raise CatalogueError(f"{where}: end_field est obligatoire pour un stock, et seulement pour un stock")
-    if end_field is not None and not isinstance(
-        _field(model, end_field, where, "end_field"), models.DateField
-    ):
+    if end_field is not None and not isinstance(_field(model, end_field, where, "end_field"), models.DateField):
         raise CatalogueError(f"{where}: end_field « {end_field} » n'est pas une date")
 
     filters = entry.get("filter", {})
@@ -219,9 +213,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
 
     baseline = entry.get("baseline", "previous_period")
     if baseline not in BASELINES:
-        raise CatalogueError(
-            f"{where}: référence inconnue « {baseline} » (attendu : {', '.join(sorted(BASELINES))})"
-        )
+        raise CatalogueError(f"{where}: référence inconnue « {baseline} » (attendu : {', '.join(sorted(BASELINES))})")
 
     target = entry.get("target")
     if target is not None:
@@ -242,9 +234,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         direction = "up"
 
     threshold = entry.get("disclosure_threshold")
-    if threshold is not None and (
-        isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1
-    ):
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1):
         raise CatalogueError(f"{where}: disclosure_threshold doit être un entier strictement positif")
     person_count = entry.get("person_count", False)
     if not isinstance(person_count, bool):
@@ -291,6 +281,4 @@ def _check_filter(model: type[models.Model], name: str, expected: Any, where: st
         raise CatalogueError(f"{where}: filtre « {name} » : un texte ou un booléen est attendu")
     if found.choices and expected not in {str(value) for value, _label in found.flatchoices}:
         choices = ", ".join(str(value) for value, _label in found.flatchoices)
-        raise CatalogueError(
-            f"{where}: filtre « {name} » : valeur inconnue « {expected} » (attendu : {choices})"
-        )
+        raise CatalogueError(f"{where}: filtre « {name} » : valeur inconnue « {expected} » (attendu : {choices})")

@@ -152,9 +152,7 @@ def _scope(plan: Plan | None, territory: Territory | None) -> _Scope:
     return _Scope(tuple(plans.order_by("pk")), territory.population)
 
 
-def _compute(
-    definition: IndicatorDefinition, period: Period, scope: _Scope, today: dt.date
-) -> IndicatorResult:
+def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, today: dt.date) -> IndicatorResult:
     reader = _Reader(definition)
     ids = scope.plan_ids
     as_of = min(period.end, today)
@@ -181,9 +179,7 @@ def _compute(
     fields.update(record_count=figure.record_count, sources=figure.sources)
 
     baseline_value, baseline_label, baseline_period = _baseline(definition, period, scope, reader, fields)
-    fields.update(
-        baseline_value=baseline_value, baseline_label=baseline_label, baseline_period=baseline_period
-    )
+    fields.update(baseline_value=baseline_value, baseline_label=baseline_label, baseline_period=baseline_period)
 
     headline = fields["mean"] if definition.aggregation == "daily" else fields["value"]
     fields.update(_target(definition, headline))
@@ -363,9 +359,7 @@ class _Reader:
         latest_ids: list[int] = []
         for ids, day in windows:
             candidates = self.base.filter(Q(plan_id__in=ids) & self.on_or_before(day))
-            latest = candidates.filter(**{field: OuterRef(field) for field in series}).order_by(
-                f"-{name}", "-pk"
-            )
+            latest = candidates.filter(**{field: OuterRef(field) for field in series}).order_by(f"-{name}", "-pk")
             latest_ids += (
                 candidates.annotate(latest=Subquery(latest.values("pk")[:1]))
                 .filter(pk=F("latest"))
@@ -426,9 +420,7 @@ class _Reader:
                     )
                 )
         ranked.sort(key=lambda item: item[0])
-        return {
-            BREAKDOWN_SEPARATOR.join(_key(part) for part in parts): value for _rank, parts, value in ranked
-        }
+        return {BREAKDOWN_SEPARATOR.join(_key(part) for part in parts): value for _rank, parts, value in ranked}
 
     def _rank(self, key: str, part: Any) -> tuple[int, Any]:
         """Sort order of breakdown keys: years in order, coded values in the order the model declares them."""
@@ -461,9 +453,6 @@ def _any(conditions: Iterable[Q]) -> Q:
 def _sources(records: models.QuerySet) -> list[tuple[str, int]]:
     """Partners behind the records and how many each entered, most first (partners named alike are merged)."""
     rows = (
-        records.order_by()
-        .values("partner__name")
-        .annotate(records=Count("pk"))
-        .order_by("-records", "partner__name")
+        records.order_by().values("partner__name").annotate(records=Count("pk")).order_by("-records", "partner__name")
     )
     return [(row["partner__name"], row["records"]) for row in rows]

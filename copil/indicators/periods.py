@@ -123,9 +123,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_period(
-    plan_start: dt.date, plan_end: dt.date | None = None, *, today: dt.date | None = None
-) -> Period:
+def plan_period(plan_start: dt.date, plan_end: dt.date | None = None, *, today: dt.date | None = None) -> Period:
     """From the start of a plan to its end, or to today while it runs."""
     end = _today(today)
     if plan_end is not None:
@@ -182,9 +180,7 @@ def parse_date(text: str) -> dt.date:
             return dt.date(int(match.group(3)), _MONTH_NUMBERS[match.group(2)], int(match.group(1)))
     except ValueError:
         raise ValueError(f"Date invalide : « {text} ».") from None
-    raise ValueError(
-        f"Date non reconnue : « {text} » (formats acceptés : 2023-01-01, 01/01/2023, 1er janvier 2023)."
-    )
+    raise ValueError(f"Date non reconnue : « {text} » (formats acceptés : 2023-01-01, 01/01/2023, 1er janvier 2023).")
 
 
 def parse_period(
@@ -265,11 +261,7 @@ def _parse(
         except ValueError:
             raise _Invalid(f"l'année {year} n'a pas de semaine {week}") from None
         return _period(monday, monday + dt.timedelta(days=6))
-    if (
-        re.fullmatch(_ISO_DAY, folded)
-        or _DMY_NUMERIC.match(folded)
-        or _DMY_WORDS.match(re.sub(r"^le\s+", "", folded))
-    ):
+    if re.fullmatch(_ISO_DAY, folded) or _DMY_NUMERIC.match(folded) or _DMY_WORDS.match(re.sub(r"^le\s+", "", folded)):
         day = _parse_date_or_invalid(folded)
         return _period(day, day)
     if match := _RELATIVE.match(folded):
@@ -300,9 +292,7 @@ def _relative(count: int, unit: str, plan_start: dt.date | None) -> Period:
     return _period(plan_start, after - ONE_DAY)
 
 
-def _since(
-    rest: str, *, plan_start: dt.date | None, plan_end: dt.date | None, today: dt.date | None
-) -> Period:
+def _since(rest: str, *, plan_start: dt.date | None, plan_end: dt.date | None, today: dt.date | None) -> Period:
     if _PLAN_START.match(rest):
         if plan_start is None:
             raise _Invalid("le début du plan n'est pas connu")

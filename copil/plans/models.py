@@ -21,7 +21,12 @@ class Territory(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:

@@ -59,7 +59,12 @@ class DealPoint(Record, Located):
 
     name = models.CharField(_("name"), max_length=200)
     network = models.ForeignKey(
-        Network, verbose_name=_("network"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deal_points"
+        Network,
+        verbose_name=_("network"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deal_points",
     )
     identified_on = models.DateField(_("identified on"))
     neutralized_on = models.DateField(_("neutralized on"), null=True, blank=True)
@@ -81,7 +86,12 @@ class Operation(Record):
 
     occurred_on = models.DateField(_("date"))
     deal_point = models.ForeignKey(
-        DealPoint, verbose_name=_("deal point"), null=True, blank=True, on_delete=models.SET_NULL, related_name="operations"
+        DealPoint,
+        verbose_name=_("deal point"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operations",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     staff_engaged = models.PositiveIntegerField(_("staff engaged"), null=True, blank=True)
@@ -112,7 +122,12 @@ class Seizure(Record):
     quantity = models.DecimalField(_("quantity"), max_digits=MAX_DIGITS, decimal_places=3)
     unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
     operation = models.ForeignKey(
-        Operation, verbose_name=_("operation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="seizures"
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="seizures",
     )
 
     class Meta(Record.Meta):
@@ -134,7 +149,12 @@ class Arrest(Record):
     arrested_on = models.DateField(_("date"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     operation = models.ForeignKey(
-        Operation, verbose_name=_("operation"), null=True, blank=True, on_delete=models.SET_NULL, related_name="arrests"
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="arrests",
     )
 
     class Meta(Record.Meta):

@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
+from copil.indicators.periods import format_date_fr as format_date
 from copil.plans.models import Axis, Meeting, Partner, Plan
 from copil.records.models import Agreement, Substance
 
-from .formatting import elide_de, format_date, format_mass, format_number, join_words
+from .formatting import elide_de, format_mass, format_number, join_words
 
 SUBSTANCE_ORDER = [Substance.CANNABIS, Substance.HEROIN, Substance.COCAINE, Substance.CRACK, Substance.OTHER]
 SUBSTANCE_NOUNS = {
@@ -39,14 +40,14 @@ class Footnote:
     @property
     def text(self) -> str:
         if not self.sources:
-            return _("{label}: no record in the period.").format(label=self.label)
+            return _("{label}: no record in the period.").format(label=_capitalize(self.label))
         parts = [
             ngettext("{partner} ({count} record)", "{partner} ({count} records)", count).format(
                 partner=name, count=format_number(count)
             )
             for name, count in self.sources
         ]
-        return _("{label}. Source: {sources}.").format(label=self.label, sources="; ".join(parts))
+        return _("{label}. Source: {sources}.").format(label=_capitalize(self.label), sources=_("; ").join(parts))
 
 
 @dataclass
@@ -154,27 +155,40 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
     r = w.results
     out: list[Sentence] = []
     networks, points = _count(r, "networks_dismantled"), _count(r, "deal_points_neutralized")
-    if networks or points:
-        text = _("Over the period, {networks} and {points}.").format(
-            networks=ngettext(
+    facts, codes = [], []
+    if networks:
+        facts.append(
+            ngettext(
                 "{n} trafficking network was dismantled", "{n} trafficking networks were dismantled", networks
-            ).format(n=format_number(networks)),
-            points=ngettext("{n} deal point neutralized", "{n} deal points neutralized", points).format(
-                n=format_number(points)
-            ),
+            ).format(n=format_number(networks))
         )
-        still_active = _count(r, "deal_points_active")
+        codes.append("networks_dismantled")
+    if points:
+        facts.append(
+            ngettext("{n} deal point was neutralized", "{n} deal points were neutralized", points).format(
+                n=format_number(points)
+            )
+        )
+        codes.append("deal_points_neutralized")
+    still_active = _count(r, "deal_points_active")
+    if facts or still_active:
+        text = _("Over the period, {facts}.").format(facts=join_words(facts)) if facts else ""
         if still_active:
             text += " " + ngettext(
-                "{n} deal point was still active on {date}.", "{n} deal points were still active on {date}.", still_active
+                "{n} deal point was still active on {date}.",
+                "{n} deal points were still active on {date}.",
+                still_active,
             ).format(n=format_number(still_active), date=format_date(period.end))
-        out.append(w.sentence(text, "networks_dismantled", "deal_points_neutralized"))
+            codes.append("deal_points_active")
+        out.append(w.sentence(text.strip(), *codes))
     operations = _count(r, "operations")
     if operations:
         out.append(
             w.sentence(
                 ngettext(
-                    "{n} targeted operation was carried out.", "{n} targeted operations were carried out.", operations
+                    "{n} targeted operation was carried out.",
+                    "{n} targeted operations were carried out.",
+                    operations,
                 ).format(n=format_number(operations)),
                 "operations",
             )
@@ -187,9 +201,9 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         count = _count(r, "seizures")
         out.append(
             w.sentence(
-                ngettext(
-                    "{items} were seized ({n} seizure).", "{items} were seized ({n} seizures).", count
-                ).format(items=_capitalize(join_words(seized)), n=format_number(count)),
+                ngettext("{items} were seized ({n} seizure).", "{items} were seized ({n} seizures).", count).format(
+                    items=_capitalize(join_words(seized)), n=format_number(count)
+                ),
                 "seizure_mass",
             )
         )
@@ -228,9 +242,7 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
 
 def _convictions(w: _Writer, persons: int) -> Sentence:
     r = w.results
-    text = ngettext("{n} person was convicted", "{n} persons were convicted", persons).format(
-        n=format_number(persons)
-    )
+    text = ngettext("{n} person was convicted", "{n} persons were convicted", persons).format(n=format_number(persons))
     codes = ["convicted_persons"]
     referred = _count(r, "convicted_persons_referred_to_court")
     if referred:
@@ -253,9 +265,9 @@ def _convictions(w: _Writer, persons: int) -> Sentence:
                 banned,
             ).format(n=format_number(banned))
         else:
-            text += _(", and {n} of the {total} repeat offenders were banned from the town (interdiction de séjour)").format(
-                n=format_number(banned), total=format_number(repeat)
-            )
+            text += _(
+                ", and {n} of the {total} repeat offenders were banned from the town (interdiction de séjour)"
+            ).format(n=format_number(banned), total=format_number(repeat))
     removed = _count(r, "convicted_persons_removal_order")
     if removed:
         codes.append("convicted_persons_removal_order")
@@ -279,15 +291,17 @@ def _videoprotection(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         per_year = (night if only_night else installed).breakdown
         years = join_words(
             [
-                _("{n} in {year}").format(n=format_number(per_year[y]), year=y) if len(per_year) > 1 else _("in {year}").format(year=y)
+                _("{n} in {year}").format(n=format_number(per_year[y]), year=y)
+                if len(per_year) > 1
+                else _("in {year}").format(year=y)
                 for y in sorted(per_year)
             ]
         )
         n = int(installed.value)
         if only_night:
             text = ngettext(
-                "{n} new night-vision camera was installed {years}, bringing the total to {total} cameras in service.",
-                "{n} new night-vision cameras were installed {years}, bringing the total to {total} cameras in service.",
+                "{n} new night camera was installed {years}, bringing the total to {total} cameras in service.",
+                "{n} new night cameras were installed {years}, bringing the total to {total} cameras in service.",
                 n,
             )
         else:
@@ -296,7 +310,11 @@ def _videoprotection(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
                 "{n} new cameras were installed {years}, bringing the total to {total} cameras in service.",
                 n,
             )
-        sentence = w.sentence(text.format(n=format_number(n), years=years, total=total), "cameras_installed", "cameras_in_service")
+        sentence = w.sentence(
+            text.format(n=format_number(n), years=years, total=total),
+            "cameras_installed",
+            "cameras_in_service",
+        )
         if not only_night and night.value:
             sentence.text += " " + ngettext(
                 "{n} of them has night vision.", "{n} of them have night vision.", int(night.value)
@@ -305,9 +323,9 @@ def _videoprotection(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         return [sentence]
     return [
         w.sentence(
-            ngettext(
-                "{n} camera is in service on {date}.", "{n} cameras are in service on {date}.", in_service
-            ).format(n=total, date=format_date(period.end)),
+            ngettext("{n} camera is in service on {date}.", "{n} cameras are in service on {date}.", in_service).format(
+                n=total, date=format_date(period.end)
+            ),
             "cameras_in_service",
         )
     ]
@@ -368,16 +386,16 @@ def _prevention_care(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         w,
         "hospital_places",
         lambda v: ngettext(
-            "Hospital care offers {n} hospital place on {date}", "Hospital care offers {n} hospital places on {date}", v
+            "Hospital care offers {n} hospital place on {date}",
+            "Hospital care offers {n} hospital places on {date}",
+            v,
         ),
         period,
     )
     return out
 
 
-def _stock_against_baseline(
-    w: _Writer, code: str, phrase: Callable[[int], str], period: Period
-) -> list[Sentence]:
+def _stock_against_baseline(w: _Writer, code: str, phrase: Callable[[int], str], period: Period) -> list[Sentence]:
     result = w.results[code]
     if result.value is None or not result.record_count:
         return []
@@ -432,9 +450,9 @@ def _coordination(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
     partners = Partner.objects.filter(plan=plan).exclude(role=Partner.Role.PUBLIC).count()
     meetings = Meeting.objects.filter(plan=plan, held_on__range=(period.start, period.end)).count()
     if partners:
-        text = ngettext("The plan brings together {n} partner", "The plan brings together {n} partners", partners).format(
-            n=format_number(partners)
-        )
+        text = ngettext(
+            "The plan brings together {n} partner", "The plan brings together {n} partners", partners
+        ).format(n=format_number(partners))
         if meetings:
             text += ngettext(
                 "; the steering committee met {n} time over the period",
@@ -474,9 +492,9 @@ def build_bilan(plan: Plan, period: Period) -> Bilan:
             period=period,
             title=_("{plan}: report {period}").format(plan=plan.name, period=period.label),
             introduction=_(
-                "This report of the steering committee covers the period from {start} to {end}. Every figure is "
-                "computed from the records entered by the partners of the plan; the notes give their source."
-            ).format(start=format_date(period.start), end=format_date(period.end)),
+                "This report of the steering committee covers the period {period}. Every figure is computed from "
+                "the records entered by the partners of the plan; the notes give their source."
+            ).format(period=period.label),
             sections=sections,
             footnotes=writer.footnotes,
             results=results,

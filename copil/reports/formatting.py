@@ -1,14 +1,10 @@
-"""French rendering of figures: numbers, masses with a readable unit, dates, lists."""
+"""French rendering of figures: numbers, masses with a readable unit, lists (dates: `periods.format_date_fr`)."""
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")  # fmt: skip
 
 
 def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
@@ -29,12 +25,6 @@ def format_mass(grams: int | float | Decimal) -> str:
     if grams >= 1000:
         return f"{format_number(grams / 1000)}\u00a0kg"
     return f"{format_number(grams, max_decimals=1)}\u00a0g"
-
-
-def format_date(day: dt.date) -> str:
-    """`1er juillet 2024`, `30 juin 2024`."""
-    ordinal = "1er" if day.day == 1 else str(day.day)
-    return f"{ordinal} {MONTHS[day.month - 1]} {day.year}"
 
 
 def join_words(items: Sequence[str]) -> str:

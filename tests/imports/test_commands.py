@@ -11,14 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_import_command_prints_summary(write_csv, plan, police):
-    path = write_csv(
-        "saisies.csv", "identifiant;date;substance;quantite;unite\nS1;2023-03-01;cannabis;35;kg\n"
-    )
+    path = write_csv("saisies.csv", "identifiant;date;substance;quantite;unite\nS1;2023-03-01;cannabis;35;kg\n")
     out = io.StringIO()
     call_command("import", str(path), plan=plan.slug, partner=police.code, stdout=out)
-    assert (
-        out.getvalue().strip() == "saisies.csv : 1 ligne lue, 1 enregistrement créé, 0 mis à jour, 0 inchangé"
-    )
+    assert out.getvalue().strip() == "saisies.csv : 1 ligne lue, 1 enregistrement créé, 0 mis à jour, 0 inchangé"
     assert Seizure.objects.count() == 1
 
 

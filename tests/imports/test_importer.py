@@ -43,9 +43,7 @@ def test_valid_seizures_with_decimal_comma_and_french_dates(write_csv, plan, pol
         plan,
     )
     assert Seizure.objects.get(external_id="S3").seized_on == dt.date(2023, 3, 15)
-    assert report.summary() == (
-        "saisies.csv : 3 lignes lues, 3 enregistrements créés, 0 mis à jour, 0 inchangé"
-    )
+    assert report.summary() == ("saisies.csv : 3 lignes lues, 3 enregistrements créés, 0 mis à jour, 0 inchangé")
 
 
 def test_comma_delimiter_and_decimal_point(write_csv, plan, police):
@@ -84,9 +82,7 @@ def test_references_between_kinds_and_partners(write_csv, plan, police, city):
         partner=police,
     )
     import_records(
-        write_csv(
-            "interpellations.csv", "identifiant;date;role;operation\nA1;2023-02-01;vendeur;police:O1\n"
-        ),
+        write_csv("interpellations.csv", "identifiant;date;role;operation\nA1;2023-02-01;vendeur;police:O1\n"),
         plan=plan,
         partner=city,
     )
@@ -108,9 +104,7 @@ def test_agreement_parties_set_and_updated(write_csv, plan, police, city, prefec
     agreement = Agreement.objects.get(external_id="C1")
     assert (agreement.axis, set(agreement.parties.all())) == ("videoprotection", {police, city})
 
-    path.write_text(
-        header + "C1;Convention vidéoprotection;01/02/2023;vidéoprotection;police|mairie|prefecture\n"
-    )
+    path.write_text(header + "C1;Convention vidéoprotection;01/02/2023;vidéoprotection;police|mairie|prefecture\n")
     report = import_records(path, plan=plan, partner=prefecture)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     assert set(agreement.parties.all()) == {police, city, prefecture}
@@ -133,9 +127,7 @@ def test_reimport_is_idempotent_and_changed_row_updates(write_csv, plan, police)
     changed = import_records(path, plan=plan, partner=police)
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 2)
     after = Seizure.objects.get(external_id="S1")
-    assert (
-        after.pk == before.pk and after.quantity == Decimal("36.5") and after.updated_at > before.updated_at
-    )
+    assert after.pk == before.pk and after.quantity == Decimal("36.5") and after.updated_at > before.updated_at
     assert Seizure.objects.count() == 3
 
 
@@ -166,8 +158,7 @@ def test_windows_1252_file_with_accents(write_csv, plan, police):
 
 def test_utf8_bom_crlf_blank_lines_and_file_object(plan, police):
     data = (
-        "\ufeffidentifiant;nom;installee_le;vision_nocturne\r\n"
-        "K1;Gare;2023-06-01;non\r\n\r\nK2;Église;2023-06-02;\r\n"
+        "\ufeffidentifiant;nom;installee_le;vision_nocturne\r\nK1;Gare;2023-06-01;non\r\n\r\nK2;Église;2023-06-02;\r\n"
     )
     report = import_records(io.BytesIO(data.encode("utf-8")), plan=plan, partner=police, kind="camera")
     assert report.rows == 2
@@ -192,9 +183,7 @@ def test_datetimes_are_read_in_paris_time(write_csv, plan, police):
 
 
 def test_kind_inferred_from_header_when_file_name_is_free(write_csv, plan, police):
-    path = write_csv(
-        "export_janvier.csv", "identifiant;date;force;effectifs\nD1;2023-01-02;police nationale;120\n"
-    )
+    path = write_csv("export_janvier.csv", "identifiant;date;force;effectifs\nD1;2023-01-02;police nationale;120\n")
     assert import_records(path, plan=plan, partner=police).kind == "deployment_reading"
 
 
@@ -231,9 +220,7 @@ def test_bad_date_rejects_the_whole_file(write_csv, plan, police, imported):
     before = record_counts()
     path = write_csv(
         "saisies.csv",
-        "identifiant;date;substance;quantite;unite\n"
-        "S2;2023-03-02;heroine;9;kg\n"
-        "S9;31/02/2023;cannabis;1;kg\n",
+        "identifiant;date;substance;quantite;unite\nS2;2023-03-02;heroine;9;kg\nS9;31/02/2023;cannabis;1;kg\n",
     )
     error = rejected(path, plan=plan, partner=police)
 
@@ -266,21 +253,16 @@ def test_every_error_is_reported_with_its_physical_line(write_csv, plan, police,
     ]
     lines = str(error).splitlines()
     assert lines[0] == (
-        "saisies.csv, ligne 2, colonne « quantite » : "
-        "valeur hors limites « -3 » (doit être strictement supérieure à 0)"
+        "saisies.csv, ligne 2, colonne « quantite » : valeur hors limites « -3 » (doit être strictement supérieure à 0)"
     )
-    assert lines[1].startswith(
-        "saisies.csv, ligne 4, colonne « substance » : valeur inconnue « cocaïne rose » "
-    )
+    assert lines[1].startswith("saisies.csv, ligne 4, colonne « substance » : valeur inconnue « cocaïne rose » ")
     assert "valeurs acceptées : cannabis, resine de cannabis" in str(error)
     assert_nothing_written(before, imported)
 
 
 def test_negative_quantity(write_csv, plan, police, imported):
     before = record_counts()
-    path = write_csv(
-        "saisies.csv", "identifiant;date;substance;quantite;unite\nS20;2023-03-02;cannabis;-1,5;kg\n"
-    )
+    path = write_csv("saisies.csv", "identifiant;date;substance;quantite;unite\nS20;2023-03-02;cannabis;-1,5;kg\n")
     error = rejected(path, plan=plan, partner=police)
     assert [(e.line, e.column, e.value) for e in error.errors] == [(2, "quantite", "-1,5")]
     assert_nothing_written(before, imported)
@@ -302,10 +284,7 @@ def test_missing_and_unknown_columns(write_csv, plan, police, imported):
     path = write_csv("saisies.csv", "identifiant;date;substance;unite;poids\nS30;2023-03-02;cannabis;kg;3\n")
     error = rejected(path, plan=plan, partner=police)
     assert [(e.line, e.column) for e in error.errors] == [(1, "poids"), (1, "quantite")]
-    assert (
-        str(error).splitlines()[1]
-        == "saisies.csv, ligne 1, colonne « quantite » : colonne obligatoire absente"
-    )
+    assert str(error).splitlines()[1] == "saisies.csv, ligne 1, colonne « quantite » : colonne obligatoire absente"
     assert_nothing_written(before, imported)
 
 

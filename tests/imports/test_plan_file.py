@@ -144,8 +144,7 @@ def test_plan_file_errors_name_file_and_key(plan_file):
         load_plan_file(plan_file)
 
     assert caught.value.errors == [
-        "plan.toml, territories[2].couleur : "
-        "clé inconnue (clés admises : insee_code, level, name, parent, population)",
+        "plan.toml, territories[2].couleur : clé inconnue (clés admises : insee_code, level, name, parent, population)",
         "plan.toml, plan.ended_on : le plan se termine avant de commencer",
         "plan.toml, partners[3].role : rôle inconnu « polise » (valeurs admises : "
         "coordinator, police, justice, city, housing, care, health, public)",
@@ -170,9 +169,7 @@ def write_directory(root, plan_toml: str = PLAN_TOML) -> None:
     (police / "saisies.csv").write_text(
         "identifiant;date;substance;quantite;unite;operation\nS1;2023-03-01;crack;12,5;g;O1\n"
     )
-    (police / "operations.csv").write_text(
-        "identifiant;date;type;point_de_deal\nO1;2023-03-01;perquisition;P1\n"
-    )
+    (police / "operations.csv").write_text("identifiant;date;type;point_de_deal\nO1;2023-03-01;perquisition;P1\n")
     (police / "points_de_deal.csv").write_text("identifiant;nom;reseau;identifie_le\nP1;Gare;R1;2023-01-15\n")
     (police / "reseaux.csv").write_text("identifiant;nom\nR1;Réseau de la gare\n")
     mairie = root / "mairie"
@@ -183,8 +180,7 @@ def write_directory(root, plan_toml: str = PLAN_TOML) -> None:
     prefecture = root / "prefecture"
     prefecture.mkdir()
     (prefecture / "conventions.csv").write_text(
-        "identifiant;intitule;signee_le;signataires\n"
-        "C1;Convention police-mairie;2023-02-01;police-nationale|mairie\n"
+        "identifiant;intitule;signee_le;signataires\nC1;Convention police-mairie;2023-02-01;police-nationale|mairie\n"
     )
 
 
@@ -229,8 +225,6 @@ def test_plan_directory_is_atomic(tmp_path):
 def test_plan_directory_unknown_partner_folder(tmp_path):
     write_directory(tmp_path)
     (tmp_path / "gendarmerie").mkdir()
-    with pytest.raises(
-        PlanFileError, match="le dossier « gendarmerie » ne correspond à aucun partenaire du plan"
-    ):
+    with pytest.raises(PlanFileError, match="le dossier « gendarmerie » ne correspond à aucun partenaire du plan"):
         import_plan_directory(tmp_path)
     assert plan_counts() == dict.fromkeys(plan_counts(), 0)

@@ -65,10 +65,7 @@ def test_catalogue_details():
         "residence_ban": True,
     }
     assert catalogue["cameras_installed"].disaggregate == ("year",)
-    assert (
-        catalogue["convicted_persons"].person_count
-        and catalogue["convicted_persons"].disclosure_threshold == 5
-    )
+    assert catalogue["convicted_persons"].person_count and catalogue["convicted_persons"].disclosure_threshold == 5
     assert catalogue["shelter_occupancy"].baseline == "before_plan"
     assert catalogue["arrests"].baseline == "previous_period"
     assert catalogue["cameras_in_service"].end_field == "removed_on"

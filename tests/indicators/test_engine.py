@@ -146,9 +146,7 @@ def test_seizure_mass_converts_kilograms_and_leaves_out_units(plan, police):
 
 
 def test_heroin_and_crack_as_in_the_alencon_bilan(plan, police):
-    add(
-        Seizure, plan, police, seized_on=D(2023, 5, 1), substance="heroin", quantity=Decimal("5.1"), unit="kg"
-    )
+    add(Seizure, plan, police, seized_on=D(2023, 5, 1), substance="heroin", quantity=Decimal("5.1"), unit="kg")
     add(Seizure, plan, police, seized_on=D(2023, 5, 2), substance="crack", quantity=Decimal("548"), unit="g")
     result = run("seizure_mass", FIRST_HALF, plan)
     assert result.value == Decimal("5648")
@@ -305,9 +303,7 @@ def test_reading_takes_each_partners_latest_and_compares_with_before_the_plan(pl
     occupied = "shelter_occupied"
     add(CapacityReading, plan, samu, observed_on=D(2022, 12, 20), kind=occupied, value=150)
     add(CapacityReading, plan, red_cross, observed_on=D(2022, 11, 2), kind=occupied, value=50)
-    add(
-        CapacityReading, plan, samu, observed_on=D(2023, 1, 1), kind=occupied, value=300
-    )  # the plan's first day
+    add(CapacityReading, plan, samu, observed_on=D(2023, 1, 1), kind=occupied, value=300)  # the plan's first day
     add(CapacityReading, plan, samu, observed_on=D(2023, 9, 1), kind=occupied, value=410)
     add(CapacityReading, plan, red_cross, observed_on=D(2023, 10, 5), kind=occupied, value=200)
     add(CapacityReading, plan, samu, observed_on=D(2023, 10, 6), kind=occupied, value=999)  # after the period

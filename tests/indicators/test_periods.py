@@ -63,9 +63,7 @@ def test_plan_relative_months_from_another_start():
 def test_since_ends_at_plan_end_when_earlier_than_today():
     period = parse_period("depuis le 1er janvier 2023", plan_end=D(2023, 12, 31), today=TODAY)
     assert period == Period(D(2023, 1, 1), D(2023, 12, 31))
-    later_end = parse_period(
-        "depuis le début du plan", plan_start=PLAN_START, plan_end=D(2030, 1, 1), today=TODAY
-    )
+    later_end = parse_period("depuis le début du plan", plan_start=PLAN_START, plan_end=D(2030, 1, 1), today=TODAY)
     assert later_end.end == TODAY
 
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from copil.reports.formatting import elide_de, format_date, format_mass, format_number, join_words
+from copil.indicators.periods import format_date_fr as format_date
+from copil.reports.formatting import elide_de, format_mass, format_number, join_words
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="CSV file")
         parser.add_argument("--plan", required=True, help="plan identifier (slug)")
         parser.add_argument("--partner", required=True, help="code of the partner the file comes from")
-        parser.add_argument(
-            "--kind", choices=sorted(FORMATS), help="record kind, when the file name does not tell"
-        )
+        parser.add_argument("--kind", choices=sorted(FORMATS), help="record kind, when the file name does not tell")
 
     def handle(self, *args, file: str, plan: str, partner: str, kind: str | None, **options) -> None:
         translation.activate("fr")
@@ -28,9 +26,7 @@ class Command(BaseCommand):
             raise CommandError(_("unknown plan « {slug} »").format(slug=plan))
         found_partner = Partner.objects.filter(plan=found_plan, code=partner).first()
         if found_partner is None:
-            raise CommandError(
-                _("unknown partner « {code} » in plan « {slug} »").format(code=partner, slug=plan)
-            )
+            raise CommandError(_("unknown partner « {code} » in plan « {slug} »").format(code=partner, slug=plan))
         try:
             report = import_records(file, plan=found_plan, partner=found_partner, kind=kind)
         except (ImportRejected, OSError) as error:

@@ -18,7 +18,9 @@ def resolve_period(plan: Plan, start: str | None, end: str | None, text: str | N
         return parse_period(text, plan_start=plan.started_on, plan_end=plan.ended_on)
     if not start:
         raise CommandError("Indiquez une période : --from et --to, ou --period.")
-    return parse_period(f"{start}..{end}" if end else f"depuis le {start}", plan_start=plan.started_on, plan_end=plan.ended_on)
+    return parse_period(
+        f"{start}..{end}" if end else f"depuis le {start}", plan_start=plan.started_on, plan_end=plan.ended_on
+    )
 
 
 class Command(BaseCommand):
@@ -28,8 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--plan", required=True, help="plan identifier (slug)")
         parser.add_argument("--from", dest="start", help="first day, AAAA-MM-JJ")
         parser.add_argument("--to", dest="end", help="last day, AAAA-MM-JJ (included)")
-        parser.add_argument("--period", help="a period expression: 2023, 2023-T2, « 18 mois », « depuis le 1er janvier 2023 »…")
-        parser.add_argument("--format", dest="formats", action="append", choices=sorted(FORMATS), help="html (default) or md")
+        parser.add_argument(
+            "--period",
+            help="a period expression: 2023, 2023-T2, « 18 mois », « depuis le 1er janvier 2023 »…",
+        )
+        parser.add_argument(
+            "--format", dest="formats", action="append", choices=sorted(FORMATS), help="html (default) or md"
+        )
         parser.add_argument("--output", type=Path, help="folder to write into (default: var/bilans)")
 
     def handle(self, *args, plan, start, end, period, formats, output, **options):

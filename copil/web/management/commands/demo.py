@@ -22,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="do everything but serve")
         parser.add_argument("--demo-dir", type=Path, default=None, help="folder of the demo plans")
         parser.add_argument("--output", type=Path, default=None, help="folder for the bilans")
+        parser.add_argument("--address", default="127.0.0.1:8000", help="address to serve on")
 
-    def handle(self, *args, no_serve, demo_dir, output, **options):
+    def handle(self, *args, no_serve, demo_dir, output, address, **options):
         translation.activate("fr")
         demo_dir = demo_dir or settings.COPIL_DEMO_DIR
         output = output or settings.COPIL_BILAN_DIR
@@ -42,4 +43,4 @@ class Command(BaseCommand):
             for output_format in ("html", "md"):
                 self.stdout.write(str(write_bilan(bilan, output, output_format)))
         if not no_serve:
-            call_command("serve")
+            call_command("serve", address)

@@ -1,0 +1,108 @@
+"""The seed articles' figures, computed from the demo records loaded by the users' importer."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.conf import settings
+
+from copil.imports.importer import import_records
+from copil.imports.plan_file import import_plan_directory
+from copil.indicators.periods import Period
+from copil.plans.models import Partner, Plan
+from copil.records.models import Seizure
+from copil.reports.bilan import build_bilan
+from copil.reports.rendering import render_bilan
+
+ALENCON = Period(dt.date(2023, 1, 1), dt.date(2024, 6, 30))
+PARIS = Period(dt.date(2023, 1, 1), dt.date(2023, 10, 5))
+
+
+def plain(text: str) -> str:
+    """Prose with ordinary spaces and apostrophes, so assertions read like the articles."""
+    return re.sub(r"[\u00a0\u202f]", " ", text).replace("’", "'")
+
+
+@pytest.fixture
+def alencon(db) -> Plan:
+    import_plan_directory(settings.COPIL_DEMO_DIR / "alencon")
+    return Plan.objects.get(slug="alencon")
+
+
+@pytest.fixture
+def paris(db) -> Plan:
+    import_plan_directory(settings.COPIL_DEMO_DIR / "paris")
+    return Plan.objects.get(slug="paris")
+
+
+def test_alencon_bilan_states_the_article_figures(alencon):
+    bilan = build_bilan(alencon, ALENCON)
+    text = plain(bilan.text)
+    assert "2 réseaux de trafic ont été démantelés" in text
+    assert "4 points de deal ont été neutralisés" in text
+    assert "35 kg de cannabis, 5,1 kg d'héroïne, 2,15 kg de cocaïne et 548 g de crack ont été saisis" in text
+    assert "34 personnes ont été condamnées" in text
+    assert "toutes ont fait l'objet d'un déferrement" in text
+    assert re.search(r"les \d+ récidivistes ont fait l'objet d'une interdiction de séjour", text)
+    assert "20 nouvelles caméras nocturnes ont été installées en 2023, portant le total à 72 caméras" in text
+    for association in ["Drog'Aide 61", "Addictions France", "Croix-Rouge", "Entraid'Addict61"]:
+        assert association in text
+    assert "4 associations" in text
+    housing = next(s for s in bilan.sections if s.axis == "housing")
+    assert any("convention" in plain(s.text).lower() and "signée" in plain(s.text) for s in housing.sentences)
+
+
+def test_paris_bilan_states_the_article_figures(paris):
+    text = plain(build_bilan(paris, PARIS).text)
+    assert "357 interpellations de trafiquants" in text
+    assert "entre 100 et 800 policiers et gendarmes" in text
+    assert "610 personnes accueillies chaque nuit" in text
+    assert "contre 200 avant le plan" in text
+    assert "50 places hospitalières" in text
+    assert "contre 35 avant le plan" in text
+
+
+def test_every_figure_sentence_has_a_footnote_with_sources_and_record_count(alencon):
+    bilan = build_bilan(alencon, ALENCON)
+    numbers = {note.number for note in bilan.footnotes}
+    for section in bilan.sections:
+        for sentence in section.sentences:
+            assert sentence.notes, sentence.text
+            assert set(sentence.notes) <= numbers
+    seizures = next(n for n in bilan.footnotes if "saisies" in n.label.lower())
+    assert (
+        seizures.record_count
+        == Seizure.objects.filter(seized_on__range=(ALENCON.start, ALENCON.end)).exclude(unit="unit").count()
+    )
+    assert seizures.sources and all(count > 0 for _name, count in seizures.sources)
+
+
+def test_rendered_html_and_markdown_carry_figures_and_notes(alencon):
+    bilan = build_bilan(alencon, ALENCON)
+    html, md = render_bilan(bilan, "html"), render_bilan(bilan, "md")
+    assert plain(html).count("548 g de crack") == 1
+    assert 'href="#note-1"' in html and 'id="note-1"' in html
+    assert "[^1]:" in md and "## " in md
+    assert "5,1 kg d'héroïne" in plain(md)
+
+
+def test_bilan_follows_the_records_deleting_a_seizure_and_adding_a_camera(alencon, tmp_path):
+    crack = Seizure.objects.filter(plan=alencon, substance="crack", seized_on__range=(ALENCON.start, ALENCON.end))
+    removed = crack.order_by("seized_on").first()
+    grams = removed.quantity * (1000 if removed.unit == "kg" else 1)
+    removed.delete()
+    text = plain(build_bilan(alencon, ALENCON).text)
+    assert "548 g de crack" not in text
+    remaining = 548 - grams
+    assert f"{remaining.normalize()} g de crack".replace(".", ",") in text
+
+    city = Partner.objects.get(plan=alencon, role="city")
+    camera_file = tmp_path / "cameras.csv"
+    camera_file.write_text(
+        "identifiant;nom;installee_le;vision_nocturne\nCAM-TEST-1;Rue test;2024-03-01;oui\n", encoding="utf-8"
+    )
+    import_records(camera_file, plan=alencon, partner=city)
+    text = plain(build_bilan(alencon, ALENCON).text)
+    assert "portant le total à 73 caméras" in text
+    assert "21 nouvelles caméras nocturnes" in text
+    assert "20 en 2023 et 1 en 2024" in text

@@ -22,8 +22,8 @@ demo: $(STAMP)
 test: $(STAMP) lint test-sqlite test-postgresql
 
 lint: $(STAMP)
-	$(BIN)/ruff check copil tests demo
-	$(BIN)/ruff format --check copil tests demo
+	$(BIN)/ruff check copil analytics tests demo bench
+	$(BIN)/ruff format --check copil analytics tests demo bench
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest
@@ -31,9 +31,13 @@ test-sqlite: $(STAMP)
 test-postgresql: $(STAMP)
 	COPIL_TEST_DATABASE=postgresql $(BIN)/pytest
 
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
 format: $(STAMP)
-	$(BIN)/ruff check --fix copil tests demo
-	$(BIN)/ruff format copil tests demo
+	$(BIN)/ruff check --fix copil analytics tests demo bench
+	$(BIN)/ruff format copil analytics tests demo bench
 
 clean:
 	rm -rf $(VENV) var test-output

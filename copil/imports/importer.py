@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -709,7 +710,7 @@ def _write(
             report.unchanged += 1
             continue
         if values != old_values:
-            to_update.append(model(pk=pk, updated_at=now, **row.values))
+            to_update.append(model(pk=pk, updated_at=now, version=F("version") + 1, **row.values))
         if parties_changed:
             parties_to_set[row.external_id] = row.parties or []
         report.updated += 1
@@ -717,7 +718,7 @@ def _write(
     model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     report.created = len(to_create)
     if to_update:
-        model.objects.bulk_update(to_update, [*compared, "updated_at"], batch_size=BATCH_SIZE)
+        model.objects.bulk_update(to_update, [*compared, "updated_at", "version"], batch_size=BATCH_SIZE)
     if parties_to_set:
         _set_parties(partner, parties_to_set)
 

@@ -128,6 +128,7 @@ def test_reimport_is_idempotent_and_changed_row_updates(write_csv, plan, police)
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 2)
     after = Seizure.objects.get(external_id="S1")
     assert after.pk == before.pk and after.quantity == Decimal("36.5") and after.updated_at > before.updated_at
+    assert (before.version, after.version) == (1, 2)
     assert Seizure.objects.count() == 3
 
 

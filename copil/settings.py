@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "copil.imports",
     "copil.reports",
     "copil.web",
+    "auditlog",
+    "copil.access",
 ]
 
 MIDDLEWARE = [
@@ -55,8 +57,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "copil.access.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "copil.access.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "copil.urls"
@@ -107,3 +112,68 @@ STATIC_ROOT = VAR_DIR / "static"
 COPIL_BILAN_DIR = Path(os.environ.get("COPIL_BILAN_DIR", VAR_DIR / "bilans"))
 # Root of the demo data (the seed plans in import format).
 COPIL_DEMO_DIR = Path(os.environ.get("COPIL_DEMO_DIR", BASE_DIR.parent / "demo"))
+
+# --- Access, accounts and audit (copil.access) ------------------------------------------------------------------
+# Login: username + password, throttled per username and IP (copil.access.throttling); OpenID Connect below.
+AUTHENTICATION_BACKENDS = ["copil.access.backends.ThrottledModelBackend"]
+LOGIN_URL = "access:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+COPIL_LOGIN_MAX_FAILURES = int(os.environ.get("COPIL_LOGIN_MAX_FAILURES", "5"))
+COPIL_LOGIN_FAILURE_WINDOW = int(os.environ.get("COPIL_LOGIN_FAILURE_WINDOW", "900"))  # seconds
+COPIL_LOGIN_LOCK_SECONDS = int(os.environ.get("COPIL_LOGIN_LOCK_SECONDS", "900"))
+# Sessions: 8 hours by default, ended when the browser closes unless COPIL_SESSION_EXPIRE_AT_BROWSER_CLOSE=0.
+SESSION_COOKIE_AGE = int(os.environ.get("COPIL_SESSION_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_flag("COPIL_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# Invitations: the set-password link of an invited member is valid this long (Django's reset tokens).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("COPIL_INVITATION_VALIDITY", str(7 * 24 * 3600)))
+EMAIL_BACKEND = os.environ.get("COPIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("COPIL_FROM_EMAIL", "copil@localhost")
+if os.environ.get("COPIL_EMAIL_HOST"):
+    EMAIL_HOST = os.environ["COPIL_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("COPIL_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("COPIL_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("COPIL_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_flag("COPIL_EMAIL_USE_TLS", default=True)
+
+
+def _development_pseudonym_key() -> str:
+    """Like the development SECRET_KEY: kept in var/, never in git; production requires COPIL_PSEUDONYM_KEY."""
+    path = VAR_DIR / "pseudonym_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# The secret pseudonyms of persons (referrals, convictions) are keyed with; changing it changes every pseudonym.
+COPIL_PSEUDONYM_KEY = os.environ.get("COPIL_PSEUDONYM_KEY") or _development_pseudonym_key()
+# Content-Security-Policy header value; empty: no header (copil.settings_production sets a strict default).
+COPIL_CSP = os.environ.get("COPIL_CSP", "")
+
+# OpenID Connect (ProConnect), off unless COPIL_OIDC_ENABLED=1; users are matched on their e-mail address and
+# must have been invited first (no account is created at login).
+COPIL_OIDC_ENABLED = _env_flag("COPIL_OIDC_ENABLED")
+OIDC_OP_ISSUER = os.environ.get("COPIL_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("COPIL_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("COPIL_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("COPIL_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("COPIL_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("COPIL_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("COPIL_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("COPIL_OIDC_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("COPIL_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("COPIL_OIDC_SCOPES", "openid email given_name usual_name")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("COPIL_OIDC_ACR_VALUES", "eidas1")}
+LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/?oidc=echec"
+OIDC_AUTHENTICATION_CALLBACK_URL = "access:oidc_callback"
+if COPIL_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("copil.access.oidc.CopilOIDCBackend")
+
+# django-auditlog: ORM and admin saves of the registered models are captured and copied into the append-only
+# trail (copil.access.audit); the user's password hash and last login are never logged.
+AUDITLOG_DISABLE_REMOTE_ADDR = False

@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("compte/", include("copil.access.urls")),
     path("", include("copil.web.urls")),
 ]

@@ -1,16 +1,25 @@
-"""The published import format of each record kind: one CSV per kind, French column names.
+"""The published import format of each record kind: one table per kind, French column names.
 
-A format maps columns to model fields with a type and, for enumerations, the French tokens a
-partner may write. Tokens are compared after `normalize_token` (lower case, no accents, spaces and
-hyphens as underscores), so "Héroïne", "heroine" and "HEROINE" are the same value.
+A format maps columns to model fields with a type and, for enumerations, the French spellings a
+partner may write. Spellings are compared after `normalize_token` (lower case, no accents, spaces and
+hyphens as underscores), so "Héroïne", "heroine" and "HEROINE" are the same value; the first spelling
+of each value is its canonical form, the one the published schemas and templates offer.
+
+The French titles and descriptions below are published content (the schemas under `schemas/`, the
+templates and the formats page), not interface messages: they are written in French here, next to
+the French column names they describe, and `copil schemas` turns them into Table Schemas.
 """
 
+import datetime as dt
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from copil.plans.models import Axis
 from copil.records import models as m
+
+# Record dates are refused before this day (and after today): an earlier date is a typing error in practice.
+EARLIEST_DATE = dt.date(2000, 1, 1)
 
 
 class ColumnType(StrEnum):
@@ -26,17 +35,50 @@ class ColumnType(StrEnum):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One value of an enumeration: the stored code and its French spellings, canonical first."""
+
+    code: str
+    spellings: tuple[str, ...]
+
+    @property
+    def canonical(self) -> str:
+        return self.spellings[0]
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     field: str
     type: ColumnType
     required: bool = False
-    choices: dict[str, str] = field(default_factory=dict)  # normalized token -> stored code
+    options: tuple[Choice, ...] = ()  # for CHOICE columns
     references: str = ""  # record kind key in RECORD_KINDS, for REFERENCE columns
     minimum: float | None = None
     exclusive_minimum: bool = False
     maximum: float | None = None
+    decimal_char: str = ","  # the decimal mark the published schema declares; both marks are read
+    title: str = ""
     description: str = ""
+
+    @property
+    def choices(self) -> dict[str, str]:
+        """Normalized spelling -> stored code; the code itself is accepted too."""
+        mapping: dict[str, str] = {}
+        for option in self.options:
+            for spelling in option.spellings:
+                mapping.setdefault(normalize_token(spelling), option.code)
+            mapping.setdefault(normalize_token(option.code), option.code)
+        return mapping
+
+    @property
+    def enum(self) -> list[str]:
+        """The canonical spelling of each value, as published in schemas and template drop-down lists."""
+        return [option.canonical for option in self.options]
+
+    def canonical(self, code: str) -> str:
+        """The canonical spelling of a stored code."""
+        return next(option.canonical for option in self.options if option.code == code)
 
 
 @dataclass(frozen=True)
@@ -44,6 +86,10 @@ class RecordFormat:
     kind: str  # key in RECORD_KINDS
     file_stem: str  # conventional file name, without ".csv"
     columns: tuple[Column, ...]
+    title: str = ""
+    description: str = ""
+    period_column: str = ""  # the date `--replace-period` selects records by
+    date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later) date columns
 
     @property
     def model(self) -> type[m.Record]:
@@ -53,6 +99,9 @@ class RecordFormat:
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
 
 def normalize_token(value: str) -> str:
     """Lower-case, accent-free, underscore-separated form of an enumeration token."""
@@ -61,21 +110,76 @@ def normalize_token(value: str) -> str:
     return "_".join(bare.replace("-", " ").replace("'", " ").replace("’", " ").split())
 
 
-def _choices(**tokens: str | tuple[str, ...]) -> dict[str, str]:
-    """Build a token map from `code=token` or `code=(token, synonym…)`; the code itself is accepted too."""
-    mapping: dict[str, str] = {}
-    for code, spelled in tokens.items():
-        for token in (spelled,) if isinstance(spelled, str) else spelled:
-            mapping[normalize_token(token)] = code
-        mapping[normalize_token(code)] = code
-    return mapping
+def _options(**spellings: str | tuple[str, ...]) -> tuple[Choice, ...]:
+    """Build enumeration values from `code=spelling` or `code=(canonical spelling, synonym…)`."""
+    return tuple(
+        Choice(code, (spelled,) if isinstance(spelled, str) else tuple(spelled)) for code, spelled in spellings.items()
+    )
 
 
-ID = Column("identifiant", "external_id", ColumnType.TEXT, required=True, description="Identifiant du partenaire")
-ADDRESS = Column("adresse", "address", ColumnType.TEXT)
-LATITUDE = Column("latitude", "latitude", ColumnType.DECIMAL, minimum=-90, maximum=90)
-LONGITUDE = Column("longitude", "longitude", ColumnType.DECIMAL, minimum=-180, maximum=180)
+ID = Column(
+    "identifiant",
+    "external_id",
+    ColumnType.TEXT,
+    required=True,
+    title="Identifiant",
+    description=(
+        "Identifiant de l'enregistrement chez le partenaire, unique dans le fichier et stable d'un envoi à l'autre : "
+        "réimporter une ligne avec le même identifiant met à jour l'enregistrement au lieu d'en créer un second."
+    ),
+)
+ADDRESS = Column("adresse", "address", ColumnType.TEXT, title="Adresse", description="Adresse postale ou lieu-dit.")
+COORDINATE_NOTE = "en degrés décimaux (WGS84), point décimal ; Copil accepte aussi la virgule"
+LATITUDE = Column(
+    "latitude",
+    "latitude",
+    ColumnType.DECIMAL,
+    minimum=-90,
+    maximum=90,
+    decimal_char=".",
+    title="Latitude",
+    description=f"Latitude {COORDINATE_NOTE}.",
+)
+LONGITUDE = Column(
+    "longitude",
+    "longitude",
+    ColumnType.DECIMAL,
+    minimum=-180,
+    maximum=180,
+    decimal_char=".",
+    title="Longitude",
+    description=f"Longitude {COORDINATE_NOTE}.",
+)
 COUNT = {"minimum": 0}
+
+
+def _date(name: str, field_name: str, title: str, description: str, required: bool = False) -> Column:
+    return Column(name, field_name, ColumnType.DATE, required=required, title=title, description=description)
+
+
+def _flag(name: str, field_name: str, title: str, description: str) -> Column:
+    return Column(
+        name,
+        field_name,
+        ColumnType.BOOLEAN,
+        title=title,
+        description=f"{description} « oui » ou « non » ; une cellule vide vaut « non ».",
+    )
+
+
+def _reference(name: str, field_name: str, kind: str, title: str, what: str, stem: str) -> Column:
+    return Column(
+        name,
+        field_name,
+        ColumnType.REFERENCE,
+        references=kind,
+        title=title,
+        description=(
+            f"Identifiant {what} dans le fichier {stem}.csv du même partenaire, ou « code_partenaire:identifiant » "
+            "pour un enregistrement d'un autre partenaire du plan. L'enregistrement doit déjà exister."
+        ),
+    )
+
 
 FORMATS: dict[str, RecordFormat] = {
     f.kind: f
@@ -85,66 +189,111 @@ FORMATS: dict[str, RecordFormat] = {
             "reseaux",
             (
                 ID,
-                Column("nom", "name", ColumnType.TEXT, required=True),
-                Column("identifie_le", "identified_on", ColumnType.DATE),
-                Column("demantele_le", "dismantled_on", ColumnType.DATE),
+                Column("nom", "name", ColumnType.TEXT, required=True, title="Nom", description="Nom du réseau."),
+                _date("identifie_le", "identified_on", "Identifié le", "Date à laquelle le réseau a été identifié."),
+                _date(
+                    "demantele_le",
+                    "dismantled_on",
+                    "Démantelé le",
+                    "Date du démantèlement ; vide tant que le réseau est actif.",
+                ),
             ),
+            title="Réseaux de trafic",
+            description="Les réseaux de trafic identifiés par les services de police et de gendarmerie.",
+            period_column="identifie_le",
+            date_order=(("identifie_le", "demantele_le"),),
         ),
         RecordFormat(
             "deal_point",
             "points_de_deal",
             (
                 ID,
-                Column("nom", "name", ColumnType.TEXT, required=True),
+                Column("nom", "name", ColumnType.TEXT, required=True, title="Nom", description="Nom usuel du point."),
                 ADDRESS,
                 LATITUDE,
                 LONGITUDE,
-                Column("reseau", "network", ColumnType.REFERENCE, references="network"),
-                Column("identifie_le", "identified_on", ColumnType.DATE, required=True),
-                Column("neutralise_le", "neutralized_on", ColumnType.DATE),
+                _reference("reseau", "network", "network", "Réseau", "du réseau qui tient le point", "reseaux"),
+                _date(
+                    "identifie_le",
+                    "identified_on",
+                    "Identifié le",
+                    "Date à laquelle le point de deal a été identifié.",
+                    required=True,
+                ),
+                _date(
+                    "neutralise_le",
+                    "neutralized_on",
+                    "Neutralisé le",
+                    "Date de neutralisation ; vide tant que le point est actif.",
+                ),
             ),
+            title="Points de deal",
+            description="Les points de vente de stupéfiants, actifs de leur identification à leur neutralisation.",
+            period_column="identifie_le",
+            date_order=(("identifie_le", "neutralise_le"),),
         ),
         RecordFormat(
             "operation",
             "operations",
             (
                 ID,
-                Column("date", "occurred_on", ColumnType.DATE, required=True),
+                _date("date", "occurred_on", "Date", "Date de l'opération.", required=True),
                 Column(
                     "type",
                     "kind",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
-                        public_road=("voie publique", "operation de voie publique"),
+                    options=_options(
+                        public_road=("voie publique", "opération de voie publique"),
                         search="perquisition",
                         raid=("interpellation", "coup de filet"),
-                        check=("controle", "controles"),
-                        investigation=("enquete", "enquete judiciaire"),
+                        check=("contrôle", "contrôles"),
+                        investigation=("enquête", "enquête judiciaire"),
                     ),
+                    title="Type d'opération",
+                    description="Nature de l'opération.",
                 ),
-                Column("point_de_deal", "deal_point", ColumnType.REFERENCE, references="deal_point"),
-                Column("effectifs", "staff_engaged", ColumnType.INTEGER, **COUNT),
+                _reference(
+                    "point_de_deal",
+                    "deal_point",
+                    "deal_point",
+                    "Point de deal",
+                    "du point de deal visé",
+                    "points_de_deal",
+                ),
+                Column(
+                    "effectifs",
+                    "staff_engaged",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Effectifs engagés",
+                    description="Nombre d'agents engagés dans l'opération.",
+                ),
             ),
+            title="Opérations",
+            description="Les opérations de police et de gendarmerie menées dans le cadre du plan.",
+            period_column="date",
         ),
         RecordFormat(
             "seizure",
             "saisies",
             (
                 ID,
-                Column("date", "seized_on", ColumnType.DATE, required=True),
+                _date("date", "seized_on", "Date", "Date de la saisie.", required=True),
                 Column(
                     "substance",
                     "substance",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
-                        cannabis=("cannabis", "resine de cannabis", "herbe de cannabis"),
-                        heroin="heroine",
-                        cocaine="cocaine",
-                        crack=("crack", "cocaine basee"),
+                    options=_options(
+                        cannabis=("cannabis", "résine de cannabis", "herbe de cannabis"),
+                        heroin="héroïne",
+                        cocaine="cocaïne",
+                        crack=("crack", "cocaïne basée"),
                         other="autre",
                     ),
+                    title="Substance",
+                    description="Substance saisie.",
                 ),
                 Column(
                     "quantite",
@@ -153,225 +302,412 @@ FORMATS: dict[str, RecordFormat] = {
                     required=True,
                     minimum=0,
                     exclusive_minimum=True,
+                    title="Quantité",
+                    description=(
+                        "Quantité saisie, strictement positive, dans l'unité de la colonne « unite » ; "
+                        "virgule décimale (Copil accepte aussi le point), arrondie au millième."
+                    ),
                 ),
                 Column(
                     "unite",
                     "unit",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
-                        g=("gramme", "grammes", "gr"),
-                        kg=("kilogramme", "kilogrammes", "kilo", "kilos"),
-                        unit=("unite", "unites", "u", "doses", "cachets"),
+                    options=_options(
+                        g=("g", "gramme", "grammes", "gr"),
+                        kg=("kg", "kilogramme", "kilogrammes", "kilo", "kilos"),
+                        unit=("unités", "unité", "u", "doses", "cachets"),
                     ),
+                    title="Unité",
+                    description="Unité de la quantité : grammes, kilogrammes ou unités (doses, cachets).",
                 ),
-                Column("operation", "operation", ColumnType.REFERENCE, references="operation"),
+                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
             ),
+            title="Saisies",
+            description="Les saisies de stupéfiants, une ligne par substance saisie à une date.",
+            period_column="date",
         ),
         RecordFormat(
             "arrest",
             "interpellations",
             (
                 ID,
-                Column("date", "arrested_on", ColumnType.DATE, required=True),
+                _date("date", "arrested_on", "Date", "Date de l'interpellation.", required=True),
                 Column(
                     "role",
                     "role",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(trafficker=("trafiquant", "vendeur"), user=("usager", "consommateur")),
+                    options=_options(trafficker=("trafiquant", "vendeur"), user=("usager", "consommateur")),
+                    title="Rôle",
+                    description="Rôle de la personne interpellée.",
                 ),
-                Column("operation", "operation", ColumnType.REFERENCE, references="operation"),
+                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
             ),
+            title="Interpellations",
+            description="Les interpellations, une ligne par personne interpellée (sans nom).",
+            period_column="date",
         ),
         RecordFormat(
             "conviction",
             "condamnations",
             (
                 ID,
-                Column("date", "convicted_on", ColumnType.DATE, required=True),
-                Column("pseudonyme", "pseudonym", ColumnType.TEXT),
-                Column("peine", "sentence", ColumnType.TEXT),
-                Column("emprisonnement_mois", "prison_months", ColumnType.INTEGER, **COUNT),
-                Column("recidiviste", "repeat_offender", ColumnType.BOOLEAN),
-                Column("deferement", "referral_to_court", ColumnType.BOOLEAN),
-                Column("interdiction_sejour", "residence_ban", ColumnType.BOOLEAN),
-                Column("obligation_soins", "care_order", ColumnType.BOOLEAN),
-                Column("reconduite_frontiere", "removal_order", ColumnType.BOOLEAN),
+                _date("date", "convicted_on", "Date", "Date de la condamnation.", required=True),
+                Column(
+                    "pseudonyme",
+                    "pseudonym",
+                    ColumnType.TEXT,
+                    title="Pseudonyme",
+                    description="Pseudonyme de la personne condamnée (jamais son nom).",
+                ),
+                Column("peine", "sentence", ColumnType.TEXT, title="Peine", description="Peine prononcée, en clair."),
+                Column(
+                    "emprisonnement_mois",
+                    "prison_months",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Emprisonnement (mois)",
+                    description="Durée d'emprisonnement prononcée, en mois.",
+                ),
+                _flag("recidiviste", "repeat_offender", "Récidiviste", "La personne est-elle en récidive ?"),
+                _flag("deferement", "referral_to_court", "Déferrement", "La personne a-t-elle été déférée ?"),
+                _flag(
+                    "interdiction_sejour",
+                    "residence_ban",
+                    "Interdiction de séjour",
+                    "Une interdiction de séjour a-t-elle été prononcée ?",
+                ),
+                _flag(
+                    "obligation_soins",
+                    "care_order",
+                    "Obligation de soins",
+                    "Une obligation de soins a-t-elle été prononcée ?",
+                ),
+                _flag(
+                    "reconduite_frontiere",
+                    "removal_order",
+                    "Reconduite à la frontière",
+                    "Une reconduite à la frontière a-t-elle été prononcée ?",
+                ),
             ),
+            title="Condamnations",
+            description="Les condamnations et les mesures judiciaires prononcées, une ligne par personne condamnée.",
+            period_column="date",
         ),
         RecordFormat(
             "camera",
             "cameras",
             (
                 ID,
-                Column("nom", "name", ColumnType.TEXT),
+                Column("nom", "name", ColumnType.TEXT, title="Nom", description="Nom ou numéro de la caméra."),
                 ADDRESS,
                 LATITUDE,
                 LONGITUDE,
-                Column("installee_le", "installed_on", ColumnType.DATE, required=True),
-                Column("retiree_le", "removed_on", ColumnType.DATE),
-                Column("vision_nocturne", "night_vision", ColumnType.BOOLEAN),
-                Column("rayon_m", "coverage_radius_m", ColumnType.INTEGER, **COUNT),
+                _date("installee_le", "installed_on", "Installée le", "Date de mise en service.", required=True),
+                _date(
+                    "retiree_le",
+                    "removed_on",
+                    "Retirée le",
+                    "Date de retrait ; vide tant que la caméra est en service.",
+                ),
+                _flag("vision_nocturne", "night_vision", "Vision nocturne", "La caméra voit-elle de nuit ?"),
+                Column(
+                    "rayon_m",
+                    "coverage_radius_m",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Rayon couvert (m)",
+                    description="Rayon couvert par la caméra, en mètres.",
+                ),
             ),
+            title="Caméras de vidéoprotection",
+            description="Les caméras de vidéoprotection, en service de leur installation à leur retrait.",
+            period_column="installee_le",
+            date_order=(("installee_le", "retiree_le"),),
         ),
         RecordFormat(
             "prevention_action",
             "actions_prevention",
             (
                 ID,
-                Column("date", "held_on", ColumnType.DATE, required=True),
+                _date("date", "held_on", "Date", "Date de l'action.", required=True),
                 Column(
                     "type",
                     "kind",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
+                    options=_options(
                         awareness=("sensibilisation", "campagne de sensibilisation"),
                         outreach=("maraude", "aller vers"),
                         school=("intervention scolaire", "milieu scolaire"),
-                        harm_reduction=("reduction des risques", "rdr"),
+                        harm_reduction=("réduction des risques", "rdr"),
                         training=("formation",),
                     ),
+                    title="Type d'action",
+                    description="Nature de l'action de prévention.",
                 ),
-                Column("intitule", "title", ColumnType.TEXT),
-                Column("personnes_touchees", "people_reached", ColumnType.INTEGER, **COUNT),
+                Column("intitule", "title", ColumnType.TEXT, title="Intitulé", description="Intitulé de l'action."),
+                Column(
+                    "personnes_touchees",
+                    "people_reached",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Personnes touchées",
+                    description="Nombre de personnes touchées ; vide vaut 0.",
+                ),
             ),
+            title="Actions de prévention",
+            description="Les actions de prévention et d'aller-vers, avec le nombre de personnes touchées.",
+            period_column="date",
         ),
         RecordFormat(
             "care_referral",
             "orientations_soins",
             (
                 ID,
-                Column("date", "referred_on", ColumnType.DATE, required=True),
+                _date("date", "referred_on", "Date", "Date de l'orientation.", required=True),
                 Column(
                     "destination",
                     "destination",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
+                    options=_options(
                         csapa="csapa",
                         caarud="caarud",
-                        hospital=("hopital", "hospitalisation"),
-                        shelter="hebergement",
+                        hospital=("hôpital", "hospitalisation"),
+                        shelter="hébergement",
                     ),
+                    title="Destination",
+                    description="Structure vers laquelle la personne est orientée.",
                 ),
-                Column("pseudonyme", "pseudonym", ColumnType.TEXT, required=True),
+                Column(
+                    "pseudonyme",
+                    "pseudonym",
+                    ColumnType.TEXT,
+                    required=True,
+                    title="Pseudonyme",
+                    description="Pseudonyme de la personne orientée (jamais son nom).",
+                ),
                 Column(
                     "issue",
                     "outcome",
                     ColumnType.CHOICE,
-                    choices=_choices(
+                    options=_options(
                         pending="en attente",
                         admitted=("admis", "admise", "pris en charge"),
-                        declined=("refus", "refuse"),
+                        declined=("refus", "refusé"),
                         lost="perdu de vue",
                     ),
+                    title="Issue",
+                    description="Issue de l'orientation ; vide vaut « en attente ».",
                 ),
             ),
+            title="Orientations vers le soin",
+            description="Les orientations de personnes vers une structure de soin ou d'hébergement (pseudonymisées).",
+            period_column="date",
         ),
         RecordFormat(
             "capacity_reading",
             "releves_capacite",
             (
                 ID,
-                Column("date", "observed_on", ColumnType.DATE, required=True),
+                _date("date", "observed_on", "Date", "Date du relevé.", required=True),
                 Column(
                     "type",
                     "kind",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
-                        shelter_occupied=("places d hebergement occupees", "personnes hebergees"),
-                        shelter_places=("places d hebergement",),
-                        hospital_places=("places hospitalieres",),
-                        hospital_occupied=("places hospitalieres occupees",),
+                    options=_options(
+                        shelter_occupied=("personnes hébergées", "places d'hébergement occupées"),
+                        shelter_places=("places d'hébergement",),
+                        hospital_places=("places hospitalières",),
+                        hospital_occupied=("places hospitalières occupées",),
                     ),
+                    title="Type de relevé",
+                    description="Capacité relevée.",
                 ),
-                Column("valeur", "value", ColumnType.INTEGER, required=True, **COUNT),
+                Column(
+                    "valeur",
+                    "value",
+                    ColumnType.INTEGER,
+                    required=True,
+                    **COUNT,
+                    title="Valeur",
+                    description="Valeur relevée à cette date (un stock, pas un flux).",
+                ),
             ),
+            title="Relevés de capacité",
+            description="Les relevés quotidiens ou hebdomadaires de capacité d'hébergement et d'hospitalisation.",
+            period_column="date",
         ),
         RecordFormat(
             "deployment_reading",
             "releves_deploiement",
             (
                 ID,
-                Column("date", "deployed_on", ColumnType.DATE, required=True),
+                _date("date", "deployed_on", "Date", "Jour du déploiement.", required=True),
                 Column(
                     "force",
                     "force",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(
+                    options=_options(
                         police_nationale="police nationale",
                         gendarmerie_mobile="gendarmerie mobile",
-                        gendarmerie=("gendarmerie departementale",),
+                        gendarmerie=("gendarmerie départementale",),
                         police_municipale="police municipale",
                     ),
+                    title="Force",
+                    description="Force déployée.",
                 ),
-                Column("effectifs", "staff", ColumnType.INTEGER, required=True, **COUNT),
+                Column(
+                    "effectifs",
+                    "staff",
+                    ColumnType.INTEGER,
+                    required=True,
+                    **COUNT,
+                    title="Effectifs",
+                    description="Nombre d'agents déployés ce jour-là sur le secteur du plan.",
+                ),
             ),
+            title="Relevés de déploiement",
+            description="Les effectifs déployés chaque jour sur le secteur du plan, par force.",
+            period_column="date",
         ),
         RecordFormat(
             "eviction_procedure",
             "procedures_expulsion",
             (
                 ID,
-                Column("ouverte_le", "opened_on", ColumnType.DATE, required=True),
+                _date("ouverte_le", "opened_on", "Ouverte le", "Date d'ouverture de la procédure.", required=True),
                 Column(
                     "issue",
                     "outcome",
                     ColumnType.CHOICE,
-                    choices=_choices(
+                    options=_options(
                         pending=("en cours", "en attente"),
-                        evicted=("expulsion", "expulse"),
-                        left=("depart volontaire", "parti"),
-                        dismissed=("rejetee", "abandonnee"),
+                        evicted=("expulsion", "expulsé"),
+                        left=("départ volontaire", "parti"),
+                        dismissed=("rejetée", "abandonnée"),
                     ),
+                    title="Issue",
+                    description="Issue de la procédure ; vide vaut « en cours ».",
                 ),
-                Column("close_le", "closed_on", ColumnType.DATE),
+                _date(
+                    "close_le",
+                    "closed_on",
+                    "Close le",
+                    "Date de clôture ; vide tant que la procédure est en cours.",
+                ),
             ),
+            title="Procédures d'expulsion",
+            description="Les procédures d'expulsion engagées par les bailleurs sociaux pour trafic.",
+            period_column="ouverte_le",
+            date_order=(("ouverte_le", "close_le"),),
         ),
         RecordFormat(
             "field_observation",
             "observations_terrain",
             (
                 ID,
-                Column("date_heure", "observed_at", ColumnType.DATETIME, required=True),
+                Column(
+                    "date_heure",
+                    "observed_at",
+                    ColumnType.DATETIME,
+                    required=True,
+                    title="Date et heure",
+                    description=(
+                        "Date et heure de l'observation, heure de Paris, au format AAAA-MM-JJTHH:MM "
+                        "(Copil accepte aussi les secondes, une espace au lieu du T et JJ/MM/AAAA HH:MM)."
+                    ),
+                ),
                 ADDRESS,
-                Column("latitude", "latitude", ColumnType.DECIMAL, required=True, minimum=-90, maximum=90),
-                Column("longitude", "longitude", ColumnType.DECIMAL, required=True, minimum=-180, maximum=180),
-                Column("personnes", "people_count", ColumnType.INTEGER, required=True, **COUNT),
+                Column(
+                    "latitude",
+                    "latitude",
+                    ColumnType.DECIMAL,
+                    required=True,
+                    minimum=-90,
+                    maximum=90,
+                    decimal_char=".",
+                    title="Latitude",
+                    description=f"Latitude {COORDINATE_NOTE}.",
+                ),
+                Column(
+                    "longitude",
+                    "longitude",
+                    ColumnType.DECIMAL,
+                    required=True,
+                    minimum=-180,
+                    maximum=180,
+                    decimal_char=".",
+                    title="Longitude",
+                    description=f"Longitude {COORDINATE_NOTE}.",
+                ),
+                Column(
+                    "personnes",
+                    "people_count",
+                    ColumnType.INTEGER,
+                    required=True,
+                    **COUNT,
+                    title="Personnes",
+                    description="Nombre de personnes vues sur place.",
+                ),
                 Column(
                     "source",
                     "source",
                     ColumnType.CHOICE,
                     required=True,
-                    choices=_choices(outreach=("maraude", "equipe de rue"), patrol="patrouille", camera="camera"),
+                    options=_options(outreach=("maraude", "équipe de rue"), patrol="patrouille", camera="caméra"),
+                    title="Source",
+                    description="Qui a fait l'observation.",
                 ),
             ),
+            title="Observations de terrain",
+            description="Les personnes vues en un lieu et à une heure : la matière de l'alerte précoce.",
+            period_column="date_heure",
         ),
         RecordFormat(
             "agreement",
             "conventions",
             (
                 ID,
-                Column("intitule", "title", ColumnType.TEXT, required=True),
-                Column("signee_le", "signed_on", ColumnType.DATE, required=True),
+                Column(
+                    "intitule",
+                    "title",
+                    ColumnType.TEXT,
+                    required=True,
+                    title="Intitulé",
+                    description="Intitulé de la convention.",
+                ),
+                _date("signee_le", "signed_on", "Signée le", "Date de signature.", required=True),
                 Column(
                     "axe",
                     "axis",
                     ColumnType.CHOICE,
-                    choices=_choices(
-                        repression="repression",
-                        videoprotection="videoprotection",
-                        prevention_care=("prevention et soins", "prevention"),
+                    options=_options(
+                        repression="répression",
+                        videoprotection="vidéoprotection",
+                        prevention_care=("prévention et soins", "prévention"),
                         housing="logement",
                         coordination="coordination",
                     ),
+                    title="Axe",
+                    description="Axe du plan auquel la convention se rattache.",
                 ),
-                Column("signataires", "parties", ColumnType.PARTNERS, required=True),
+                Column(
+                    "signataires",
+                    "parties",
+                    ColumnType.PARTNERS,
+                    required=True,
+                    title="Signataires",
+                    description="Codes des partenaires signataires, séparés par « | » (par exemple prefecture|mairie).",
+                ),
             ),
+            title="Conventions",
+            description="Les conventions signées entre partenaires du plan.",
+            period_column="signee_le",
         ),
     ]
 }
@@ -379,4 +715,5 @@ FORMATS: dict[str, RecordFormat] = {
 FORMATS_BY_FILE_STEM: dict[str, RecordFormat] = {f.file_stem: f for f in FORMATS.values()}
 
 assert set(FORMATS) == set(m.RECORD_KINDS), "every record kind has an import format"
-assert {c for c in Axis.Code.values} >= set(FORMATS["agreement"].columns[3].choices.values())
+assert set(Axis.Code.values) >= set(FORMATS["agreement"].column("axe").choices.values())
+assert all(f.period_column in {c.name for c in f.columns} for f in FORMATS.values())

@@ -1,27 +1,44 @@
-"""Validated, all-or-nothing, idempotent import of a partner's CSV file of records.
+"""Validated, all-or-nothing, idempotent import of a partner's file of records (CSV, XLSX or ODS).
 
-Every row is checked before anything is written, and every error is reported with its file, line
-and column, so a partner fixes the whole file in one go. Rows are then upserted on
-(partner, identifier): re-importing the same file changes nothing.
+How a file goes in, with memory flat in its size:
+
+1. The rows are streamed from the file (`copil.imports.sources`) and every cell is checked: type,
+   enumeration, range, length, dates (see below), the order of paired dates, unnamed or extra cells.
+   Each row, valid or not, is written at once to a temporary staging table (PostgreSQL: `COPY`;
+   SQLite: `executemany`), in the database transaction that will hold the whole import.
+2. Checks that need every row or the database run in SQL on the staging table: identifiers given twice
+   in the file, and references (a seizure's operation, a deal point's network…) that name no record
+   of the plan.
+3. If any error was found, the transaction is rolled back: nothing was written, and `ImportRejected`
+   lists every error (file, line, column, value, French reason), at most `MAX_ERRORS` of them kept.
+4. Otherwise, in the same transaction: one `UPDATE … FROM staging` changes the records whose values
+   differ (version + 1, `updated_at`), one `INSERT … SELECT` creates the new ones, and, with
+   `replace_period`, the partner's records of that kind dated within the period and absent from the
+   file are deleted. Re-importing the same file changes nothing: records are keyed by
+   (partner, identifier). The changes are written to the audit trail (`copil.access.audit`).
+
+Dates must lie between 1 January 2000 and today (Paris time): earlier dates are typing errors in
+practice, later ones are impossible for facts already recorded. Dates outside the plan's period are
+accepted on purpose: the bilan compares the plan with the years before it (baselines).
 """
 
-import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from copil.imports.formats import (
+    EARLIEST_DATE,
     FORMATS,
     FORMATS_BY_FILE_STEM,
     Column,
@@ -29,24 +46,43 @@ from copil.imports.formats import (
     RecordFormat,
     normalize_token,
 )
+from copil.imports.results import (
+    MAX_ERRORS,
+    ImportError_,
+    ImportRejected,
+    ImportReport,
+    errors_csv,
+)
+from copil.imports.sources import CellError, FormulaWithoutValue, MergedRange, Table, open_table
 from copil.plans.models import Partner, Plan
-from copil.records.models import Agreement, Record
+from copil.records.models import Agreement
 
-BATCH_SIZE = 1000
-QUERY_CHUNK = 500  # stays under SQLite's bound-parameter limit
-MAX_ERRORS_IN_MESSAGE = 500
-DELIMITERS = (";", ",", "\t")
+__all__ = [
+    "IMPORT_ORDER",
+    "ImportError_",
+    "ImportRejected",
+    "ImportReport",
+    "Preview",
+    "ProgressCallback",
+    "accepted_tokens",
+    "errors_csv",
+    "import_records",
+    "parse_replace_period",
+    "preview_import",
+]
+
+ProgressCallback = Callable[[int, int | None], None]
+
+STAGE_TABLE = "copil_import_stage"
+BEFORE_TABLE = "copil_import_before"
+SQLITE_BATCH = 5_000
+PROGRESS_EVERY = 10_000
+AUDIT_CHUNK = 10_000  # objects per call to the audit trail, so memory stays flat on huge imports
+AUDIT_CREATED_DETAIL = 10_000  # beyond this many creations, the trail records their count, not each one
+CACHE_LIMIT = 50_000  # distinct spellings cached per column (dates and tokens repeat a lot)
 
 TRUE_TOKENS = ("oui", "o", "vrai", "true", "1", "x")
 FALSE_TOKENS = ("non", "n", "faux", "false", "0")
-
-# (earlier column, later column): the later date cannot precede the earlier one.
-DATE_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
-    "network": (("identifie_le", "demantele_le"),),
-    "deal_point": (("identifie_le", "neutralise_le"),),
-    "camera": (("installee_le", "retiree_le"),),
-    "eviction_procedure": (("ouverte_le", "close_le"),),
-}
 
 # Referenced kinds are imported first, so references resolve; agreements name partners only.
 IMPORT_ORDER: tuple[str, ...] = (
@@ -64,88 +100,50 @@ _DATETIME = re.compile(
 )
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_SPACES = str.maketrans("", "", " \u00a0\u202f")
-
-
-@dataclass(frozen=True)
-class ImportError_:
-    """One problem found in an imported file, located precisely enough for a partner to fix it."""
-
-    file_name: str
-    line: int | None
-    column: str | None
-    value: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        """One line, even when the offending value spans several lines of the file."""
-        if self.line is not None and self.column:
-            text = _("{file}, line {line}, column « {column} »: {reason}").format(
-                file=self.file_name, line=self.line, column=self.column, reason=self.reason
-            )
-        elif self.line is not None:
-            text = _("{file}, line {line}: {reason}").format(file=self.file_name, line=self.line, reason=self.reason)
-        else:
-            text = _("{file}: {reason}").format(file=self.file_name, reason=self.reason)
-        return " ".join(text.splitlines())
-
-
-class ImportRejected(Exception):
-    """A file was refused as a whole; `errors` lists every problem found, nothing was written."""
-
-    def __init__(self, errors: list[ImportError_]):
-        self.errors = list(errors)
-        super().__init__(self.message())
-
-    @property
-    def file_name(self) -> str:
-        return self.errors[0].file_name if self.errors else ""
-
-    def message(self) -> str:
-        """French lines, one per error (cut after MAX_ERRORS_IN_MESSAGE; `errors` keeps them all)."""
-        lines = [str(error) for error in self.errors[:MAX_ERRORS_IN_MESSAGE]]
-        hidden = len(self.errors) - MAX_ERRORS_IN_MESSAGE
-        if hidden > 0:
-            lines.append(ngettext("… and {count} more error", "… and {count} more errors", hidden).format(count=hidden))
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.message()
-
-
-@dataclass
-class ImportReport:
-    """What an import did: rows read and records created, updated or left unchanged."""
-
-    kind: str
-    file_name: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def summary(self) -> str:
-        """One French line for the console or the web page."""
-        parts = [
-            ngettext("{count} row read", "{count} rows read", self.rows).format(count=self.rows),
-            ngettext("{count} record created", "{count} records created", self.created).format(count=self.created),
-            ngettext("{count} updated", "{count} updated", self.updated).format(count=self.updated),
-            ngettext("{count} unchanged", "{count} unchanged", self.unchanged).format(count=self.unchanged),
-        ]
-        return _("{file}: {counts}").format(file=self.file_name, counts=", ".join(parts))
+_SPACES = (" ", "\u00a0", "\u202f")  # thousands separators a spreadsheet may write
+_PERIOD = re.compile(r"\s*(\S+)\s*\.\.\s*(\S+)\s*")
+_EXCEL_MAX_SERIAL = 2_958_465  # 31/12/9999
 
 
 class _Invalid(Exception):
     """Raised by a cell parser; carries the French reason."""
 
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
-@dataclass(slots=True)
-class _Row:
-    line: int
-    external_id: str
-    values: dict[str, Any] = field(default_factory=dict)  # model attname -> value
-    references: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # attname -> (partner id, id, raw)
-    parties: list[int] | None = None
+
+@dataclass
+class Preview:
+    """What importing a file would do, computed without writing anything (for the upload page).
+
+    `rows` holds the first data rows as text, `errors` every error found (at most MAX_ERRORS, with
+    `error_count` counting them all), `report` the counts the import would produce when the file is valid.
+    """
+
+    file_name: str
+    kind: str | None = None
+    sheet: str | None = None
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells)
+    total_rows: int = 0
+    errors: list[ImportError_] = field(default_factory=list)
+    error_count: int = 0
+    report: ImportReport | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and self.report is not None
+
+
+@dataclass
+class _Sample:
+    size: int
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    kind: str | None = None
+    sheet: str | None = None
+    total_rows: int = 0
 
 
 def import_records(
@@ -155,12 +153,108 @@ def import_records(
     partner: Partner,
     kind: str | None = None,
     file_name: str | None = None,
+    dry_run: bool = False,
+    replace_period: tuple[dt.date, dt.date] | None = None,
+    actor: Any = None,
+    channel: str | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Validate a partner's CSV file as a whole, then upsert its rows in one transaction.
+    """Validate a partner's file (CSV, XLSX or ODS) as a whole, then write it in one transaction.
 
-    Raises ImportRejected, with every error found and nothing written, if any row is invalid.
+    kind: a record kind (`seizure`) or file stem (`saisies`); by default taken from the file name, the
+      sheet name, then the columns.
+    dry_run: validate and count what would change, write nothing.
+    replace_period: (first day, last day): also delete the partner's records of this kind dated within
+      the period (both days included) that the file does not list.
+    actor: the user importing, for the audit trail (None: the system, e.g. the command line); channel:
+      the audit trail's channel (`cli`, `web`…; default: the current request's, else `system`).
+    on_progress: called as `on_progress(rows_done, estimated_total_or_None)` while rows are read.
+
+    Raises ImportRejected, with every error found and nothing written, if anything is wrong.
     """
+    return _run(
+        path_or_file,
+        plan=plan,
+        partner=partner,
+        kind=kind,
+        file_name=file_name,
+        dry_run=dry_run,
+        replace_period=replace_period,
+        actor=actor,
+        channel=channel,
+        on_progress=on_progress,
+        sample=None,
+    )
+
+
+def preview_import(
+    path_or_file: str | Path | IO[bytes] | IO[str],
+    plan: Plan,
+    partner: Partner,
+    kind: str | None = None,
+    rows: int = 10,
+    *,
+    file_name: str | None = None,
+    replace_period: tuple[dt.date, dt.date] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Preview:
+    """Read and check a whole file without writing anything: its first `rows` rows, every error, and the
+    counts the import would produce. Never raises ImportRejected (the errors are in the preview)."""
+    sample = _Sample(size=rows)
     name = file_name or _file_name(path_or_file)
+    preview = Preview(file_name=name)
+    try:
+        preview.report = _run(
+            path_or_file,
+            plan=plan,
+            partner=partner,
+            kind=kind,
+            file_name=name,
+            dry_run=True,
+            replace_period=replace_period,
+            actor=None,
+            channel=None,
+            on_progress=on_progress,
+            sample=sample,
+        )
+    except ImportRejected as rejection:
+        preview.errors, preview.error_count = rejection.errors, rejection.error_count
+    preview.kind, preview.sheet = sample.kind, sample.sheet
+    preview.header, preview.rows, preview.total_rows = sample.header, sample.rows, sample.total_rows
+    return preview
+
+
+def parse_replace_period(text: str) -> tuple[dt.date, dt.date]:
+    """Read `FROM..TO` (ISO or DD/MM/YYYY dates, both days included); raises ValueError with a French reason."""
+    match = _PERIOD.fullmatch(text)
+    if not match:
+        raise ValueError(
+            _("invalid period « {value} » (expected FROM..TO, e.g. 2023-01-01..2023-06-30)").format(value=text)
+        )
+    try:
+        start, end = (_parse_date(part) for part in match.groups())
+    except _Invalid as invalid:
+        raise ValueError(invalid.reason) from None
+    if end < start:
+        raise ValueError(_("invalid period « {value} »: it ends before it starts").format(value=text))
+    return start, end
+
+
+def _run(
+    source: Any,
+    *,
+    plan: Plan,
+    partner: Partner,
+    kind: str | None,
+    file_name: str | None,
+    dry_run: bool,
+    replace_period: tuple[dt.date, dt.date] | None,
+    actor: Any,
+    channel: str | None,
+    on_progress: ProgressCallback | None,
+    sample: _Sample | None,
+) -> ImportReport:
+    name = file_name or _file_name(source)
     if partner.plan_id != plan.pk:
         raise ImportRejected(
             [
@@ -175,19 +269,105 @@ def import_records(
                 )
             ]
         )
-    text = _decode(_read_bytes(path_or_file))
-    rows = [(line, cells) for line, cells in _physical_rows(text)]
-    if not rows:
+    table = open_table(source, name)
+    try:
+        return _import_table(table, plan, partner, kind, dry_run, replace_period, actor, channel, on_progress, sample)
+    finally:
+        table.close()  # closes the file when open_table opened it, never the caller's stream
+
+
+def _import_table(
+    table: Table,
+    plan: Plan,
+    partner: Partner,
+    kind: str | None,
+    dry_run: bool,
+    replace_period: tuple[dt.date, dt.date] | None,
+    actor: Any,
+    channel: str | None,
+    on_progress: ProgressCallback | None,
+    sample: _Sample | None,
+) -> ImportReport:
+    rows = table.rows()
+    try:
+        return _import_rows(
+            table, rows, plan, partner, kind, dry_run, replace_period, actor, channel, on_progress, sample
+        )
+    finally:
+        rows.close()
+
+
+def _import_rows(
+    table: Table,
+    rows: Iterator[tuple[int, Sequence[Any]]],
+    plan: Plan,
+    partner: Partner,
+    kind: str | None,
+    dry_run: bool,
+    replace_period: tuple[dt.date, dt.date] | None,
+    actor: Any,
+    channel: str | None,
+    on_progress: ProgressCallback | None,
+    sample: _Sample | None,
+) -> ImportReport:
+    name = table.file_name
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    first = next(rows, None)
+    if first is None:
         raise ImportRejected([ImportError_(name, None, None, None, _("the file is empty"))])
-    header_line, header = rows[0]
-    fmt = _resolve_format(kind, name, header)
+    header_line, raw_header = first
+    header = [_cell_text(cell) for cell in raw_header]
+    if sample is not None:
+        sample.header, sample.sheet = header, table.sheet
+    fmt = _resolve_format(kind, name, header, table.sheet)
+    if sample is not None:
+        sample.kind = fmt.kind
     validator = _Validator(fmt, plan, partner, name)
-    parsed = validator.validate(header, rows[1:])
+    validator.check_merges(table.merged, header_line, header_only=True)
     if validator.errors:
-        raise ImportRejected(validator.sorted_errors())
-    report = ImportReport(kind=fmt.kind, file_name=name, rows=len(parsed))
+        raise validator.rejection()
+    validator.map_header(header, header_line)
+    if validator.errors:
+        raise validator.rejection()
     with transaction.atomic():
-        _write(fmt, plan, partner, parsed, validator.present_fields, report)
+        list(Partner.objects.select_for_update().filter(pk=partner.pk).values_list("pk"))
+        stage = _Stage(fmt, validator)
+        stage.create()
+        try:
+            with stage.writer() as write:
+                validator.stage_rows(rows, write, table, sample, on_progress)
+        except ImportRejected as unreadable:  # the rest of the file cannot be read: report it with the rest
+            for error in unreadable.errors:
+                validator.error(error.line, error.column, error.value, error.reason, validator.width)
+            raise validator.rejection() from None
+        validator.check_merges(table.merged, header_line, header_only=False)
+        timings["read_validate_stage"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        stage.after_load()
+        stage.resolve_references()
+        validator.check_duplicates(stage)
+        validator.check_references(stage)
+        timings["checks"] = time.perf_counter() - mark
+        if validator.errors:
+            raise validator.rejection()
+        mark = time.perf_counter()
+        report = ImportReport(kind=fmt.kind, file_name=name, rows=validator.row_count, dry_run=dry_run)
+        now = timezone.now()
+        history = _History(actor, channel, fmt, plan, partner, report, now) if not dry_run and _audit() else None
+        stage.write(report, now, history, dry_run)
+        if replace_period:
+            stage.replace_period(report, replace_period, history, dry_run)
+        report.unchanged = report.rows - report.created - report.updated
+        timings["write"] = time.perf_counter() - mark
+        if history is not None:
+            mark = time.perf_counter()
+            history.finish()
+            timings["history"] = time.perf_counter() - mark
+        stage.drop()
+        if dry_run:
+            transaction.set_rollback(True)
+    report.timings = timings
     return report
 
 
@@ -195,48 +375,10 @@ def _file_name(source: Any) -> str:
     if isinstance(source, str | Path):
         return Path(source).name
     name = getattr(source, "name", None)
-    return Path(name).name if isinstance(name, str) else _("file")
+    return Path(name).name if isinstance(name, str) and name else _("file")
 
 
-def _read_bytes(source: Any) -> bytes | str:
-    if isinstance(source, str | Path):
-        return Path(source).read_bytes()
-    return source.read()
-
-
-def _decode(data: bytes | str) -> str:
-    """UTF-8 (BOM or not) first; spreadsheets on Windows write cp1252, which Latin-1 completes."""
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
-    unquoted = re.sub(r'"[^"]*"', "", first)
-    counts = {d: unquoted.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ";"
-
-
-def _physical_rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """CSV rows with the physical line each starts on (header = 1), skipping blank rows."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    next_line = 1
-    for cells in reader:
-        line, next_line = next_line, reader.line_num + 1
-        if any(cell.strip() for cell in cells):
-            yield line, cells
-
-
-def _resolve_format(kind: str | None, file_name: str, header: list[str]) -> RecordFormat:
+def _resolve_format(kind: str | None, file_name: str, header: list[str], sheet: str | None = None) -> RecordFormat:
     if kind:
         token = normalize_token(kind)
         fmt = FORMATS.get(token) or FORMATS_BY_FILE_STEM.get(token)
@@ -255,9 +397,10 @@ def _resolve_format(kind: str | None, file_name: str, header: list[str]) -> Reco
                 ]
             )
         return fmt
-    stem = normalize_token(Path(file_name).stem)
-    if stem in FORMATS_BY_FILE_STEM:
-        return FORMATS_BY_FILE_STEM[stem]
+    for hint in (Path(file_name).stem, sheet or ""):
+        stem = normalize_token(hint)
+        if stem in FORMATS_BY_FILE_STEM:
+            return FORMATS_BY_FILE_STEM[stem]
     names = {normalize_token(cell) for cell in header if cell.strip()}
     matches = [f for f in FORMATS.values() if names <= {c.name for c in f.columns} and set(f.required_columns) <= names]
     if len(matches) == 1:
@@ -277,16 +420,52 @@ def _resolve_format(kind: str | None, file_name: str, header: list[str]) -> Reco
 
 
 def accepted_tokens(column: Column) -> list[str]:
-    """The spellings to show a partner for an enumeration: its French tokens, not the internal codes."""
-    by_code: dict[str, list[str]] = {}
-    for token, code in column.choices.items():
-        by_code.setdefault(code, []).append(token)
-    shown = []
-    for code, tokens in by_code.items():
-        if len(tokens) > 1 and tokens[-1] == code:
-            tokens = tokens[:-1]
-        shown.extend(token.replace("_", " ") for token in tokens)
-    return shown
+    """The spellings to show a partner for an enumeration: its French spellings, not the internal codes."""
+    return [spelling for option in column.options for spelling in option.spellings]
+
+
+# --- cells ----------------------------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text a partner sees (spreadsheet cells come typed)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, FormulaWithoutValue):
+        return "=…"
+    if isinstance(value, CellError):
+        return value.code
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    """The stripped text of a cell for parsing; refuses formula cells without value and error cells."""
+    if value.__class__ is str:
+        return value.strip()
+    if isinstance(value, FormulaWithoutValue):
+        raise _Invalid(
+            _(
+                "cell {cell} holds a formula whose value was never computed: open the file in a spreadsheet, "
+                "save it, and import it again"
+            ).format(cell=value.cell)
+        )
+    if isinstance(value, CellError):
+        raise _Invalid(_("cell {cell} holds the error « {code} »").format(cell=value.cell, code=value.code))
+    return _cell_text(value).strip()
 
 
 def _parse_date(value: str) -> dt.date:
@@ -329,6 +508,28 @@ def _parse_datetime(value: str) -> dt.datetime:
     )
 
 
+def _excel_serial(value: int | float | Decimal, epoch: dt.datetime | None) -> dt.datetime:
+    """The moment an Excel date serial stands for (whole days since the workbook's epoch, plus a fraction)."""
+    from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
+
+    number = float(value)
+    if not 0 < number <= _EXCEL_MAX_SERIAL:
+        raise _Invalid(_("invalid date « {value} »").format(value=_cell_text(value)))
+    moment = from_excel(number, epoch or CALENDAR_WINDOWS_1900)
+    return moment if isinstance(moment, dt.datetime) else dt.datetime.combine(moment, dt.time(0))
+
+
+def _check_date_range(day: dt.date, shown: str) -> None:
+    if day < EARLIEST_DATE:
+        raise _Invalid(
+            _("date « {value} » is before {earliest}: check the year").format(
+                value=shown, earliest=f"{EARLIEST_DATE:%d/%m/%Y}"
+            )
+        )
+    if day > timezone.localdate():
+        raise _Invalid(_("date « {value} » is in the future").format(value=shown))
+
+
 def _parse_boolean(value: str) -> bool:
     token = normalize_token(value)
     if token in TRUE_TOKENS:
@@ -367,12 +568,34 @@ def _check_range(column: Column, number: int | Decimal, raw: str) -> None:
             )
 
 
+def _compact(text: str) -> str:
+    """A number without its thousands separators."""
+    for space in _SPACES:
+        if space in text:
+            text = text.replace(space, "")
+    return text
+
+
 def _number_text(number: Decimal) -> str:
     return format(number.normalize(), "f").replace(".", ",")
 
 
+# --- validation -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Slot:
+    """A staged column: where its values come from and where they go."""
+
+    name: str  # staging column name
+    db_type: str
+    attname: str = ""  # model column, for value slots
+    column: Column | None = None
+
+
 class _Validator:
-    """Parses and checks every row of one file, collecting errors instead of stopping at the first."""
+    """Checks every row of one file, collecting errors instead of stopping at the first, and turns valid
+    cells into database values for the staging table."""
 
     def __init__(self, fmt: RecordFormat, plan: Plan, partner: Partner, file_name: str):
         self.fmt = fmt
@@ -380,32 +603,71 @@ class _Validator:
         self.partner = partner
         self.file_name = file_name
         self.errors: list[tuple[int, int, ImportError_]] = []
-        self.present_fields: list[str] = []
+        self.error_count = 0
+        self.row_count = 0
         self.partners_by_code = {p.code.lower(): p.pk for p in Partner.objects.filter(plan=plan)}
+        self.partner_codes = {pk: code for code, pk in self.partners_by_code.items()}
         self.model_fields = {f.name: f for f in fmt.model._meta.get_fields() if isinstance(f, models.Field)}
-        self.columns = {c.name: c for c in fmt.columns}
         self.positions: dict[str, int] = {}  # column name -> cell position in the file
+        self.width = 0
+        self.unnamed: list[int] = []
+        self.values: list[tuple[_Slot, int]] = []  # value slots and the position they read
+        self.references: list[tuple[_Slot, _Slot, int]] = []  # (partner slot, identifier slot, position)
+        self.parties: tuple[_Slot, int] | None = None
+        self.epoch: dt.datetime | None = None
+        self.sqlite = connection.vendor == "sqlite"
 
-    def error(self, line: int | None, column: str | None, value: str | None, reason: str, position: int = 0):
-        self.errors.append(((line or 0), position, ImportError_(self.file_name, line, column, value, reason)))
+    # errors
 
-    def sorted_errors(self) -> list[ImportError_]:
-        return [error for _line, _position, error in sorted(self.errors, key=lambda e: (e[0], e[1]))]
+    def error(self, line: int | None, column: str | None, value: str | None, reason: str, position: int = 0) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(((line or 0), position, ImportError_(self.file_name, line, column, value, reason)))
 
-    def _header(self, header: list[str]) -> list[tuple[int, Column | None]]:
-        """Map cell positions to columns; unnamed columns map to None and must stay empty."""
+    def rejection(self) -> ImportRejected:
+        ordered = [error for _line, _position, error in sorted(self.errors, key=lambda e: (e[0], e[1]))]
+        return ImportRejected(ordered, self.error_count)
+
+    # header
+
+    def check_merges(self, merged: Sequence[MergedRange], header_line: int, header_only: bool) -> None:
+        """Merged cells make a spreadsheet ambiguous: a merged header hides column names, a merged value
+        belongs to one row only."""
+        for merge in merged:
+            in_header = merge.min_row <= header_line <= merge.max_row
+            if header_only and in_header:
+                self.error(
+                    header_line,
+                    None,
+                    merge.ref,
+                    _(
+                        "merged cells {cells} in the header row: unmerge them so that every column has its own name"
+                    ).format(cells=merge.ref),
+                    merge.min_col,
+                )
+            elif not header_only and not in_header and merge.max_row > header_line:
+                self.error(
+                    merge.min_row,
+                    None,
+                    merge.ref,
+                    _("merged cells {cells}: unmerge them and fill every cell").format(cells=merge.ref),
+                    merge.min_col,
+                )
+
+    def map_header(self, header: list[str], line: int) -> None:
+        """Map cell positions to columns; unnamed columns must stay empty."""
         known = {c.name: c for c in self.fmt.columns}
-        mapping: list[tuple[int, Column | None]] = []
         seen: dict[str, int] = {}
+        columns: list[tuple[int, Column]] = []
         for position, cell in enumerate(header):
             name = normalize_token(cell)
             if not name:
-                mapping.append((position, None))
+                self.unnamed.append(position)
                 continue
             column = known.get(name)
             if column is None:
                 self.error(
-                    1,
+                    line,
                     cell.strip(),
                     None,
                     _("unknown column (columns of the {stem}.csv format: {columns})").format(
@@ -414,179 +676,172 @@ class _Validator:
                     position,
                 )
             elif name in seen:
-                self.error(1, cell.strip(), None, _("column given twice"), position)
+                self.error(line, cell.strip(), None, _("column given twice"), position)
             else:
                 seen[name] = position
-                mapping.append((position, column))
+                columns.append((position, column))
         self.positions = seen
+        self.width = len(header)
         for name in self.fmt.required_columns:
             if name not in seen:
-                self.error(1, name, None, _("required column missing"), len(header))
-        return mapping
-
-    def validate(self, header: list[str], rows: list[tuple[int, list[str]]]) -> list[_Row]:
-        mapping = self._header(header)
-        if self.errors:
-            return []
-        columns = [(position, column) for position, column in mapping if column is not None]
-        self.present_fields = [self._attname(c) for _p, c in columns if c.type != ColumnType.PARTNERS]
-        parsers = {c.name: self._parser(c) for _p, c in columns}
-        width = len(header)
-        parsed: list[_Row] = []
-        first_line_of: dict[str, int] = {}
-        for line, cells in rows:
-            if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                self.error(line, None, None, _("more values than columns in the header"), width)
-            for position, column in mapping:
-                if column is None and position < len(cells) and cells[position].strip():
-                    self.error(line, None, cells[position].strip(), _("value in a column without a header"), position)
-            row = _Row(line=line, external_id="")
-            for position, column in columns:
-                raw = cells[position].strip() if position < len(cells) else ""
-                try:
-                    parsers[column.name](row, column, raw)
-                except _Invalid as invalid:
-                    self.error(line, column.name, raw, str(invalid.args[0]), position)
-            if row.external_id:
-                first = first_line_of.setdefault(row.external_id, line)
-                if first != line:
-                    self.error(
-                        line,
-                        "identifiant",
-                        row.external_id,
-                        _("identifier « {value} » appears twice in the file (lines {first} and {line})").format(
-                            value=row.external_id, first=first, line=line
-                        ),
-                    )
-            self._check_date_order(row)
-            parsed.append(row)
-        self._resolve_references(parsed)
-        return parsed
-
-    def _attname(self, column: Column) -> str:
-        return self.model_fields[column.field].attname
-
-    def _empty(self, column: Column) -> Any:
-        model_field = self.model_fields[column.field]
-        if model_field.null:
-            return None
-        if model_field.has_default():
-            return model_field.get_default()
-        return ""
-
-    def _parser(self, column: Column) -> Callable[[_Row, Column, str], None]:
-        attname = self._attname(column) if column.type != ColumnType.PARTNERS else column.field
-        convert = self._converter(column)
-        empty = None if column.type == ColumnType.PARTNERS else self._empty(column)
-
-        def parse(row: _Row, column: Column, raw: str) -> None:
-            if not raw:
-                if column.required:
-                    raise _Invalid(_("required value missing"))
-                if column.type == ColumnType.PARTNERS:
-                    row.parties = []
-                elif column.type == ColumnType.BOOLEAN:
-                    row.values[attname] = False
-                else:
-                    row.values[attname] = empty
-                return
-            value = convert(row, raw)
+                self.error(line, name, None, _("required column missing"), len(header))
+        for position, column in columns:
             if column.field == "external_id":
-                row.external_id = value
-            elif column.type == ColumnType.REFERENCE:
-                row.references[attname] = value
+                continue
+            if column.type == ColumnType.REFERENCE:
+                index = len(self.references)
+                self.references.append(
+                    (_Slot(f"r{index}_partner", "bigint"), _Slot(f"r{index}_id", "text", column=column), position)
+                )
             elif column.type == ColumnType.PARTNERS:
-                row.parties = value
+                self.parties = (_Slot("parties", "text", column=column), position)
             else:
-                row.values[attname] = value
+                model_field = self.model_fields[column.field]
+                db_type = "text" if isinstance(model_field, models.CharField) else model_field.db_type(connection)
+                slot = _Slot(f"c{len(self.values)}", db_type, model_field.attname, column)
+                self.values.append((slot, position))
 
-        return parse
+    @property
+    def slots(self) -> list[_Slot]:
+        """Staging columns in row order: line, identifier, values, references, parties."""
+        slots = [_Slot("line", "integer"), _Slot("ext", "text")]
+        slots += [slot for slot, _position in self.values]
+        for partner_slot, id_slot, _position in self.references:
+            slots += [partner_slot, id_slot]
+        if self.parties:
+            slots.append(self.parties[0])
+        return slots
 
-    def _converter(self, column: Column) -> Callable[[_Row, str], Any]:
-        model_field = self.model_fields.get(column.field)
-        kind = column.type
-        if kind == ColumnType.TEXT:
-            max_length = getattr(model_field, "max_length", None)
+    # rows
 
-            def text(_row: _Row, raw: str) -> str:
-                if max_length and len(raw) > max_length:
-                    raise _Invalid(
-                        _("text too long ({length} characters, at most {maximum})").format(
-                            length=len(raw), maximum=max_length
-                        )
-                    )
-                return raw
-
-            return text
-        if kind == ColumnType.INTEGER:
-
-            def integer(_row: _Row, raw: str) -> int:
-                compact = raw.translate(_SPACES)
-                if not _INTEGER.fullmatch(compact):
-                    raise _Invalid(_("invalid whole number « {value} »").format(value=raw))
-                number = int(compact)
-                _check_range(column, number, raw)
-                if number > 2_147_483_647:
-                    raise _Invalid(_("number too large « {value} »").format(value=raw))
-                return number
-
-            return integer
-        if kind == ColumnType.DECIMAL:
-            places = model_field.decimal_places
-            whole_digits = model_field.max_digits - places
-            quantum = Decimal(1).scaleb(-places)
-
-            def decimal(_row: _Row, raw: str) -> Decimal:
-                compact = raw.translate(_SPACES)
-                if "," in compact and "." not in compact and compact.count(",") == 1:
-                    compact = compact.replace(",", ".")
-                if not _DECIMAL.fullmatch(compact):
-                    raise _Invalid(_("invalid number « {value} »").format(value=raw))
+    def stage_rows(
+        self,
+        rows: Iterator[tuple[int, Sequence[Any]]],
+        write: Callable[[list[Any]], None],
+        table: Table,
+        sample: _Sample | None,
+        on_progress: ProgressCallback | None,
+    ) -> None:
+        """Check every row and hand it to `write` (invalid cells staged as NULL, so later checks still run)."""
+        self.epoch = getattr(table, "epoch", None)
+        id_position = self.positions["identifiant"]
+        id_convert = self._converter(self.fmt.column("identifiant"))
+        values = [
+            (index + 2, position, slot.column.name, self._converter(slot.column))
+            for index, (slot, position) in enumerate(self.values)
+        ]
+        first_reference = 2 + len(values)
+        references = [
+            (first_reference + 2 * index, position, id_slot.column.name)
+            for index, (_partner, id_slot, position) in enumerate(self.references)
+        ]
+        parties_slot = first_reference + 2 * len(references)
+        parties = self.parties
+        date_order = [
+            (self._slot_index(earlier), self._slot_index(later), earlier, later)
+            for earlier, later in self.fmt.date_order
+            if earlier in self.positions and later in self.positions
+        ]
+        width, unnamed = self.width, self.unnamed
+        size = parties_slot + (1 if parties else 0)
+        total = table.estimated_rows
+        sample_size = sample.size if sample is not None else 0
+        error = self.error
+        count = 0
+        last_line, last_width = 0, width
+        padding = [None] * width
+        for line, cells in rows:
+            count += 1
+            ncells = len(cells)
+            last_line, last_width = line, ncells
+            if ncells != width:
+                if ncells > width:
+                    for extra in range(width, ncells):
+                        if _shown(cells[extra]):
+                            error(line, None, None, _("more values than columns in the header"), width)
+                            break
+                else:
+                    cells = [*cells, *padding[ncells:]]
+            for position in unnamed:
+                stray = _shown(cells[position])
+                if stray:
+                    error(line, None, stray, _("value in a column without a header"), position)
+            out: list[Any] = [None] * size
+            out[0] = line
+            try:
+                out[1] = id_convert(cells[id_position])
+            except _Invalid as invalid:
+                error(line, "identifiant", _shown(cells[id_position]), invalid.reason, id_position)
+            for slot, position, name, convert in values:
                 try:
-                    number = Decimal(compact).quantize(quantum, rounding=ROUND_HALF_UP)
-                except InvalidOperation:
-                    raise _Invalid(_("number too large « {value} »").format(value=raw)) from None
-                _check_range(column, Decimal(compact), raw)
-                if number.adjusted() >= whole_digits:
-                    raise _Invalid(_("number too large « {value} »").format(value=raw))
-                return number
-
-            return decimal
-        if kind == ColumnType.DATE:
-            return lambda _row, raw: _parse_date(raw)
-        if kind == ColumnType.DATETIME:
-            return lambda _row, raw: _parse_datetime(raw)
-        if kind == ColumnType.BOOLEAN:
-            return lambda _row, raw: _parse_boolean(raw)
-        if kind == ColumnType.CHOICE:
-            shown = ", ".join(accepted_tokens(column))
-            spelled: dict[str, str | None] = {}  # raw spelling -> code; files repeat a handful of spellings
-
-            def choice(_row: _Row, raw: str) -> str:
-                if raw not in spelled:
-                    spelled[raw] = column.choices.get(normalize_token(raw))
-                code = spelled[raw]
-                if code is None:
-                    raise _Invalid(
-                        _("unknown value « {value} » (accepted values: {accepted})").format(value=raw, accepted=shown)
+                    out[slot] = convert(cells[position])
+                except _Invalid as invalid:
+                    error(line, name, _shown(cells[position]), invalid.reason, position)
+            for slot, position, name in references:
+                raw = cells[position]
+                if raw is None or raw == "":
+                    continue
+                try:
+                    text = _text(raw)
+                except _Invalid as invalid:
+                    error(line, name, _shown(raw), invalid.reason, position)
+                    continue
+                if text:
+                    out[slot], out[slot + 1] = self._reference(text)
+            if parties:
+                raw = cells[parties[1]]
+                try:
+                    out[parties_slot] = self._parties(raw)
+                except _Invalid as invalid:
+                    error(line, parties[0].column.name, _shown(raw), invalid.reason, parties[1])
+            for earlier, later, earlier_name, later_name in date_order:
+                start, end = out[earlier], out[later]
+                if start and end and end < start:
+                    error(
+                        line,
+                        later_name,
+                        end,
+                        _("date {later} ({end}) precedes {earlier} ({start})").format(
+                            later=later_name, end=_fr_date(end), earlier=earlier_name, start=_fr_date(start)
+                        ),
+                        self.positions[later_name],
                     )
-                return code
+            write(out)
+            if count <= sample_size:
+                sample.rows.append((line, [_cell_text(cell) for cell in cells]))
+            if on_progress is not None and count % PROGRESS_EVERY == 0:
+                on_progress(count, max(total, count) if total else None)
+        self.row_count = count
+        if sample is not None:
+            sample.total_rows = count
+        if on_progress is not None:
+            on_progress(count, count)
+        if table.truncated_last_line and count and last_width < width:
+            error(
+                last_line,
+                None,
+                None,
+                _("incomplete last line ({count} values for {columns} columns): the file seems truncated").format(
+                    count=last_width, columns=width
+                ),
+                width,
+            )
 
-            return choice
-        if kind == ColumnType.REFERENCE:
-            return self._reference
-        if kind == ColumnType.PARTNERS:
-            return self._parties
-        raise ValueError(f"unsupported column type {kind}")
+    def _slot_index(self, column_name: str) -> int:
+        for index, (slot, _position) in enumerate(self.values):
+            if slot.column.name == column_name:
+                return index + 2
+        raise KeyError(column_name)
 
-    def _reference(self, _row: _Row, raw: str) -> tuple[int, str, str]:
+    def _reference(self, raw: str) -> tuple[int, str]:
         prefix, separator, rest = raw.partition(":")
         if separator and prefix.strip().lower() in self.partners_by_code and rest.strip():
-            return self.partners_by_code[prefix.strip().lower()], rest.strip(), raw
-        return self.partner.pk, raw, raw
+            return self.partners_by_code[prefix.strip().lower()], rest.strip()
+        return self.partner.pk, raw
 
-    def _parties(self, _row: _Row, raw: str) -> list[int]:
-        ids = []
+    def _parties(self, value: Any) -> str:
+        raw = _text(value) if value is not None else ""
+        ids: list[int] = []
         for code in (part.strip() for part in raw.split("|")):
             if not code:
                 continue
@@ -601,143 +856,689 @@ class _Validator:
                 ids.append(pk)
         if not ids:
             raise _Invalid(_("required value missing"))
-        return ids
+        return "|".join(str(pk) for pk in sorted(ids))
 
-    def _check_date_order(self, row: _Row) -> None:
-        for earlier, later in DATE_ORDER.get(self.fmt.kind, ()):
-            start = row.values.get(self._attname(self.columns[earlier]))
-            end = row.values.get(self._attname(self.columns[later]))
-            if start and end and end < start:
+    # converters: cell -> database value, raising _Invalid
+
+    def _empty(self, column: Column) -> Any:
+        """The stored value of an empty optional cell."""
+        if column.field == "external_id":
+            return None
+        model_field = self.model_fields[column.field]
+        if column.type == ColumnType.BOOLEAN:
+            return False
+        if model_field.null:
+            return None
+        if model_field.has_default():
+            return model_field.get_db_prep_save(model_field.get_default(), connection)
+        return ""
+
+    def _converter(self, column: Column) -> Callable[[Any], Any]:
+        """A function turning a cell into the value staged for the database, refusing invalid cells.
+
+        The general path strips, parses and checks; in front of it, a fast path per type skips work
+        on the common case (a clean text, a plain number, a spelling already seen), since a large file
+        runs this millions of times.
+        """
+        convert = self._general_converter(column)
+        if column.type == ColumnType.TEXT:
+            max_length = getattr(self.model_fields.get(column.field), "max_length", None) or 1 << 30
+
+            def text(value: Any) -> Any:
+                if value.__class__ is str and 0 < len(value) <= max_length and not value[0].isspace():
+                    if not value[-1].isspace():
+                        return value
+                return convert(value)
+
+            return text
+        if column.type == ColumnType.DECIMAL and (column.minimum or 0) == 0 and column.maximum is None:
+            model_field = self.model_fields[column.field]
+            whole, places = model_field.max_digits - model_field.decimal_places, model_field.decimal_places
+            plain = re.compile(rf"\d{{1,{whole}}}(?:[.,]\d{{1,{places}}})?").fullmatch
+            positive = column.exclusive_minimum
+
+            def number(value: Any) -> Any:
+                if value.__class__ is str and plain(value) is not None and (not positive or value.strip("0.,")):
+                    return value.replace(",", ".")
+                return convert(value)
+
+            return number
+        cache: dict[str, Any] = {}
+        get = cache.get
+        miss = object()
+
+        def cached(value: Any) -> Any:
+            if value.__class__ is not str:
+                return convert(value)
+            result = get(value, miss)
+            if result is miss:
+                try:
+                    result = convert(value)
+                except _Invalid as invalid:
+                    result = invalid
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                cache[value] = result
+            if result.__class__ is _Invalid:
+                raise result.with_traceback(None)  # a cached refusal must not pile up tracebacks
+            return result
+
+        return cached
+
+    def _general_converter(self, column: Column) -> Callable[[Any], Any]:
+        parse_text = self._text_parser(column)
+        parse_typed = self._typed_parser(column)
+        required = column.required
+        empty = self._empty(column)
+
+        def convert(value: Any) -> Any:
+            if value.__class__ is str:
+                text = value.strip()
+                if text:
+                    return parse_text(text)
+            elif value is not None:
+                if parse_typed is not None and not isinstance(value, FormulaWithoutValue | CellError):
+                    return parse_typed(value)
+                text = _text(value)
+                if text:
+                    return parse_text(text)
+            if required:
+                raise _Invalid(_("required value missing"))
+            return empty
+
+        return convert
+
+    def _text_parser(self, column: Column) -> Callable[[str], Any]:
+        kind = column.type
+        model_field = self.model_fields.get(column.field)
+        if kind == ColumnType.TEXT:
+            max_length = getattr(model_field, "max_length", None)
+
+            def text(raw: str) -> str:
+                if max_length and len(raw) > max_length:
+                    raise _Invalid(
+                        _("text too long ({length} characters, at most {maximum})").format(
+                            length=len(raw), maximum=max_length
+                        )
+                    )
+                return raw
+
+            return text
+        if kind == ColumnType.INTEGER:
+            return lambda raw: self._integer(column, _compact(raw), raw)
+        if kind == ColumnType.DECIMAL:
+            return lambda raw: self._decimal(column, raw)
+        if kind == ColumnType.DATE:
+
+            def date(raw: str) -> str:
+                day = _parse_date(raw)
+                _check_date_range(day, raw)
+                return day.isoformat()
+
+            return date
+        if kind == ColumnType.DATETIME:
+            return lambda raw: self._datetime_value(_parse_datetime(raw), raw)
+        if kind == ColumnType.BOOLEAN:
+            return _parse_boolean
+        if kind == ColumnType.CHOICE:
+            shown = ", ".join(accepted_tokens(column))
+            choices = column.choices
+
+            def choice(raw: str) -> str:
+                code = choices.get(normalize_token(raw))
+                if code is None:
+                    raise _Invalid(
+                        _("unknown value « {value} » (accepted values: {accepted})").format(value=raw, accepted=shown)
+                    )
+                return code
+
+            return choice
+        raise ValueError(f"unsupported column type {kind}")
+
+    def _typed_parser(self, column: Column) -> Callable[[Any], Any] | None:
+        """Spreadsheet cells that are not text: numbers, dates, booleans."""
+        kind = column.type
+        if kind == ColumnType.DATE:
+
+            def date(value: Any) -> str:
+                if isinstance(value, dt.datetime):
+                    day = value.date()
+                elif isinstance(value, dt.date):
+                    day = value
+                elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    day = _excel_serial(value, self.epoch).date()
+                    shown = _("{serial} (Excel date serial, i.e. {date})").format(
+                        serial=_cell_text(value), date=f"{day:%d/%m/%Y}"
+                    )
+                    _check_date_range(day, shown)
+                    return day.isoformat()
+                else:
+                    raise _Invalid(_("invalid date « {value} »").format(value=_cell_text(value)))
+                _check_date_range(day, f"{day:%d/%m/%Y}")
+                return day.isoformat()
+
+            return date
+        if kind == ColumnType.DATETIME:
+
+            def moment(value: Any) -> Any:
+                if isinstance(value, dt.datetime):
+                    naive = value
+                elif isinstance(value, dt.date):
+                    naive = dt.datetime.combine(value, dt.time(0))
+                elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                    naive = _excel_serial(value, self.epoch)
+                else:
+                    raise _Invalid(_("invalid date and time « {value} »").format(value=_cell_text(value)))
+                aware = naive if naive.tzinfo else timezone.make_aware(naive.replace(microsecond=0))
+                return self._datetime_value(aware, f"{timezone.localtime(aware):%d/%m/%Y %H:%M}")
+
+            return moment
+        if kind == ColumnType.INTEGER:
+
+            def integer(value: Any) -> int:
+                if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                    text = _text(value)
+                    return self._integer(column, _compact(text), text)
+                shown = _cell_text(value)
+                if value != int(value):
+                    raise _Invalid(_("invalid whole number « {value} »").format(value=shown))
+                return self._integer(column, str(int(value)), shown)
+
+            return integer
+        if kind == ColumnType.DECIMAL:
+
+            def number(value: Any) -> str:
+                if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+                    return self._decimal(column, _text(value))
+                return self._decimal(column, repr(value) if isinstance(value, float) else str(value))
+
+            return number
+        if kind == ColumnType.BOOLEAN:
+
+            def boolean(value: Any) -> bool:
+                if isinstance(value, bool):
+                    return value
+                if isinstance(value, int | float | Decimal) and value in (0, 1):
+                    return bool(value)
+                return _parse_boolean(_text(value))
+
+            return boolean
+        return None
+
+    def _integer(self, column: Column, compact: str, raw: str) -> int:
+        if not _INTEGER.fullmatch(compact):
+            raise _Invalid(_("invalid whole number « {value} »").format(value=raw))
+        number = int(compact)
+        _check_range(column, number, raw)
+        if number > 2_147_483_647:
+            raise _Invalid(_("number too large « {value} »").format(value=raw))
+        return number
+
+    def _decimal(self, column: Column, raw: str) -> str:
+        model_field = self.model_fields[column.field]
+        compact = _compact(raw)
+        if "," in compact and "." not in compact and compact.count(",") == 1:
+            compact = compact.replace(",", ".")
+        if not _DECIMAL.fullmatch(compact):
+            raise _Invalid(_("invalid number « {value} »").format(value=raw))
+        quantum = Decimal(1).scaleb(-model_field.decimal_places)
+        try:
+            number = Decimal(compact).quantize(quantum, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise _Invalid(_("number too large « {value} »").format(value=raw)) from None
+        _check_range(column, number if column.exclusive_minimum else Decimal(compact), raw)
+        if number.adjusted() >= model_field.max_digits - model_field.decimal_places:
+            raise _Invalid(_("number too large « {value} »").format(value=raw))
+        return format(number, "f")
+
+    def _datetime_value(self, moment: dt.datetime, shown: str) -> Any:
+        _check_date_range(timezone.localtime(moment).date(), shown)
+        if self.sqlite:
+            return connection.ops.adapt_datetimefield_value(moment)
+        return moment.isoformat()
+
+    # checks over the whole file, in SQL
+
+    def check_duplicates(self, stage: "_Stage") -> None:
+        for line, external_id, first in stage.duplicates(MAX_ERRORS):
+            self.error(
+                line,
+                "identifiant",
+                external_id,
+                _("identifier « {value} » appears twice in the file (lines {first} and {line})").format(
+                    value=external_id, first=first, line=line
+                ),
+                self.positions.get("identifiant", 0),
+            )
+
+    def check_references(self, stage: "_Stage") -> None:
+        for index, (_partner_slot, id_slot, position) in enumerate(self.references):
+            column = id_slot.column
+            target = FORMATS[column.references]
+            for line, partner_id, external_id in stage.unknown_references(index, MAX_ERRORS):
+                code = self.partner_codes.get(partner_id, "?")
+                raw = external_id if partner_id == self.partner.pk else f"{code}:{external_id}"
                 self.error(
-                    row.line,
-                    later,
-                    end.isoformat(),
-                    _("date {later} ({end}) precedes {earlier} ({start})").format(
-                        later=later, end=f"{end:%d/%m/%Y}", earlier=earlier, start=f"{start:%d/%m/%Y}"
-                    ),
-                    self.positions.get(later, 0),
+                    line,
+                    column.name,
+                    raw,
+                    _(
+                        "unknown reference « {value} »: no record « {id} » of partner « {partner} » in {stem}.csv"
+                    ).format(value=raw, id=external_id, partner=code, stem=target.file_stem),
+                    position,
                 )
 
-    def _resolve_references(self, rows: list[_Row]) -> None:
-        reference_columns = [c for c in self.fmt.columns if c.type == ColumnType.REFERENCE]
-        codes = {pk: code for code, pk in self.partners_by_code.items()}
-        for column in reference_columns:
-            attname = self._attname(column)
-            target = FORMATS[column.references]
-            wanted: dict[int, set[str]] = {}
-            for row in rows:
-                if attname in row.references:
-                    partner_id, external_id, _raw = row.references[attname]
-                    wanted.setdefault(partner_id, set()).add(external_id)
-            found: dict[tuple[int, str], int] = {}
-            for partner_id, external_ids in wanted.items():
-                ids = sorted(external_ids)
-                for start in range(0, len(ids), QUERY_CHUNK):
-                    for pk, external_id in target.model.objects.filter(
-                        plan=self.plan,
-                        partner_id=partner_id,
-                        external_id__in=ids[start : start + QUERY_CHUNK],
-                    ).values_list("pk", "external_id"):
-                        found[(partner_id, external_id)] = pk
-            position = self.positions.get(column.name, 0)
-            for row in rows:
-                if attname not in row.references:
-                    continue
-                partner_id, external_id, raw = row.references.pop(attname)
-                pk = found.get((partner_id, external_id))
-                if pk is None:
-                    self.error(
-                        row.line,
-                        column.name,
-                        raw,
-                        _(
-                            "unknown reference « {value} »: no record « {id} » of partner « {partner} » in {stem}.csv"
-                        ).format(
-                            value=raw,
-                            id=external_id,
-                            partner=codes.get(partner_id, "?"),
-                            stem=target.file_stem,
-                        ),
-                        position,
-                    )
-                else:
-                    row.values[attname] = pk
+
+def _shown(value: Any) -> str:
+    return _cell_text(value).strip()
 
 
-def _write(
-    fmt: RecordFormat,
-    plan: Plan,
-    partner: Partner,
-    rows: list[_Row],
-    fields: list[str],
-    report: ImportReport,
-) -> None:
-    """Create new rows, update changed ones, leave identical ones untouched."""
-    model = fmt.model
-    compared = [f for f in fields if f != "external_id"]
-    existing: dict[str, tuple[int, tuple[Any, ...]]] = {}
-    wanted = {row.external_id for row in rows}
-    for pk, external_id, *values in (
-        model.objects.filter(partner=partner).values_list("pk", "external_id", *compared).iterator(chunk_size=5000)
-    ):
-        if external_id in wanted:
-            existing[external_id] = (pk, tuple(values))
-    is_agreement = model is Agreement
-    current_parties: dict[int, set[int]] = {}
-    if is_agreement and existing:
-        through = Agreement.parties.through
-        pks = [pk for pk, _values in existing.values()]
-        for start in range(0, len(pks), QUERY_CHUNK):
-            for agreement_id, partner_id in through.objects.filter(
-                agreement_id__in=pks[start : start + QUERY_CHUNK]
-            ).values_list("agreement_id", "partner_id"):
-                current_parties.setdefault(agreement_id, set()).add(partner_id)
-
-    to_create: list[Record] = []
-    to_update: list[Record] = []
-    parties_to_set: dict[str, list[int]] = {}
-    now = timezone.now()
-    for row in rows:
-        values = tuple(row.values.get(f) for f in compared)
-        if row.external_id not in existing:
-            to_create.append(model(plan_id=plan.pk, partner_id=partner.pk, external_id=row.external_id, **row.values))
-            if is_agreement:
-                parties_to_set[row.external_id] = row.parties or []
-            continue
-        pk, old_values = existing[row.external_id]
-        parties_changed = is_agreement and set(row.parties or []) != current_parties.get(pk, set())
-        if values == old_values and not parties_changed:
-            report.unchanged += 1
-            continue
-        if values != old_values:
-            to_update.append(model(pk=pk, updated_at=now, version=F("version") + 1, **row.values))
-        if parties_changed:
-            parties_to_set[row.external_id] = row.parties or []
-        report.updated += 1
-
-    model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    report.created = len(to_create)
-    if to_update:
-        model.objects.bulk_update(to_update, [*compared, "updated_at", "version"], batch_size=BATCH_SIZE)
-    if parties_to_set:
-        _set_parties(partner, parties_to_set)
+def _fr_date(iso: str) -> str:
+    return f"{dt.date.fromisoformat(iso):%d/%m/%Y}"
 
 
-def _set_parties(partner: Partner, parties: dict[str, list[int]]) -> None:
-    """Replace the parties of the given agreements, addressed by their identifiers."""
-    through = Agreement.parties.through
-    ids = list(parties)
-    pk_of: dict[str, int] = {}
-    for start in range(0, len(ids), QUERY_CHUNK):
-        pk_of.update(
-            Agreement.objects.filter(partner=partner, external_id__in=ids[start : start + QUERY_CHUNK]).values_list(
-                "external_id", "pk"
+# --- staging and writing --------------------------------------------------------------------------------------
+
+
+class _Stage:
+    """The temporary table a file is staged in, and the set-based SQL that checks and writes it."""
+
+    def __init__(self, fmt: RecordFormat, validator: _Validator):
+        self.fmt = fmt
+        self.model = fmt.model
+        self.validator = validator
+        self.slots = validator.slots
+        self.quote = connection.ops.quote_name
+        self.target = self.quote(self.model._meta.db_table)
+        self.stage = self.quote(STAGE_TABLE)
+        self.sqlite = connection.vendor == "sqlite"
+        self.plan_id = validator.plan.pk
+        self.partner_id = validator.partner.pk
+
+    def create(self) -> None:
+        slots = [*self.slots, *(_Slot(f"r{index}_pk", "bigint") for index in range(len(self.validator.references)))]
+        columns = ", ".join(f"{self.quote(slot.name)} {slot.db_type}" for slot in slots)
+        suffix = "" if self.sqlite else " ON COMMIT DROP"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.stage} ({columns}){suffix}")
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.stage}")
+
+    @contextmanager
+    def writer(self) -> Iterator[Callable[[list[Any]], None]]:
+        """A function staging one row: PostgreSQL streams rows through COPY, SQLite inserts them in batches."""
+        names = ", ".join(self.quote(slot.name) for slot in self.slots)
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                sql = f"INSERT INTO {self.stage} ({names}) VALUES ({', '.join(['%s'] * len(self.slots))})"
+                batch: list[list[Any]] = []
+
+                def write(row: list[Any]) -> None:
+                    batch.append(row)
+                    if len(batch) >= SQLITE_BATCH:
+                        cursor.executemany(sql, batch)
+                        batch.clear()
+
+                yield write
+                if batch:
+                    cursor.executemany(sql, batch)
+            else:
+                with cursor.cursor.copy(f"COPY {self.stage} ({names}) FROM STDIN") as copy:
+                    yield copy.write_row
+
+    def after_load(self) -> None:
+        """SQLite: index the identifiers (it joins by nested loops); PostgreSQL: give the planner statistics
+        (it hashes the staged rows, an index would only cost its build)."""
+        with connection.cursor() as cursor:
+            if self.sqlite:
+                cursor.execute(f"CREATE INDEX {self.quote(STAGE_TABLE + '_ext')} ON {self.stage} (ext)")
+            else:
+                cursor.execute(f"ANALYZE {self.stage}")
+
+    def duplicates(self, limit: int) -> list[tuple[int, str, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.line, s.ext, d.first_line FROM {self.stage} s JOIN ("
+                f"SELECT ext, MIN(line) AS first_line FROM {self.stage} WHERE ext IS NOT NULL "
+                f"GROUP BY ext HAVING COUNT(*) > 1) d ON d.ext = s.ext "
+                f"WHERE s.line <> d.first_line ORDER BY s.line LIMIT %s",
+                [limit],
             )
+            return cursor.fetchall()
+
+    def resolve_references(self) -> None:
+        """Look up the primary key each reference names (`r<i>_pk`), one index probe per staged reference:
+        a join here would depend on the planner's statistics, stale right after a large import."""
+        for index, (_partner_slot, id_slot, _position) in enumerate(self.validator.references):
+            table = self.quote(FORMATS[id_slot.column.references].model._meta.db_table)
+            partner, external, pk = (self.quote(f"r{index}_{part}") for part in ("partner", "id", "pk"))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {self.stage} SET {pk} = (SELECT r.id FROM {table} r WHERE r.partner_id = {partner} "
+                    f"AND r.external_id = {external} AND r.plan_id = %s) WHERE {external} IS NOT NULL",
+                    [self.plan_id],
+                )
+
+    def unknown_references(self, index: int, limit: int) -> list[tuple[int, int, str]]:
+        partner, external, pk = (self.quote(f"r{index}_{part}") for part in ("partner", "id", "pk"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT line, {partner}, {external} FROM {self.stage} WHERE {external} IS NOT NULL AND {pk} IS NULL "
+                "ORDER BY line LIMIT %s",
+                [limit],
+            )
+            return cursor.fetchall()
+
+    # SQL fragments
+
+    def _references(self) -> list[tuple[str, str]]:
+        """(model column, staged primary key) of each reference, resolved beforehand by `resolve_references`."""
+        return [
+            (self.validator.model_fields[id_slot.column.field].attname, f"s.{self.quote(f'r{index}_pk')}")
+            for index, (_partner_slot, id_slot, _position) in enumerate(self.validator.references)
+        ]
+
+    def _assignments(self) -> list[tuple[str, str]]:
+        """(model column, staged expression) for every column the file carries."""
+        values = [(slot.attname, f"s.{self.quote(slot.name)}") for slot, _position in self.validator.values]
+        return values + self._references()
+
+    def _changed(self) -> str:
+        distinct = "IS NOT" if self.sqlite else "IS DISTINCT FROM"
+        tests = [f"t.{self.quote(attname)} {distinct} {expression}" for attname, expression in self._assignments()]
+        return " OR ".join(tests) if tests else "1 = 0"
+
+    def _absent_defaults(self) -> list[tuple[str, Any]]:
+        """Columns the file does not carry, with the value a new record takes."""
+        present = {attname for attname, _expression in self._assignments()}
+        skip = {"id", "plan_id", "partner_id", "external_id", "version", "created_at", "updated_at"}
+        defaults = []
+        for model_field in self.model._meta.concrete_fields:
+            if model_field.attname in skip or model_field.attname in present:
+                continue
+            if model_field.null:
+                value = None
+            elif model_field.has_default():
+                value = model_field.get_db_prep_save(model_field.get_default(), connection)
+            else:
+                value = ""
+            defaults.append((model_field.attname, value))
+        return defaults
+
+    # writing
+
+    def write(self, report: ImportReport, now: dt.datetime, history: "_History | None", dry_run: bool) -> None:
+        """Update the changed records, create the new ones (or, for a dry run, count them); fill the report."""
+        changed = self._changed()
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        match = "t.partner_id = %s AND t.external_id = s.ext"
+        missing = f"NOT EXISTS (SELECT 1 FROM {self.target} t WHERE t.partner_id = %s AND t.external_id = s.ext)"
+        with connection.cursor() as cursor:
+            parties_only: set[str] = set()
+            if self.validator.parties is not None:
+                parties_only = self._parties_changed(cursor) - self._changed_ext(cursor)
+            if dry_run:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {self.stage} s JOIN {self.target} t ON {match} WHERE {changed}",
+                    [self.partner_id],
+                )
+                report.updated = cursor.fetchone()[0] + len(parties_only)
+                cursor.execute(f"SELECT COUNT(*) FROM {self.stage} s WHERE {missing}", [self.partner_id])
+                report.created = cursor.fetchone()[0]
+                return
+            if history is not None:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.quote(BEFORE_TABLE)}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.quote(BEFORE_TABLE)} AS SELECT t.* FROM {self.stage} s "
+                    f"JOIN {self.target} t ON {match} WHERE {changed}",
+                    [self.partner_id],
+                )
+            assigned = self._assignments()
+            assignments = "".join(f"{self.quote(attname)} = {expression}, " for attname, expression in assigned)
+            cursor.execute(
+                f"UPDATE {self.target} AS t SET {assignments}version = t.version + 1, updated_at = %s "
+                f"FROM {self.stage} s WHERE {match} AND ({changed})",
+                [stamp, self.partner_id],
+            )
+            report.updated = cursor.rowcount
+            defaults = self._absent_defaults()
+            columns = ["plan_id", "partner_id", "external_id", "version", "created_at", "updated_at"]
+            columns += [attname for attname, _expression in assigned] + [attname for attname, _value in defaults]
+            expressions = ["%s", "%s", "s.ext", "1", "%s", "%s"]
+            expressions += [expression for _attname, expression in assigned] + ["%s"] * len(defaults)
+            cursor.execute(
+                f"INSERT INTO {self.target} ({', '.join(self.quote(c) for c in columns)}) "
+                f"SELECT {', '.join(expressions)} FROM {self.stage} s WHERE {missing}",
+                [
+                    self.plan_id,
+                    self.partner_id,
+                    stamp,
+                    stamp,
+                    *[value for _attname, value in defaults],
+                    self.partner_id,
+                ],
+            )
+            report.created = cursor.rowcount
+            if self.validator.parties is not None:
+                self._set_parties(cursor)
+                if parties_only:
+                    Agreement.objects.filter(partner_id=self.partner_id, external_id__in=parties_only).update(
+                        version=F("version") + 1, updated_at=now
+                    )
+                    report.updated += len(parties_only)
+        if history is not None:
+            history.record_changes(self.model, now)
+
+    def _changed_ext(self, cursor: Any) -> set[str]:
+        cursor.execute(
+            f"SELECT s.ext FROM {self.stage} s JOIN {self.target} t ON t.partner_id = %s AND t.external_id = s.ext "
+            f"WHERE {self._changed()}",
+            [self.partner_id],
         )
-    pks = list(pk_of.values())
-    for start in range(0, len(pks), QUERY_CHUNK):
-        through.objects.filter(agreement_id__in=pks[start : start + QUERY_CHUNK]).delete()
-    through.objects.bulk_create(
-        [through(agreement_id=pk_of[external_id], partner_id=p) for external_id, ps in parties.items() for p in ps],
-        batch_size=BATCH_SIZE,
-    )
+        return {row[0] for row in cursor.fetchall()}
+
+    # agreements: their signatories are a many-to-many relation, set in Python (agreement files are small)
+
+    def _wanted_parties(self, cursor: Any) -> dict[str, set[int]]:
+        cursor.execute(f"SELECT ext, parties FROM {self.stage}")
+        return {ext: {int(pk) for pk in (parties or "").split("|") if pk} for ext, parties in cursor.fetchall()}
+
+    def _current_parties(self, external_ids: Iterable[str]) -> dict[str, tuple[int, set[int]]]:
+        """Existing agreements of the partner among these identifiers: identifier -> (pk, signatories)."""
+        through = Agreement.parties.through
+        ids = list(external_ids)
+        pk_of: dict[str, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            pk_of.update(
+                Agreement.objects.filter(partner_id=self.partner_id, external_id__in=chunk).values_list(
+                    "external_id", "pk"
+                )
+            )
+        parties: dict[int, set[int]] = {pk: set() for pk in pk_of.values()}
+        pks = list(parties)
+        for start in range(0, len(pks), 500):
+            for agreement_id, partner_id in through.objects.filter(
+                agreement_id__in=pks[start : start + 500]
+            ).values_list("agreement_id", "partner_id"):
+                parties[agreement_id].add(partner_id)
+        return {ext: (pk, parties[pk]) for ext, pk in pk_of.items()}
+
+    def _parties_changed(self, cursor: Any) -> set[str]:
+        """Identifiers of existing agreements whose signatories the file changes."""
+        wanted = self._wanted_parties(cursor)
+        return {ext for ext, (_pk, parties) in self._current_parties(wanted).items() if parties != wanted[ext]}
+
+    def _set_parties(self, cursor: Any) -> None:
+        """Give every agreement of the file the signatories the file lists."""
+        through = Agreement.parties.through
+        wanted = self._wanted_parties(cursor)
+        replace = {ext: pk for ext, (pk, parties) in self._current_parties(wanted).items() if parties != wanted[ext]}
+        pks = list(replace.values())
+        for start in range(0, len(pks), 500):
+            through.objects.filter(agreement_id__in=pks[start : start + 500]).delete()
+        through.objects.bulk_create(
+            [through(agreement_id=pk, partner_id=p) for ext, pk in replace.items() for p in sorted(wanted[ext])],
+            batch_size=1000,
+        )
+
+    def replace_period(
+        self,
+        report: ImportReport,
+        period: tuple[dt.date, dt.date],
+        history: "_History | None",
+        dry_run: bool,
+    ) -> None:
+        """Delete the partner's records of this kind dated within the period and absent from the file."""
+        column = self.fmt.column(self.fmt.period_column)
+        model_field = self.validator.model_fields[column.field]
+        start, end = period
+        if column.type == ColumnType.DATETIME:
+            low = timezone.make_aware(dt.datetime.combine(start, dt.time(0)))
+            high = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0)))
+            bounds, params = (
+                "t.{c} >= %s AND t.{c} < %s",
+                [
+                    connection.ops.adapt_datetimefield_value(low),
+                    connection.ops.adapt_datetimefield_value(high),
+                ],
+            )
+        else:
+            bounds, params = "t.{c} >= %s AND t.{c} <= %s", [start.isoformat(), end.isoformat()]
+        condition = bounds.format(c=self.quote(model_field.attname))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT t.id FROM {self.target} t WHERE t.partner_id = %s AND {condition} "
+                f"AND NOT EXISTS (SELECT 1 FROM {self.stage} s WHERE s.ext = t.external_id) ORDER BY t.id",
+                [self.partner_id, *params],
+            )
+            doomed = [row[0] for row in cursor.fetchall()]
+        report.deleted = len(doomed)
+        if dry_run or not doomed:
+            return
+        for start_index in range(0, len(doomed), 1000):
+            chunk = doomed[start_index : start_index + 1000]
+            objects = list(self.model.objects.filter(pk__in=chunk).order_by("pk"))
+            if history is not None:
+                history.deleted(objects)
+            with _auditlog_disabled():
+                self.model.objects.filter(pk__in=chunk).delete()
+
+
+# --- history --------------------------------------------------------------------------------------------------
+
+
+def _audit() -> Any:
+    """The audit trail module, when the access app provides it."""
+    try:
+        from copil.access import audit
+    except ImportError:  # pragma: no cover - the access app is part of the project
+        return None
+    return audit
+
+
+@contextmanager
+def _auditlog_disabled() -> Iterator[None]:
+    audit = _audit()
+    if audit is None or not hasattr(audit, "auditlog_disabled"):
+        yield
+        return
+    with audit.auditlog_disabled():
+        yield
+
+
+class _History:
+    """Writes an import to the audit trail (`copil.access.audit.record_bulk_changes`): a summary event (file,
+    kind, counts) and one event per record updated (values before and after) or deleted, and per record
+    created when there are at most AUDIT_CREATED_DETAIL of them.
+
+    Beyond that (an initial load of years of history), creations are summarised: the summary event gives
+    their count and creation time, which the records carry in `created_at`, so they stay traceable without
+    a million identical events. Objects go to the trail in calls of at most AUDIT_CHUNK, so memory stays
+    flat; every call carries the file name and a part number.
+    """
+
+    def __init__(
+        self,
+        actor: Any,
+        channel: str | None,
+        fmt: RecordFormat,
+        plan: Plan,
+        partner: Partner,
+        report: ImportReport,
+        now: dt.datetime,
+    ):
+        self.audit = _audit()
+        self.actor, self.channel, self.fmt = actor, channel, fmt
+        self.plan, self.partner, self.report, self.now = plan, partner, report, now
+        self.created: list[Any] = []
+        self.updated: list[tuple[Any, Any]] = []
+        self.removed: list[Any] = []
+        self.calls = 0
+        self.creations_summarised = False
+
+    def record_changes(self, model: type[models.Model], now: dt.datetime) -> None:
+        """Queue the updated records (before: the copy taken before the UPDATE) and the created ones."""
+        before_table = connection.ops.quote_name(BEFORE_TABLE)
+        last = 0
+        while True:
+            before = list(
+                model.objects.raw(f"SELECT * FROM {before_table} WHERE id > %s ORDER BY id LIMIT 1000", [last])
+            )
+            if not before:
+                break
+            last = before[-1].pk
+            after = model.objects.in_bulk([obj.pk for obj in before])
+            for obj in before:
+                self._add(updated=(obj, after[obj.pk]))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {before_table}")
+        if self.report.created > AUDIT_CREATED_DETAIL:
+            self.creations_summarised = True
+            return
+        created = model.objects.filter(partner_id=self.partner.pk, created_at=now).order_by("pk")
+        for obj in created.iterator(chunk_size=2000):
+            self._add(created=obj)
+
+    def deleted(self, objects: list[Any]) -> None:
+        for obj in objects:
+            self._add(deleted=obj)
+
+    def _add(self, created: Any = None, updated: tuple[Any, Any] | None = None, deleted: Any = None) -> None:
+        if created is not None:
+            self.created.append(created)
+        if updated is not None:
+            self.updated.append(updated)
+        if deleted is not None:
+            self.removed.append(deleted)
+        if len(self.created) + len(self.updated) + len(self.removed) >= AUDIT_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        report = self.report
+        details: dict[str, Any] = {"file": report.file_name, "kind": self.fmt.kind, "part": self.calls + 1}
+        if self.calls == 0:
+            details.update(rows=report.rows, unchanged=report.rows - report.created - report.updated)
+            if self.creations_summarised:
+                details.update(created=report.created, created_at=self.now.isoformat(), created_events=False)
+        self.audit.record_bulk_changes(
+            self.actor,
+            self.fmt.model,
+            created=self.created,
+            updated=self.updated,
+            deleted=self.removed,
+            plan=self.plan,
+            partner=self.partner,
+            details=details,
+            channel=self.channel,
+        )
+        self.calls += 1
+        self.created, self.updated, self.removed = [], [], []
+
+    def finish(self) -> None:
+        """Flush what is queued; an import that changed nothing is still recorded once."""
+        if self.created or self.updated or self.removed or not self.calls:
+            self._flush()

@@ -129,11 +129,16 @@ class Partner(models.Model):
 
 
 class Membership(models.Model):
-    """A user acting on behalf of a partner organisation."""
+    """A user acting on behalf of a partner organisation.
+
+    A membership is deactivated, never deleted, so the audit trail keeps naming who acted for whom; only
+    active memberships grant access (see `copil.access.policy`).
+    """
 
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
     joined_on = models.DateField(_("joined on"), auto_now_add=True)
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -142,6 +147,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.partner}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class Action(models.Model):

@@ -1,7 +1,11 @@
 """The committee's bilan: French prose by axis, every figure computed by the indicator engine.
 
 `build_bilan` turns indicator results into sentences; each sentence that states a figure carries a
-footnote naming the indicator, its source partners and the number of records behind it.
+footnote naming the indicator, its source partners and the number of records behind it. Each axis also gets
+its charts (`charts.axis_charts`), drawn once here and embedded as they are in the HTML and the PDF.
+
+The published variant (`published=True`, for the public and the press) prints small person counts as "< 5"
+(`disclosure`).
 """
 
 import datetime as dt
@@ -18,6 +22,8 @@ from copil.indicators.periods import format_date_fr as format_date
 from copil.plans.models import Axis, Meeting, Partner, Plan
 from copil.records.models import Agreement, Substance
 
+from . import disclosure
+from .charts import Chart, axis_charts
 from .formatting import elide_de, format_mass, format_number, join_words
 
 SUBSTANCE_ORDER = [Substance.CANNABIS, Substance.HEROIN, Substance.COCAINE, Substance.CRACK, Substance.OTHER]
@@ -32,21 +38,32 @@ SUBSTANCE_NOUNS = {
 
 @dataclass
 class Footnote:
+    """A numbered source note: what was counted, by which partners, from how many records.
+
+    `hide_below` (published bilans, sensitive indicators) prints record counts under it as "< 5": a count of
+    conviction records would otherwise give away the count of persons it hides.
+    """
+
     number: int
     label: str
     sources: list[tuple[str, int]]
     record_count: int
+    hide_below: int | None = None
 
     @property
     def text(self) -> str:
         if not self.sources:
             return _("{label}: no record in the period.").format(label=_capitalize(self.label))
-        parts = [
-            ngettext("{partner} ({count} record)", "{partner} ({count} records)", count).format(
-                partner=name, count=format_number(count)
+        parts = []
+        for name, count in self.sources:
+            shown = format_number(count)
+            if self.hide_below is not None and 0 < count < self.hide_below:
+                count, shown = self.hide_below, f"<\u00a0{format_number(self.hide_below)}"
+            parts.append(
+                ngettext("{partner} ({count} record)", "{partner} ({count} records)", count).format(
+                    partner=name, count=shown
+                )
             )
-            for name, count in self.sources
-        ]
         return _("{label}. Source: {sources}.").format(label=_capitalize(self.label), sources=_("; ").join(parts))
 
 
@@ -61,6 +78,7 @@ class Section:
     axis: str
     title: str
     sentences: list[Sentence]
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +91,12 @@ class Bilan:
     footnotes: list[Footnote]
     results: dict[str, IndicatorResult]
     generated_at: dt.datetime
+    published: bool = False
+
+    @property
+    def charts(self) -> list[Chart]:
+        """Every chart, in reading order."""
+        return [chart for section in self.sections for chart in section.charts]
 
     @property
     def text(self) -> str:
@@ -118,8 +142,9 @@ INDICATORS = [
 class _Writer:
     """Accumulates sentences and numbers their footnotes in reading order."""
 
-    def __init__(self, results: dict[str, IndicatorResult]):
+    def __init__(self, results: dict[str, IndicatorResult], *, published: bool = False):
         self.results = results
+        self.published = published
         self.footnotes: list[Footnote] = []
         self._note_of: dict[str, int] = {}
 
@@ -127,11 +152,37 @@ class _Writer:
         if code not in self._note_of:
             result = self.results[code]
             number = len(self.footnotes) + 1
+            hide_below = None
+            if self.published and disclosure.is_sensitive(result.definition):
+                hide_below = disclosure.threshold(result.definition)
             self.footnotes.append(
-                Footnote(number, str(result.definition.label), list(result.sources), result.record_count)
+                Footnote(number, str(result.definition.label), list(result.sources), result.record_count, hide_below)
             )
             self._note_of[code] = number
         return self._note_of[code]
+
+    def hidden(self, code: str, value: int | None = None) -> bool:
+        """Whether a published bilan must not state this indicator's value (default: its headline value)."""
+        definition = self.results[code].definition
+        value = _count(self.results, code) if value is None else value
+        return self.published and disclosure.suppress(definition, value)
+
+    def count(self, code: str, value: int | None = None) -> tuple[str, int]:
+        """An indicator's count as the bilan prints it, and the number that chooses the plural: `("34", 34)`,
+        or `("< 5", 5)` when a published bilan hides it."""
+        definition = self.results[code].definition
+        value = _count(self.results, code) if value is None else value
+        if self.hidden(code, value):
+            return disclosure.suppressed_text(definition), disclosure.threshold(definition)
+        return format_number(value), value
+
+    def hidden_part(self, code: str, part: int, total: int) -> bool:
+        """Whether a published bilan must not state a part of a stated total exactly, though the part is not
+        small: what the total leaves is (secondary suppression). The bilan then says "most of them"."""
+        if not self.published:
+            return False
+        shown = disclosure.published_part(self.results[code].definition, part, total)
+        return isinstance(shown, disclosure.Suppressed) and not shown.primary
 
     def registry_note(self, label: str, sources: list[tuple[str, int]]) -> int:
         number = len(self.footnotes) + 1
@@ -242,40 +293,54 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
 
 def _convictions(w: _Writer, persons: int) -> Sentence:
     r = w.results
-    text = ngettext("{n} person was convicted", "{n} persons were convicted", persons).format(n=format_number(persons))
+    shown, plural = w.count("convicted_persons", persons)
+    text = ngettext("{n} person was convicted", "{n} persons were convicted", plural).format(n=shown)
     codes = ["convicted_persons"]
     referred = _count(r, "convicted_persons_referred_to_court")
     if referred:
         codes.append("convicted_persons_referred_to_court")
         if referred == persons:
             text += _("; all were brought before the court at once (déferrement)")
+        elif w.hidden_part("convicted_persons_referred_to_court", referred, persons):
+            text += _("; most of them were brought before the court at once (déferrement)")
         else:
+            shown, plural = w.count("convicted_persons_referred_to_court", referred)
             text += ngettext(
                 "; {n} of them was brought before the court at once (déferrement)",
                 "; {n} of them were brought before the court at once (déferrement)",
-                referred,
-            ).format(n=format_number(referred))
+                plural,
+            ).format(n=shown)
     repeat, banned = _count(r, "repeat_offenders_convicted"), _count(r, "repeat_offenders_residence_ban")
     if banned:
         codes.append("repeat_offenders_residence_ban")
-        if banned == repeat:
+        if banned == repeat and w.hidden("repeat_offenders_residence_ban", banned):
+            text += _(", and all the repeat offenders were banned from the town (interdiction de séjour)")
+        elif banned == repeat:
             text += ngettext(
                 ", and the repeat offender was banned from the town (interdiction de séjour)",
                 ", and the {n} repeat offenders were banned from the town (interdiction de séjour)",
                 banned,
             ).format(n=format_number(banned))
+        elif w.hidden_part("repeat_offenders_residence_ban", banned, repeat):
+            text += _(
+                ", and most of the {total} repeat offenders were banned from the town (interdiction de séjour)"
+            ).format(total=w.count("repeat_offenders_convicted", repeat)[0])
         else:
             text += _(
                 ", and {n} of the {total} repeat offenders were banned from the town (interdiction de séjour)"
-            ).format(n=format_number(banned), total=format_number(repeat))
+            ).format(
+                n=w.count("repeat_offenders_residence_ban", banned)[0],
+                total=w.count("repeat_offenders_convicted", repeat)[0],
+            )
     removed = _count(r, "convicted_persons_removal_order")
     if removed:
         codes.append("convicted_persons_removal_order")
+        shown, plural = w.count("convicted_persons_removal_order", removed)
         text += ngettext(
             "; {n} person was ordered removed from French territory",
             "; {n} persons were ordered removed from French territory",
-            removed,
-        ).format(n=format_number(removed))
+            plural,
+        ).format(n=shown)
     return w.sentence(text + ".", *codes)
 
 
@@ -362,13 +427,14 @@ def _prevention_care(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         out.append(w.sentence(text + ".", "prevention_actions", "people_reached"))
     referred = _count(r, "persons_referred_to_care")
     if referred:
+        shown, plural = w.count("persons_referred_to_care", referred)
         out.append(
             w.sentence(
                 ngettext(
                     "{n} person identified as a drug user was referred to care.",
                     "{n} persons identified as drug users were referred to care.",
-                    referred,
-                ).format(n=format_number(referred)),
+                    plural,
+                ).format(n=shown),
                 "persons_referred_to_care",
             )
         )
@@ -476,17 +542,31 @@ SECTION_WRITERS: dict[str, Callable[[_Writer, Plan, Period], list[Sentence]]] = 
 }
 
 
-def build_bilan(plan: Plan, period: Period) -> Bilan:
-    """Compute every indicator of the plan over the period and write the bilan's prose."""
+def _published_notice(published: bool) -> str:
+    if not published:
+        return ""
+    return " " + _("In this published version, counts of persons under {n} are shown as “< {n}”.").format(
+        n=disclosure.DEFAULT_THRESHOLD
+    )
+
+
+def build_bilan(plan: Plan, period: Period, *, published: bool = False, charts: bool = True) -> Bilan:
+    """Compute every indicator of the plan over the period, write the bilan's prose and draw its charts.
+
+    `published` writes the variant for the public (small person counts as "< 5"); `charts=False` skips the
+    drawing when only the text is wanted.
+    """
     with translation.override("fr"):
         results = compute_many(INDICATORS, period, plan=plan)
-        writer = _Writer(results)
+        writer = _Writer(results, published=published)
+        drawn = axis_charts(plan, period, results) if charts else {}
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
         for code, write in SECTION_WRITERS.items():
             sentences = write(writer, plan, period)
             if sentences:
-                sections.append(Section(code, titles.get(code) or str(Axis.Code(code).label).capitalize(), sentences))
+                title = titles.get(code) or str(Axis.Code(code).label).capitalize()
+                sections.append(Section(code, title, sentences, drawn.get(code, [])))
         return Bilan(
             plan=plan,
             period=period,
@@ -494,9 +574,11 @@ def build_bilan(plan: Plan, period: Period) -> Bilan:
             introduction=_(
                 "This report of the steering committee covers the period {period}. Every figure is computed from "
                 "the records entered by the partners of the plan; the notes give their source."
-            ).format(period=period.label),
+            ).format(period=period.label)
+            + _published_notice(published),
             sections=sections,
             footnotes=writer.footnotes,
             results=results,
             generated_at=timezone.now(),
+            published=published,
         )

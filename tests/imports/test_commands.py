@@ -1,3 +1,4 @@
+import importlib
 import io
 
 import pytest
@@ -56,3 +57,87 @@ def test_import_plan_command(tmp_path):
     with pytest.raises(CommandError, match="plan non chargé"):
         call_command("import-plan", str(tmp_path), stderr=err)
     assert "plan.toml, plan.name : valeur obligatoire manquante" in err.getvalue()
+
+
+HEADER = "identifiant;date;substance;quantite;unite\n"
+
+
+def test_import_command_dry_run_and_replace_period(write_csv, plan, police):
+    path = write_csv("saisies.csv", HEADER + "S1;2023-03-01;cannabis;35;kg\nS2;2023-04-01;crack;1;g\n")
+    call_command("import", str(path), plan=plan.slug, partner=police.code, stdout=io.StringIO())
+    path.write_text(HEADER + "S1;2023-03-01;cannabis;36;kg\n")
+    out = io.StringIO()
+    call_command(
+        "import",
+        str(path),
+        "--dry-run",
+        "--replace-period",
+        "2023-01-01..2023-12-31",
+        plan=plan.slug,
+        partner=police.code,
+        stdout=out,
+    )
+    assert out.getvalue().strip() == (
+        "saisies.csv : 1 ligne lue, 0 enregistrement créé, 1 mis à jour, 0 inchangé, 1 supprimé "
+        "(simulation : rien n'a été enregistré)"
+    )
+    assert Seizure.objects.count() == 2
+    call_command(
+        "import",
+        str(path),
+        "--replace-period",
+        "2023-01-01..2023-12-31",
+        plan=plan.slug,
+        partner=police.code,
+        stdout=io.StringIO(),
+    )
+    assert list(Seizure.objects.values_list("external_id", "quantity")) == [("S1", 36)]
+    with pytest.raises(CommandError, match="elle se termine avant de commencer"):
+        call_command(
+            "import", str(path), "--replace-period", "2023-12-31..2023-01-01", plan=plan.slug, partner=police.code
+        )
+
+
+def test_import_command_draws_a_progress_bar_on_stderr(write_csv, plan, police):
+    path = write_csv("saisies.csv", HEADER + "".join(f"S{i};2023-03-01;cannabis;1;kg\n" for i in range(30)))
+    err = io.StringIO()
+    call_command(
+        "import", str(path), "--progress", plan=plan.slug, partner=police.code, stdout=io.StringIO(), stderr=err
+    )
+    assert err.getvalue() == "\r[##############################] 100 % — 30 / 30 lignes\n"
+    quiet = io.StringIO()
+    call_command("import", str(path), plan=plan.slug, partner=police.code, stdout=io.StringIO(), stderr=quiet)
+    assert quiet.getvalue() == "", "no bar when stderr is not a terminal"
+
+
+def test_progress_bar_skips_small_files_and_throttles():
+    from django.core.management.base import OutputWrapper
+
+    progress_bar = importlib.import_module("copil.imports.management.commands.import").ProgressBar
+    small, stream = io.StringIO(), io.StringIO()
+    bar = progress_bar(OutputWrapper(small))
+    bar(10, 100)
+    bar(100, 100)
+    assert small.getvalue() == ""
+    bar = progress_bar(OutputWrapper(stream), width=10, interval=3600)
+    for done in (10_000, 20_000, 30_000):
+        bar(done, 200_000)
+    bar(200_000, 200_000)
+    assert stream.getvalue().split("\r")[1:] == [
+        "[----------] 5 % — 10\u202f000 / 200\u202f000 lignes",
+        "[##########] 100 % — 200\u202f000 / 200\u202f000 lignes\n",
+    ]
+    unknown = io.StringIO()
+    bar = progress_bar(OutputWrapper(unknown), min_rows=0)
+    bar(5, None)
+    assert unknown.getvalue() == "\r5 lignes lues"
+
+
+def test_import_command_reads_xlsx(plan, police, tmp_path):
+    from tests.imports.test_spreadsheets import workbook_bytes
+
+    path = tmp_path / "saisies.xlsx"
+    path.write_bytes(workbook_bytes([HEADER.strip().split(";"), ["S1", "2023-03-01", "crack", 1, "g"]]))
+    out = io.StringIO()
+    call_command("import", str(path), plan=plan.slug, partner=police.code, stdout=out)
+    assert out.getvalue().strip() == "saisies.xlsx : 1 ligne lue, 1 enregistrement créé, 0 mis à jour, 0 inchangé"

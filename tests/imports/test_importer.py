@@ -257,7 +257,7 @@ def test_every_error_is_reported_with_its_physical_line(write_csv, plan, police,
         "saisies.csv, ligne 2, colonne « quantite » : valeur hors limites « -3 » (doit être strictement supérieure à 0)"
     )
     assert lines[1].startswith("saisies.csv, ligne 4, colonne « substance » : valeur inconnue « cocaïne rose » ")
-    assert "valeurs acceptées : cannabis, resine de cannabis" in str(error)
+    assert "valeurs acceptées : cannabis, résine de cannabis" in str(error)
     assert_nothing_written(before, imported)
 
 
@@ -275,7 +275,7 @@ def test_unknown_substance_lists_accepted_values(write_csv, plan, police, import
     error = rejected(path, plan=plan, partner=police)
     assert str(error) == (
         "saisies.csv, ligne 4, colonne « substance » : valeur inconnue « ecstasy » (valeurs acceptées : "
-        "cannabis, resine de cannabis, herbe de cannabis, heroine, cocaine, crack, cocaine basee, autre)"
+        "cannabis, résine de cannabis, herbe de cannabis, héroïne, cocaïne, crack, cocaïne basée, autre)"
     )
     assert_nothing_written(before, imported)
 

@@ -42,3 +42,16 @@ def test_bilan_command_errors_are_french(plan_with_arrests, tmp_path):
         call_command("bilan", plan="ville", output=tmp_path)
     with pytest.raises(CommandError, match="2023-13"):
         call_command("bilan", plan="ville", period="2023-13", output=tmp_path)
+
+
+def test_bilan_command_writes_pdf_and_csv_and_the_published_variant(plan_with_arrests, tmp_path, capsys):
+    call_command("bilan", plan="ville", period="2023", formats=["pdf", "csv"], output=tmp_path)
+    pdf, csv_file = (tmp_path / f"bilan-ville-20230101-20231231.{ext}" for ext in ("pdf", "csv"))
+    assert pdf.read_bytes().startswith(b"%PDF-") and len(pdf.read_bytes()) > 5000
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbfcode de l'indicateur;")
+    assert "trafficker_arrests;interpellations de trafiquants;" in csv_file.read_text(encoding="utf-8-sig")
+    call_command("bilan", plan="ville", period="2023", formats=["md"], public=True, output=tmp_path)
+    public = (tmp_path / "bilan-ville-20230101-20231231-public.md").read_text(encoding="utf-8")
+    assert "version publiée" in public and "3 interpellations de trafiquants" in public
+    with pytest.raises(CommandError, match="invalid choice: 'docx'"):
+        call_command("bilan", "--plan", "ville", "--period", "2023", "--format", "docx", "--output", str(tmp_path))

@@ -64,7 +64,10 @@ def test_demo_writes_both_bilans_then_serves(tmp_path, demo_database_url):
         written = sorted(p.name for p in (tmp_path / "bilans").iterdir())
         assert any(n.startswith("bilan-alencon-20230101-20240630") and n.endswith(".html") for n in written)
         assert any(n.startswith("bilan-paris-20230101-20231005") and n.endswith(".md") for n in written)
+        # The internal bilan needs a login; the published one is open to everyone.
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/plans/paris/bilan/?periode=2023", timeout=30) as r:
+            assert "/compte/connexion/" in r.url
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/plans/paris/bilan/publie/?periode=2023", timeout=30) as r:
             assert "interpellations de trafiquants" in r.read().decode()
     finally:
         server.terminate()

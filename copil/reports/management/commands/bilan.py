@@ -9,7 +9,7 @@ from django.utils import translation
 from copil.indicators.periods import Period, parse_period
 from copil.plans.models import Plan
 from copil.reports.bilan import build_bilan
-from copil.reports.rendering import FORMATS, write_bilan
+from copil.reports.rendering import OUTPUT_FORMATS, write_bilan
 
 
 def resolve_period(plan: Plan, start: str | None, end: str | None, text: str | None) -> Period:
@@ -24,7 +24,7 @@ def resolve_period(plan: Plan, start: str | None, end: str | None, text: str | N
 
 
 class Command(BaseCommand):
-    help = "Write the bilan of a plan for a period, in French, as HTML or Markdown."
+    help = "Write the bilan of a plan for a period, in French, as HTML, Markdown, PDF or CSV."
 
     def add_arguments(self, parser):
         parser.add_argument("--plan", required=True, help="plan identifier (slug)")
@@ -35,11 +35,18 @@ class Command(BaseCommand):
             help="a period expression: 2023, 2023-T2, « 18 mois », « depuis le 1er janvier 2023 »…",
         )
         parser.add_argument(
-            "--format", dest="formats", action="append", choices=sorted(FORMATS), help="html (default) or md"
+            "--format",
+            dest="formats",
+            action="append",
+            choices=OUTPUT_FORMATS,
+            help="html (default), md, pdf or csv; repeat for several",
+        )
+        parser.add_argument(
+            "--public", action="store_true", help="the published variant: small counts of persons shown as « < 5 »"
         )
         parser.add_argument("--output", type=Path, help="folder to write into (default: var/bilans)")
 
-    def handle(self, *args, plan, start, end, period, formats, output, **options):
+    def handle(self, *args, plan, start, end, period, formats, output, public=False, **options):
         translation.activate("fr")
         try:
             plan_obj = Plan.objects.select_related("territory").get(slug=plan)
@@ -50,7 +57,9 @@ class Command(BaseCommand):
             chosen = resolve_period(plan_obj, start, end, period)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        bilan = build_bilan(plan_obj, chosen)
-        for output_format in formats or ["html"]:
+        formats = formats or ["html"]
+        # Charts are drawn only for the formats that show them.
+        bilan = build_bilan(plan_obj, chosen, published=public, charts=bool({"html", "pdf"} & set(formats)))
+        for output_format in formats:
             path = write_bilan(bilan, output or settings.COPIL_BILAN_DIR, output_format)
             self.stdout.write(str(path))

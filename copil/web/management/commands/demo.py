@@ -40,7 +40,7 @@ class Command(BaseCommand):
             plan = Plan.objects.get(slug=entry["plan"])
             period = parse_period(entry["period"], plan_start=plan.started_on, plan_end=plan.ended_on)
             bilan = build_bilan(plan, period)
-            for output_format in ("html", "md"):
+            for output_format in ("html", "md", "pdf"):
                 self.stdout.write(str(write_bilan(bilan, output, output_format)))
         if not no_serve:
             call_command("serve", address)

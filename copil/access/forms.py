@@ -1,0 +1,62 @@
+"""Forms of the account pages: login (with the throttling message), invitation."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from copil.plans.models import Partner, Plan
+
+from . import throttling
+from .audit import client_ip
+
+
+def lock_message(seconds: int) -> str:
+    minutes = max(1, (seconds + 59) // 60)
+    return ngettext(
+        "Too many failed login attempts. Try again in {minutes} minute.",
+        "Too many failed login attempts. Try again in {minutes} minutes.",
+        minutes,
+    ).format(minutes=minutes)
+
+
+class _ThrottledLogin:
+    """Shows the lock, in French, instead of the generic "wrong username or password"."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request)
+        remaining = throttling.lock_remaining(username, ip)
+        if remaining:
+            raise forms.ValidationError(lock_message(remaining), code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            remaining = throttling.lock_remaining(username, ip)
+            if remaining:
+                raise forms.ValidationError(lock_message(remaining), code="locked") from None
+            raise
+
+
+class LoginForm(_ThrottledLogin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_ThrottledLogin, AdminAuthenticationForm):
+    pass
+
+
+class InvitationForm(forms.Form):
+    """A coordinator invites a person to act for one partner of the plan."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=Partner.objects.none())
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(plan=plan).order_by("name")

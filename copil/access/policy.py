@@ -1,0 +1,539 @@
+"""The access policy: who may create, read, update and delete each kind of object, and which aggregates
+each role sees — one table, enforced by the querysets every channel goes through.
+
+Roles are those of `Partner.Role`; a user holds the role of each partner they are an active member of
+(`Membership.deactivated_at` is null), in that partner's plan only. The tables below are the whole policy:
+views, API endpoints, exports and reports never decide access themselves, they call
+
+- `can` / `require` before any write (and for a yes/no on one object),
+- `visible_records` / `visible_plan_objects` for every list (the ONLY way channels list records),
+- `aggregate_rule` before showing an indicator.
+
+Cell grammar: a string of letters among c, r, u, d (create, read, update, delete); lowercase applies to the
+records of the user's own partner, UPPERCASE to every record of the plans where the user holds that role;
+"-" grants nothing. The `superuser` column is for the deployment's administrators (Django superusers), in
+every plan, membership or not.
+
+Decisions recorded here:
+- coordinators read the lines of every record kind of their plan (figures stay traceable) except referrals
+  to care, which are person-level health data; convictions are pseudonymised judicial data and stay readable.
+- superusers administer everything, but never see referral lines either: like anyone, they see a referral
+  only as a member of a care partner of that plan (then with the care role's rights), so an administrator
+  account cannot be used to browse health data. Aggregates stay exact for them.
+- agreements are the coordinator's records: the coordinator creates them for any partner of the plan.
+- plan objects: every member (but the public) reads the plan, its axes, partners, actions, meetings and
+  decisions; the coordinator manages them and the memberships (deactivated, not deleted: only superusers
+  delete one); a partner updates the actions it owns and reads its own memberships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from copil.plans.models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Territory
+from copil.records.models import RECORD_KINDS
+
+ACTIONS = ("create", "read", "update", "delete")
+LETTERS = {"c": "create", "r": "read", "u": "update", "d": "delete"}
+ROLES = tuple(Partner.Role.values)
+SUPERUSER = "superuser"
+PUBLIC = Partner.Role.PUBLIC.value
+COORDINATOR = Partner.Role.COORDINATOR.value
+
+# Record kinds (copil.records.models.RECORD_KINDS).
+RECORD_TABLE = """
+kind                 coordinator  police  justice  city  housing  care  health  public  superuser
+deal_point           R            crud    -        -     -        -     -       -       CRUD
+network              R            crud    -        -     -        -     -       -       CRUD
+operation            R            crud    -        -     -        -     -       -       CRUD
+seizure              R            crud    -        -     -        -     -       -       CRUD
+arrest               R            crud    -        -     -        -     -       -       CRUD
+deployment_reading   R            crud    -        -     -        -     -       -       CRUD
+field_observation    R            crud    -        -     -        crud  -       -       CRUD
+conviction           R            -       crud     -     -        -     -       -       CRUD
+camera               R            -       -        crud  -        -     -       -       CRUD
+eviction_procedure   R            -       -        -     crud     -     -       -       CRUD
+prevention_action    R            -       -        -     -        crud  -       -       CRUD
+care_referral        -            -       -        -     -        crud  -       -       -
+capacity_reading     R            -       -        -     -        -     crud    -       CRUD
+agreement            CRUD         -       -        -     -        -     -       -       CRUD
+"""
+
+# Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.
+PLAN_OBJECT_TABLE = """
+kind                 coordinator  police  justice  city  housing  care  health  public  superuser
+plan                 RU           R       R        R     R        R     R       -       CRUD
+axis                 CRUD         R       R        R     R        R     R       -       CRUD
+partner              CRUD         R       R        R     R        R     R       -       CRUD
+membership           CRU          r       r        r     r        r     r       -       CRUD
+action               CRUD         Ru      Ru       Ru    Ru       Ru    Ru      -       CRUD
+meeting              CRUD         R       R        R     R        R     R       -       CRUD
+decision             CRUD         R       R        R     R        R     R       -       CRUD
+territory            R            R       R        R     R        R     R       -       CRUD
+"""
+
+PLAN_OBJECT_MODELS: dict[str, type[models.Model]] = {
+    "plan": Plan,
+    "axis": Axis,
+    "partner": Partner,
+    "membership": Membership,
+    "action": Action,
+    "meeting": Meeting,
+    "decision": Decision,
+    "territory": Territory,
+}
+
+# Path from a plan object to its plan, and to the partner that "owns" it (lowercase letters).
+_PLAN_PATH = {
+    "plan": "pk",
+    "axis": "plan",
+    "partner": "plan",
+    "membership": "partner__plan",
+    "action": "plan",
+    "meeting": "plan",
+    "decision": "meeting__plan",
+    "territory": None,
+}
+_OWNER_PATH = {"partner": "pk", "membership": "partner", "action": "owner"}
+
+# Aggregates (indicators). Person-level kinds are those whose records describe one person; an indicator
+# computed from them, or counting persons, is "sensitive". Per role: "exact" (every value), "suppressed"
+# (values under the indicator's disclosure threshold print "< n", see copil.access.disclosure) or "hidden".
+PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+AGGREGATE_TABLE = """
+role          other  care_referral  conviction
+coordinator   exact  exact          exact
+police        exact  suppressed     suppressed
+justice       exact  suppressed     exact
+city          exact  suppressed     suppressed
+housing       exact  suppressed     suppressed
+care          exact  exact          suppressed
+health        exact  suppressed     suppressed
+public        exact  suppressed     suppressed
+superuser     exact  exact          exact
+"""
+_AGGREGATE_LEVELS = ("exact", "suppressed", "hidden")
+
+
+def _parse_table(text: str, kinds: Iterable[str]) -> dict[str, dict[str, frozenset[tuple[str, str]]]]:
+    """{role: {kind: {(action, scope)}}} with scope "own" or "plan"; checks every kind and role is there."""
+    lines = [line.split() for line in text.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    if header[1:] != [*ROLES, SUPERUSER]:
+        raise ValueError(f"policy table columns must be {[*ROLES, SUPERUSER]}, got {header[1:]}")
+    table: dict[str, dict[str, frozenset[tuple[str, str]]]] = {role: {} for role in header[1:]}
+    for row in rows:
+        kind, cells = row[0], row[1:]
+        if len(cells) != len(header) - 1:
+            raise ValueError(f"policy table: row {kind} has {len(cells)} cells")
+        for role, cell in zip(header[1:], cells, strict=True):
+            grants = set()
+            for letter in "" if cell == "-" else cell:
+                if letter.lower() not in LETTERS:
+                    raise ValueError(f"policy table: unknown letter {letter!r} in {kind}/{role}")
+                grants.add((LETTERS[letter.lower()], "plan" if letter.isupper() else "own"))
+            table[role][kind] = frozenset(grants)
+    missing = set(kinds) - {row[0] for row in rows}
+    if missing:
+        raise ValueError(f"policy table: no row for {sorted(missing)}")
+    return table
+
+
+RECORD_POLICY = _parse_table(RECORD_TABLE, RECORD_KINDS)
+PLAN_OBJECT_POLICY = _parse_table(PLAN_OBJECT_TABLE, PLAN_OBJECT_MODELS)
+
+
+def _parse_aggregates(text: str) -> dict[str, dict[str, str]]:
+    lines = [line.split() for line in text.strip().splitlines()]
+    header, rows = lines[0][1:], lines[1:]
+    table = {row[0]: dict(zip(header, row[1:], strict=True)) for row in rows}
+    if set(table) != {*ROLES, SUPERUSER} or any(v not in _AGGREGATE_LEVELS for r in table.values() for v in r.values()):
+        raise ValueError("aggregate table: one row per role, cells among exact, suppressed, hidden")
+    return table
+
+
+AGGREGATE_POLICY = _parse_aggregates(AGGREGATE_TABLE)
+
+
+# --- Who the user is ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One active membership: the user acts for `partner_id` in `plan_id` with `role`."""
+
+    partner_id: int
+    plan_id: int
+    role: str
+
+
+def _is_authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def _is_superuser(user: Any) -> bool:
+    return _is_authenticated(user) and bool(getattr(user, "is_superuser", False))
+
+
+def seats(user: Any) -> tuple[Seat, ...]:
+    """The user's active memberships (cached on the user object for the request)."""
+    if not _is_authenticated(user):
+        return ()
+    cached = getattr(user, "_copil_seats", None)
+    if cached is None:
+        cached = tuple(
+            Seat(partner_id, plan_id, role)
+            for partner_id, plan_id, role in Membership.objects.filter(user=user, deactivated_at__isnull=True)
+            .values_list("partner_id", "partner__plan_id", "partner__role")
+            .order_by("partner_id")
+        )
+        user._copil_seats = cached
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the cached memberships of a user object (after its memberships changed)."""
+    if user is not None and hasattr(user, "_copil_seats"):
+        del user._copil_seats
+
+
+def user_partners(user: Any, plan: Plan | int | None = None) -> QuerySet[Partner]:
+    """The partners the user actively acts for (in one plan if given)."""
+    ids = [s.partner_id for s in seats(user) if plan is None or s.plan_id == _pk(plan)]
+    return Partner.objects.filter(pk__in=ids)
+
+
+def user_roles(user: Any, plan: Plan | int) -> set[str]:
+    """Every role the user holds in the plan ("public" for visitors and non-members)."""
+    roles = {s.role for s in seats(user) if s.plan_id == _pk(plan)}
+    return roles or {PUBLIC}
+
+
+_ROLE_PRIORITY = (COORDINATOR, "police", "justice", "city", "housing", "care", "health", PUBLIC)
+
+
+def user_role(user: Any, plan: Plan | int) -> str:
+    """The user's main role in the plan: the first of coordinator, police, justice, city, housing, care,
+    health it holds, else "public" (visitors, non-members). Access checks use every role (`user_roles`)."""
+    roles = user_roles(user, plan)
+    return next(role for role in _ROLE_PRIORITY if role in roles)
+
+
+def is_plan_coordinator(user: Any, plan: Plan | int) -> bool:
+    """Whether the user may manage the plan's members and read its audit trail."""
+    return _is_superuser(user) or COORDINATOR in {s.role for s in seats(user) if s.plan_id == _pk(plan)}
+
+
+def coordinated_plans(user: Any) -> QuerySet[Plan]:
+    """The plans whose members and audit trail the user manages."""
+    if _is_superuser(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(pk__in={s.plan_id for s in seats(user) if s.role == COORDINATOR})
+
+
+def visible_plans(user: Any) -> QuerySet[Plan]:
+    """The plans the user is a member of (every plan for superusers)."""
+    if _is_superuser(user):
+        return Plan.objects.all()
+    return Plan.objects.filter(pk__in={s.plan_id for s in seats(user) if s.role != PUBLIC})
+
+
+def _pk(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+# --- Records -----------------------------------------------------------------------------------------------------
+
+
+def _check_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r} (one of {ACTIONS})")
+
+
+def _record_grants(role: str, kind: str, action: str) -> set[str]:
+    return {scope for act, scope in RECORD_POLICY[role][kind] if act == action}
+
+
+def can(
+    user: Any,
+    action: str,
+    kind: str,
+    partner: Partner | None = None,
+    *,
+    plan: Plan | int | None = None,
+    obj: models.Model | None = None,
+) -> bool:
+    """Whether the user may `action` ("create", "read", "update", "delete") an object of `kind`.
+
+    Record kinds: `partner` is the partner the record belongs (or would belong) to; without it, the answer is
+    whether the user may do it for at least one partner (of `plan` if given) — enough to show a button.
+    Plan objects ("plan", "axis", "partner", "membership", "action", "meeting", "decision", "territory"):
+    pass the object (`obj`) or, to create, its `plan`.
+    """
+    _check_action(action)
+    if kind in RECORD_KINDS:
+        if obj is not None and partner is None:
+            partner = obj.partner
+        return _can_record(user, action, kind, partner, plan)
+    if kind in PLAN_OBJECT_MODELS:
+        return _can_plan_object(user, action, kind, obj, plan)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def _can_record(user: Any, action: str, kind: str, partner: Partner | None, plan: Plan | int | None) -> bool:
+    if not _is_authenticated(user):
+        return False
+    plan_id = partner.plan_id if partner is not None else _pk(plan)
+    if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, action):
+        return True
+    for seat in seats(user):
+        if plan_id is not None and seat.plan_id != plan_id:
+            continue
+        scopes = _record_grants(seat.role, kind, action)
+        if "plan" in scopes:
+            return True
+        if "own" in scopes and (partner is None or partner.pk == seat.partner_id):
+            return True
+    return False
+
+
+def require(
+    user: Any,
+    action: str,
+    kind: str,
+    partner: Partner | None = None,
+    *,
+    plan: Plan | int | None = None,
+    obj: models.Model | None = None,
+) -> None:
+    """`can`, or PermissionDenied with a French message naming what was refused."""
+    if not can(user, action, kind, partner, plan=plan, obj=obj):
+        raise PermissionDenied(denial_message(action, kind))
+
+
+def denial_message(action: str, kind: str) -> str:
+    model = RECORD_KINDS.get(kind) or PLAN_OBJECT_MODELS.get(kind)
+    what = str(model._meta.verbose_name_plural) if model else kind
+    messages = {
+        "create": _("You are not allowed to create {what}."),
+        "read": _("You are not allowed to see these {what}."),
+        "update": _("You are not allowed to change these {what}."),
+        "delete": _("You are not allowed to delete these {what}."),
+    }
+    return messages[action].format(what=what)
+
+
+def visible_records(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet:
+    """The records of `kind` the user may read (of one plan if given): the ONLY way channels list records.
+
+    Visitors and deactivated users get an empty queryset.
+    """
+    return _records_for(user, "read", kind, plan)
+
+
+def writable_records(user: Any, kind: str, action: str, plan: Plan | int | None = None) -> QuerySet:
+    """The records of `kind` the user may update or delete (`action`), for bulk operations and forms."""
+    if action not in {"update", "delete"}:
+        raise ValueError("action must be update or delete")
+    return _records_for(user, action, kind, plan)
+
+
+def _records_for(user: Any, action: str, kind: str, plan: Plan | int | None) -> QuerySet:
+    model = RECORD_KINDS[kind]
+    queryset = model.objects.all()
+    if plan is not None:
+        queryset = queryset.filter(plan_id=_pk(plan))
+    if not _is_authenticated(user):
+        return queryset.none()
+    if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, action):
+        return queryset
+    condition = Q(pk__in=[])
+    for seat in seats(user):
+        scopes = _record_grants(seat.role, kind, action)
+        if "plan" in scopes:
+            condition |= Q(plan_id=seat.plan_id)
+        elif "own" in scopes:
+            condition |= Q(plan_id=seat.plan_id, partner_id=seat.partner_id)
+    return queryset.filter(condition)
+
+
+def creatable_partners(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet[Partner]:
+    """The partners the user may create a record of `kind` for (form choices, API validation)."""
+    partners = Partner.objects.all()
+    if plan is not None:
+        partners = partners.filter(plan_id=_pk(plan))
+    if not _is_authenticated(user):
+        return partners.none()
+    if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, "create"):
+        return partners
+    condition = Q(pk__in=[])
+    for seat in seats(user):
+        scopes = _record_grants(seat.role, kind, "create")
+        if "plan" in scopes:
+            condition |= Q(plan_id=seat.plan_id)
+        elif "own" in scopes:
+            condition |= Q(pk=seat.partner_id)
+    return partners.filter(condition)
+
+
+# --- Plan objects ------------------------------------------------------------------------------------------------
+
+
+def _plan_object_grants(role: str, kind: str, action: str) -> set[str]:
+    return {scope for act, scope in PLAN_OBJECT_POLICY[role][kind] if act == action}
+
+
+def _plan_id_of(kind: str, obj: models.Model) -> int | None:
+    path = _PLAN_PATH[kind]
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    value: Any = obj
+    for step in path.split("__"):
+        value = getattr(value, step, None)
+        if value is None:
+            return None
+    return value.pk
+
+
+def _owner_id_of(kind: str, obj: models.Model) -> int | None:
+    path = _OWNER_PATH.get(kind)
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    return getattr(obj, f"{path}_id", None)
+
+
+def _can_plan_object(user: Any, action: str, kind: str, obj: models.Model | None, plan: Plan | int | None) -> bool:
+    if not _is_authenticated(user):
+        return False
+    if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, action):
+        return True
+    plan_id = _plan_id_of(kind, obj) if obj is not None else _pk(plan)
+    owner_id = _owner_id_of(kind, obj) if obj is not None else None
+    for seat in seats(user):
+        if _PLAN_PATH[kind] is not None and plan_id is not None and seat.plan_id != plan_id:
+            continue
+        scopes = _plan_object_grants(seat.role, kind, action)
+        if "plan" in scopes:
+            return True
+        if "own" in scopes and (obj is None or owner_id == seat.partner_id):
+            return True
+    return False
+
+
+def _plan_ids_where(user: Any, action: str, kind: str) -> set[int] | None:
+    """Ids of the plans where the user may `action` some object of `kind`; None for every plan."""
+    _check_action(action)
+    policy_table = RECORD_POLICY if kind in RECORD_KINDS else PLAN_OBJECT_POLICY
+    if not _is_authenticated(user):
+        return set()
+    if _is_superuser(user) and any(act == action for act, _scope in policy_table[SUPERUSER][kind]):
+        return None
+    return {s.plan_id for s in seats(user) if any(act == action for act, _scope in policy_table[s.role][kind])}
+
+
+def plans_where(user: Any, action: str, kind: str) -> QuerySet[Plan]:
+    """The plans in which the user may `action` some object of `kind` (record kind or plan object)."""
+    ids = _plan_ids_where(user, action, kind)
+    return Plan.objects.all() if ids is None else Plan.objects.filter(pk__in=ids)
+
+
+def may_somewhere(user: Any, action: str, kind: str) -> bool:
+    """Whether the user may `action` some object of `kind` in some plan (no query beyond the memberships):
+    enough to show a menu entry or a button."""
+    ids = _plan_ids_where(user, action, kind)
+    return ids is None or bool(ids)
+
+
+def visible_plan_objects(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet:
+    """The plan objects of `kind` the user may read (of one plan if given)."""
+    model = PLAN_OBJECT_MODELS[kind]
+    queryset = model.objects.all()
+    path = _PLAN_PATH[kind]
+    if plan is not None and path is not None:
+        queryset = queryset.filter(**{path: _pk(plan)})
+    if not _is_authenticated(user):
+        return queryset.none()
+    if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, "read"):
+        return queryset
+    condition = Q(pk__in=[])
+    for seat in seats(user):
+        scopes = _plan_object_grants(seat.role, kind, "read")
+        if path is None:
+            if scopes:
+                return queryset
+            continue
+        if "plan" in scopes:
+            condition |= Q(**{path: seat.plan_id})
+        elif "own" in scopes and kind in _OWNER_PATH:
+            condition |= Q(**{path: seat.plan_id, _OWNER_PATH[kind]: seat.partner_id})
+    return queryset.filter(condition)
+
+
+# --- Aggregates --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AggregateRule:
+    """What a user may see of one indicator: `visible`, and when `suppress`, values under `threshold` are
+    published as "< threshold" with secondary suppression (copil.access.disclosure)."""
+
+    visible: bool
+    suppress: bool
+    threshold: int
+
+    @property
+    def exact(self) -> bool:
+        return self.visible and not self.suppress
+
+
+def is_sensitive(definition: Any) -> bool:
+    """An indicator counts persons or is computed from person-level records."""
+    return bool(getattr(definition, "person_count", False)) or definition.source in PERSON_LEVEL_KINDS
+
+
+def disclosure_threshold(definition: Any) -> int:
+    return getattr(definition, "disclosure_threshold", None) or DEFAULT_DISCLOSURE_THRESHOLD
+
+
+def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | None = None) -> AggregateRule:
+    """Whether the user may see the indicator (a catalogue `IndicatorDefinition`) and whether small counts
+    are suppressed for them.
+
+    With `plan`, the user's roles in that plan decide (the most favourable one wins: a user holding two roles
+    holds both rights); without it, every plan the user belongs to counts (public if none).
+    Indicators neither counting persons nor computed from person-level records are never suppressed.
+    """
+    definition = indicator_definition
+    column = definition.source if definition.source in PERSON_LEVEL_KINDS else "other"
+    if plan is not None:
+        roles = user_roles(user, plan)
+    else:
+        roles = {s.role for s in seats(user)} or {PUBLIC}
+    if _is_superuser(user):
+        roles = roles | {SUPERUSER}
+    levels = {AGGREGATE_POLICY[role][column] for role in roles}
+    if not is_sensitive(definition) and "hidden" not in levels:
+        levels = {"exact"}
+    threshold = disclosure_threshold(definition)
+    if "exact" in levels:
+        return AggregateRule(visible=True, suppress=False, threshold=threshold)
+    if "suppressed" in levels:
+        return AggregateRule(visible=True, suppress=True, threshold=threshold)
+    return AggregateRule(visible=False, suppress=True, threshold=threshold)
+
+
+def sees_exact_bilan(user: Any, plan: Plan | int, definitions: Iterable[Any]) -> bool:
+    """Whether every one of these indicators is exact for the user in the plan (else: the published variant)."""
+    return all(aggregate_rule(user, definition, plan=plan).exact for definition in definitions)

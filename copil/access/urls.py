@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import oidc, views
+
+app_name = "access"
+urlpatterns = [
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
+    path("membres/", views.members, name="members"),
+    path("membres/inviter/", views.invite, name="invite"),
+    path("membres/<int:membership_id>/desactiver/", views.deactivate, name="deactivate"),
+    path("journal/", views.journal, name="journal"),
+    path("plans/<slug:slug>/orientation/", views.new_referral, name="new_referral"),
+    path("oidc/authentification/", oidc.authenticate_view, name="oidc_authenticate"),
+    path("oidc/retour/", oidc.callback_view, name="oidc_callback"),
+]

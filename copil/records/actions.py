@@ -1,0 +1,242 @@
+"""Every change to a record goes through this module: the access check and the audit entry cannot be skipped.
+
+`create_record`, `update_record` and `delete_record` check the policy (`copil.access.policy.require`), write,
+and append the audit event in the same transaction. Updates use optimistic concurrency: the caller says which
+version it edited (`expected_version`, the version it showed the user); the write is a conditional
+`UPDATE … WHERE version = expected`, so of two concurrent edits of the same version exactly one wins and the
+other gets `StaleRecord` with a French message — nothing is silently lost.
+
+`actor=None` is the system (command line, background task): no policy check, recorded as "système".
+The bulk import keeps its own fast path and reports its writes with `copil.access.audit.record_bulk_changes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copil.access import policy
+from copil.access.audit import auditlog_disabled, record_event, snapshot
+from copil.access.models import AuditEvent
+from copil.plans.models import Partner, Plan
+
+from .models import RECORD_KINDS, Record
+
+# Set by the actions themselves, never from `data`.
+PROTECTED_FIELDS = frozenset(
+    {"id", "pk", "plan", "plan_id", "partner", "partner_id", "version", "created_at", "updated_at"}
+)
+
+
+class StaleRecord(Exception):
+    """The record changed (or was deleted) since the caller read it; reload it and redo the change."""
+
+    def __init__(self, record: Record, expected_version: int, current_version: int | None):
+        self.record = record
+        self.expected_version = expected_version
+        self.current_version = current_version
+        if current_version is None:
+            message = _("This record was deleted by someone else in the meantime; your change was not saved.")
+        else:
+            message = _(
+                "Conflict: someone else changed this record in the meantime (version {current}, you edited "
+                "version {expected}). Your change was not saved: reload the record, check the other change "
+                "and apply yours again."
+            ).format(current=current_version, expected=expected_version)
+        super().__init__(message)
+
+
+def kind_of(record: Record | type[Record]) -> str:
+    """The record kind (`seizure`, `care_referral`…) of a record or record model."""
+    model = record if isinstance(record, type) else type(record)
+    for kind, candidate in RECORD_KINDS.items():
+        if candidate is model:
+            return kind
+    raise ValueError(f"{model.__name__} is not a record kind")
+
+
+def _field(model: type[Record], name: str) -> models.Field | None:
+    """The field called `name`, or whose attname it is (`deal_point_id`)."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        pass
+    for field in model._meta.concrete_fields:
+        if field.attname == name:
+            return field
+    return None
+
+
+def _split(model: type[Record], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Field values and many-to-many values of `data`; unknown or protected names are refused."""
+    values, m2m = {}, {}
+    for name, value in data.items():
+        if name in PROTECTED_FIELDS:
+            raise ValidationError({name: _("This field cannot be set here.")})
+        field = _field(model, name)
+        if field is None:
+            raise ValidationError({name: _("Unknown field.")})
+        if field.many_to_many:
+            m2m[field.name] = list(value or [])
+        elif not field.concrete or field.auto_created or not field.editable:
+            raise ValidationError({name: _("This field cannot be set here.")})
+        else:
+            values[name] = value
+    return values, m2m
+
+
+def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> None:
+    """Linked records and partners must belong to the record's plan, and the actor must be able to see them."""
+    errors: dict[str, str] = {}
+    for field in record._meta.concrete_fields:
+        if not field.is_relation or field.name in {"plan", "partner"}:
+            continue
+        target_id = getattr(record, field.attname)
+        if target_id is None:
+            continue
+        target_kind = next((k for k, m in RECORD_KINDS.items() if m is field.related_model), None)
+        if target_kind is None:
+            continue
+        candidates = (
+            policy.visible_records(actor, target_kind, plan=record.plan_id)
+            if actor is not None
+            else field.related_model.objects.filter(plan_id=record.plan_id)
+        )
+        if not candidates.filter(pk=target_id).exists():
+            errors[field.name] = _("Unknown record, or one of another plan.")
+    for name, values in m2m.items():
+        ids = [v.pk if isinstance(v, models.Model) else v for v in values]
+        if Partner.objects.filter(pk__in=ids, plan_id=record.plan_id).count() != len(set(ids)):
+            errors[name] = _("Every partner must belong to the plan.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
+    """Create a record of `kind` for `partner` in `plan` from field values (`data`: field name → value;
+    foreign keys as instances or `<name>_id`; many-to-many as lists). Raises PermissionDenied (policy),
+    ValidationError (invalid values, partner of another plan) — nothing is written then."""
+    model = RECORD_KINDS[kind]
+    if partner.plan_id != plan.pk:
+        raise ValidationError({"partner": _("This partner does not belong to the plan.")})
+    if actor is not None:
+        policy.require(actor, "create", kind, partner)
+    values, m2m = _split(model, data)
+    record = model(plan=plan, partner=partner, **values)
+    record.full_clean()
+    _check_references(actor, record, m2m)
+    with transaction.atomic(), auditlog_disabled():
+        record.save(force_insert=True)
+        for name, items in m2m.items():
+            getattr(record, name).set(items)
+        record_event(actor, AuditEvent.Action.CREATE, plan=plan, partner=partner, obj=record, after=record)
+    return record
+
+
+def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expected_version: int) -> Record:
+    """Change fields of a record the caller read at `expected_version`; bumps the version.
+
+    Raises StaleRecord if the record is no longer at that version (or no longer exists), PermissionDenied,
+    ValidationError. The record passed in is refreshed and returned.
+    """
+    kind = kind_of(record)
+    model = type(record)
+    if actor is not None:
+        policy.require(actor, "update", kind, record.partner)
+    values, m2m = _split(model, data)
+    with transaction.atomic(), auditlog_disabled():
+        current = model.objects.select_for_update().filter(pk=record.pk).first()
+        if current is None:
+            raise StaleRecord(record, expected_version, None)
+        if current.version != expected_version:
+            raise StaleRecord(record, expected_version, current.version)
+        if actor is not None:
+            policy.require(actor, "update", kind, current.partner)
+        before = snapshot(current)
+        edited = model.objects.get(pk=record.pk)
+        for name, value in values.items():
+            setattr(edited, name, value)
+        edited.full_clean()
+        _check_references(actor, edited, m2m)
+        changes = {field.attname: getattr(edited, field.attname) for field in _written_fields(model, values)}
+        updated = model.objects.filter(pk=record.pk, version=expected_version).update(
+            **changes, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if updated != 1:  # another transaction won between our read and our write
+            still = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+            raise StaleRecord(record, expected_version, still)
+        for name, items in m2m.items():
+            getattr(edited, name).set(items)
+        record.refresh_from_db()
+        record_event(actor, AuditEvent.Action.UPDATE, obj=record, before=before, after=record)
+    return record
+
+
+def _written_fields(model: type[Record], values: Mapping[str, Any]) -> list[models.Field]:
+    return [_field(model, name) for name in values]
+
+
+def delete_record(actor: Any, record: Record, *, expected_version: int | None = None) -> None:
+    """Delete a record (if still at `expected_version`, when given).
+
+    Records pointing to it lose the link (their `on_delete=SET_NULL`); those changes are written here as
+    versioned, audited updates rather than left to the database's silent cascade.
+    """
+    kind = kind_of(record)
+    model = type(record)
+    if actor is not None:
+        policy.require(actor, "delete", kind, record.partner)
+    with transaction.atomic(), auditlog_disabled():
+        current = model.objects.select_for_update().filter(pk=record.pk).first()
+        if current is None:
+            raise StaleRecord(record, expected_version or record.version, None)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleRecord(record, expected_version, current.version)
+        if actor is not None:
+            policy.require(actor, "delete", kind, current.partner)
+        before = snapshot(current)
+        _unlink_referrers(actor, current)
+        queryset = model.objects.filter(pk=record.pk)
+        if expected_version is not None:
+            queryset = queryset.filter(version=expected_version)
+        deleted, _by_model = queryset.delete()
+        if not deleted:
+            still = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+            raise StaleRecord(record, expected_version or record.version, still)
+        record_event(
+            actor,
+            AuditEvent.Action.DELETE,
+            plan=current.plan_id,
+            partner=current.partner_id,
+            obj=current,
+            before=before,
+        )
+
+
+def _unlink_referrers(actor: Any, record: Record) -> None:
+    """Set to null, with a version bump and an audit entry each, the links other records hold to `record`."""
+    for relation in record._meta.related_objects:
+        related = relation.related_model
+        if relation.many_to_many or not issubclass(related, Record) or relation.on_delete is not models.SET_NULL:
+            continue
+        name = relation.field.name
+        for referrer in related.objects.select_for_update().filter(**{name: record}):
+            before = snapshot(referrer)
+            related.objects.filter(pk=referrer.pk).update(
+                **{name: None}, version=F("version") + 1, updated_at=timezone.now()
+            )
+            referrer.refresh_from_db()
+            record_event(
+                actor,
+                AuditEvent.Action.UPDATE,
+                obj=referrer,
+                before=before,
+                after=referrer,
+                details={"reason": "linked record deleted", "deleted": f"{record._meta.label_lower}:{record.pk}"},
+            )

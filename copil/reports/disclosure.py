@@ -1,0 +1,106 @@
+"""Which figures of a published bilan are disclosure-controlled, and how they print.
+
+The rules themselves (primary suppression of small counts, secondary suppression within additive relations)
+are `copil.access.disclosure`'s; this module only reads the catalogue for them: an indicator is sensitive when
+its definition counts persons (`person_count = true`) or sets a `disclosure_threshold` (default 5), and a
+sensitive indicator that counts the same records as another with more filters ("repeat offenders convicted"
+among "persons convicted") is a part of it — publishing both would reveal their difference.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from copil.access import disclosure as rules
+from copil.indicators.catalogue import IndicatorDefinition
+
+from .formatting import format_number
+
+DEFAULT_THRESHOLD = rules.DEFAULT_THRESHOLD
+
+Number = int | Decimal
+Suppressed = rules.Suppressed
+
+
+def is_sensitive(definition: IndicatorDefinition) -> bool:
+    """Whether the indicator's small values must not be published."""
+    return definition.person_count or definition.disclosure_threshold is not None
+
+
+def threshold(definition: IndicatorDefinition) -> int:
+    """The smallest value of the indicator that may be published exactly."""
+    return definition.disclosure_threshold or DEFAULT_THRESHOLD
+
+
+def suppress(definition: IndicatorDefinition, value: Number | None) -> bool:
+    """Whether a published document must hide this value of a sensitive indicator (zero reveals no one)."""
+    if not is_sensitive(definition) or value is None:
+        return False
+    return rules.published_value(int(value), threshold(definition)) != int(value)
+
+
+def suppressed_text(definition: IndicatorDefinition) -> str:
+    """What stands in place of a small count in the prose: "< 5", kept on one line."""
+    return f"<\u00a0{format_number(threshold(definition))}"
+
+
+def published_part(definition: IndicatorDefinition, part: Number, total: Number) -> Number | Suppressed:
+    """A part of a published total as it may be published: the value, or why it is withheld.
+
+    The total is published too, so the part and what the total leaves form an additive relation: a small
+    remainder (2 of 34 convicted persons not referred to court) hides the part as a secondary cell.
+    """
+    if not is_sensitive(definition):
+        return part
+    cells = {"total": int(total), "part": int(part), "rest": int(total) - int(part)}
+    if cells["rest"] < 0:  # not a part after all (distinct counts over different filters): judge it alone
+        return Suppressed(threshold(definition)) if suppress(definition, part) else part
+    published = rules.suppress(cells, total_key="total", threshold=threshold(definition))
+    # The rest is never printed; only the part's fate matters.
+    return published["part"] if isinstance(published["part"], Suppressed) else part
+
+
+def published_cells(
+    definition: IndicatorDefinition, cells: dict[str, Number], total: Number | None
+) -> tuple[dict[str, Number | Suppressed], Number | Suppressed | None]:
+    """A sensitive breakdown and its total as published: the cells, then the total.
+
+    When the cells add up to the total they form one additive relation (secondary suppression); otherwise
+    (distinct persons counted under several keys) each figure is judged alone.
+    """
+    if not is_sensitive(definition):
+        return dict(cells), total
+    limit = threshold(definition)
+
+    def alone(value: Number | None) -> Number | Suppressed | None:
+        return Suppressed(limit) if suppress(definition, value) else value
+
+    counts = {key: int(value) for key, value in cells.items()}
+    if total is None or sum(counts.values()) != int(total):
+        return {key: alone(value) for key, value in counts.items()}, alone(total)
+    table: dict[tuple[str, str], int] = {("cell", key): value for key, value in counts.items()}
+    table[("total", "")] = int(total)
+    published = rules.suppress(table, total_key=("total", ""), threshold=limit)
+    shown_total = published.pop(("total", ""))
+    return {key: published[("cell", key)] for key in counts}, shown_total
+
+
+def part_of(definition: IndicatorDefinition, others: list[IndicatorDefinition]) -> IndicatorDefinition | None:
+    """The sensitive total this indicator is a part of, if any, among `others`.
+
+    A part counts the same records the same way, with more filters: "repeat offenders convicted" is a part of
+    "persons convicted". The closest total (the one with the most filters) is returned.
+    """
+    if not is_sensitive(definition):
+        return None
+    own = set(definition.filter)
+    totals = [
+        other
+        for other in others
+        if other.code != definition.code
+        and is_sensitive(other)
+        and (other.source, other.date_field, other.aggregation, other.value_field)
+        == (definition.source, definition.date_field, definition.aggregation, definition.value_field)
+        and set(other.filter) < own
+    ]
+    return max(totals, key=lambda other: len(other.filter), default=None)

@@ -1,0 +1,47 @@
+"""The bilan as a PDF for the committee, laid out by WeasyPrint from a print template.
+
+A4, a cover page (plan, territory, period, date, "Comité de pilotage"), a table of contents whose page numbers
+WeasyPrint resolves (`target-counter`), one section per axis with its charts — the very SVG of the HTML
+page, drawn once by `build_bilan` — the numbered sources at the end, page numbers in the footer.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from copil.indicators.periods import format_date_fr as format_date
+from copil.plans.models import Partner
+
+from .bilan import Bilan
+
+PRINT_TEMPLATE = "reports/bilan_print.html"
+
+
+def render_print_html(bilan: Bilan) -> str:
+    """The HTML WeasyPrint lays out: the bilan with its cover and table of contents."""
+    with translation.override("fr"):
+        period = bilan.period
+        context = {
+            "bilan": bilan,
+            "footer": _("{plan} — report {period}").format(plan=bilan.plan.name, period=period.label),
+            "period_range": f"{format_date(period.start)} – {format_date(period.end)}",
+            "plan_start": format_date(bilan.plan.started_on),
+            "generated_on": format_date(timezone.localtime(bilan.generated_at).date()),
+            "coordinators": list(
+                Partner.objects.filter(plan=bilan.plan, role=Partner.Role.COORDINATOR)
+                .order_by("name")
+                .values_list("name", flat=True)
+            ),
+        }
+        return render_to_string(PRINT_TEMPLATE, context)
+
+
+def bilan_pdf(bilan: Bilan) -> bytes:
+    """The bilan as PDF bytes."""
+    # WeasyPrint is imported here: it is slow to import and only the PDF needs it.
+    import weasyprint
+
+    document = weasyprint.HTML(string=render_print_html(bilan), base_url=None)
+    return document.write_pdf()

@@ -1,0 +1,110 @@
+"""Fixtures of the access tests: a world of two plans with two partners of every role in the first and one in
+the second, and one staff user per role; and the matrix's pass count printed at the end of the session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from copil.access.audit import auditlog_disabled
+from copil.plans.models import Membership, Partner, Plan
+from tests.factories import make_partner, make_plan
+
+ROLES = [role.value for role in Partner.Role]
+SUPERUSER = "superuser"
+ALL_ROLES = [*ROLES, SUPERUSER]
+
+
+@dataclass
+class World:
+    plan: Plan
+    foreign_plan: Plan
+    partners: dict[str, Partner]  # "police-1", "police-2" in plan, "police-b" in foreign_plan
+    users: dict[str, object]  # role -> user (member of "<role>-1"); "superuser" has no membership
+
+
+@dataclass
+class MatrixStats:
+    cells: int = 0
+    passed: int = 0
+    by_channel: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, channel: str, ok: bool) -> None:
+        self.cells += 1
+        self.passed += ok
+        counts = self.by_channel.setdefault(channel, [0, 0])
+        counts[0] += 1
+        counts[1] += ok
+
+
+MATRIX = MatrixStats()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if MATRIX.cells:
+        channels = ", ".join(f"{name}: {ok}/{total}" for name, (total, ok) in MATRIX.by_channel.items())
+        terminalreporter.write_sep("=", "access matrix")
+        terminalreporter.write_line(
+            f"access matrix: {MATRIX.cells} cells (role × record kind × action × target × channel), "
+            f"{MATRIX.passed} passed, {MATRIX.cells - MATRIX.passed} failed — {channels}"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build_world() -> World:
+    with auditlog_disabled():
+        plan = make_plan(slug="plan-a", name="Plan A")
+        foreign = make_plan(slug="plan-b", name="Plan B")
+        partners: dict[str, Partner] = {}
+        for role in ROLES:
+            for suffix in ("1", "2"):
+                partners[f"{role}-{suffix}"] = make_partner(plan, role=role, code=f"{role}-{suffix}")
+            partners[f"{role}-b"] = make_partner(foreign, role=role, code=f"{role}-b")
+        users = {}
+        user_model = get_user_model()
+        for role in ROLES:
+            user = user_model.objects.create_user(f"{role}-user", f"{role}@example.fr", None, is_staff=True)
+            Membership.objects.create(partner=partners[f"{role}-1"], user=user)
+            users[role] = user
+        users[SUPERUSER] = user_model.objects.create_superuser("admin-user", "admin@example.fr", None)
+    return World(plan, foreign, partners, users)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+def sample(kind: str, partner: Partner, external_id: str) -> dict:
+    """Valid field values of a record of `kind` (no reference to other records, parties in the partner's plan)."""
+    day = dt.date(2024, 3, 1)
+    values = {
+        "deal_point": {"name": "Square", "identified_on": day},
+        "network": {"name": "Réseau", "identified_on": day},
+        "operation": {"occurred_on": day, "kind": "search", "staff_engaged": 12},
+        "seizure": {"seized_on": day, "substance": "crack", "quantity": Decimal("12.500"), "unit": "g"},
+        "arrest": {"arrested_on": day, "role": "trafficker"},
+        "conviction": {"convicted_on": day, "pseudonym": "a" * 64, "repeat_offender": True},
+        "camera": {"installed_on": day, "name": "Caméra", "night_vision": True},
+        "prevention_action": {"held_on": day, "kind": "outreach", "people_reached": 30},
+        "care_referral": {"referred_on": day, "destination": "csapa", "pseudonym": "b" * 64, "outcome": "pending"},
+        "capacity_reading": {"observed_on": day, "kind": "shelter_places", "value": 40},
+        "deployment_reading": {"deployed_on": day, "force": "police_nationale", "staff": 120},
+        "eviction_procedure": {"opened_on": day, "outcome": "pending"},
+        "field_observation": {
+            "observed_at": dt.datetime(2024, 3, 1, 22, 30, tzinfo=dt.UTC),
+            "people_count": 8,
+            "source": "patrol",
+            "address": "Place de la gare",
+        },
+        "agreement": {"title": "Convention", "signed_on": day, "parties": [partner]},
+    }[kind]
+    return {"external_id": external_id, **values}

@@ -1,0 +1,346 @@
+"""The access matrix: every role × every record kind × every action × three targets × every channel.
+
+Targets: a record of the user's own partner, of another partner of the same plan (the kind's usual owner,
+or a second one of the user's own role), and of a partner of another plan. The expected outcome of each cell
+is written below from the brief's table, independently of `copil.access.policy`'s own table; each channel
+must then allow exactly the allowed cells (and really do the thing) and deny the others (PermissionDenied,
+403, absent from lists, nothing written).
+
+A channel is one adapter class; a new channel (the JSON API, the web pages) plugs in by subclassing `Channel`
+and adding it to `CHANNELS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.test import Client
+
+from copil.access.audit import auditlog_disabled
+from copil.plans.models import Partner
+from copil.records.actions import create_record, delete_record, update_record
+from copil.records.models import RECORD_KINDS, Record
+
+from .conftest import ALL_ROLES, MATRIX, SUPERUSER, World, build_world, sample
+
+ACTIONS = ("create", "read", "update", "delete")
+TARGETS = ("own", "other", "foreign")
+
+# --- The brief's table, restated --------------------------------------------------------------------------------
+POLICE_KINDS = {"deal_point", "network", "operation", "seizure", "arrest", "deployment_reading", "field_observation"}
+RECORDS_OF = {
+    "coordinator": {"agreement"},
+    "police": POLICE_KINDS,
+    "justice": {"conviction"},
+    "city": {"camera"},
+    "housing": {"eviction_procedure"},
+    "care": {"prevention_action", "field_observation", "care_referral"},
+    "health": {"capacity_reading"},
+    "public": set(),
+}
+# Whose records a kind usually is (the "other" target is a partner of that role).
+OWNER_ROLE = {kind: next(r for r, kinds in RECORDS_OF.items() if kind in kinds) for kind in RECORD_KINDS}
+
+
+def expected(role: str, kind: str, action: str, target: str) -> bool:
+    """Allowed or not, per the brief: own records for recording roles; the coordinator reads every line but
+    referrals and manages agreements plan-wide; superusers administer all but referral lines; nothing crosses
+    plans except for superusers."""
+    if role == SUPERUSER:
+        return kind != "care_referral"
+    if target == "foreign":
+        return False
+    if role == "coordinator":
+        if kind == "agreement":
+            return True
+        return kind != "care_referral" and action == "read"
+    return kind in RECORDS_OF[role] and target == "own"
+
+
+def target_partner(world: World, role: str, kind: str, target: str) -> Partner:
+    owner = OWNER_ROLE[kind]
+    if target == "foreign":
+        return world.partners[f"{owner}-b"]
+    if role == SUPERUSER:
+        return world.partners[f"{owner}-1" if target == "own" else f"{owner}-2"]
+    if target == "own":
+        return world.partners[f"{role}-1"]
+    return world.partners[f"{owner}-2" if owner == role else f"{owner}-1"]
+
+
+# --- Channels ---------------------------------------------------------------------------------------------------
+
+
+class Channel:
+    """One way into Copil. Each method returns True when the operation happened, False when it was denied;
+    anything else (a crash, a half-done write) fails the test."""
+
+    name = "?"
+
+    def __init__(self, world: World, user):
+        self.world, self.user = world, user
+
+    def create(self, kind: str, partner: Partner, external_id: str) -> bool:
+        raise NotImplementedError
+
+    def read(self, kind: str, records: list[Record]) -> list[bool]:
+        raise NotImplementedError
+
+    def update(self, kind: str, record: Record, new_external_id: str) -> bool:
+        raise NotImplementedError
+
+    def delete(self, kind: str, record: Record) -> bool:
+        raise NotImplementedError
+
+
+class ServiceChannel(Channel):
+    """`copil.records.actions` and `copil.access.policy.visible_records`, as the API and pages will call them."""
+
+    name = "service"
+
+    def create(self, kind, partner, external_id):
+        try:
+            create_record(self.user, kind, plan=partner.plan, partner=partner, data=sample(kind, partner, external_id))
+        except PermissionDenied:
+            return False
+        return True
+
+    def read(self, kind, records):
+        from copil.access.policy import visible_records
+
+        visible = set(visible_records(self.user, kind).values_list("pk", flat=True))
+        return [record.pk in visible for record in records]
+
+    def update(self, kind, record, new_external_id):
+        try:
+            update_record(self.user, record, {"external_id": new_external_id}, expected_version=record.version)
+        except PermissionDenied:
+            return False
+        return True
+
+    def delete(self, kind, record):
+        try:
+            delete_record(self.user, record, expected_version=record.version)
+        except PermissionDenied:
+            return False
+        return True
+
+
+DENIED_STATUSES = {302, 403, 404}
+
+
+class LeanClient(Client):
+    """The test client without its template and context capture (a third of the admin's time in this matrix):
+    the matrix only reads statuses, redirects and page text."""
+
+    def request(self, **request):
+        response = self.handler(self._base_environ(**request))
+        if response.cookies:
+            self.cookies.update(response.cookies)
+        response.context = None
+        return response
+
+
+class AdminChannel(Channel):
+    """The Django admin pages, through the test client."""
+
+    name = "admin"
+
+    def __init__(self, world, user):
+        super().__init__(world, user)
+        self.client = LeanClient()
+        self.client.force_login(user)
+
+    @staticmethod
+    def url(kind: str, suffix: str = "") -> str:
+        return f"/admin/records/{RECORD_KINDS[kind]._meta.model_name}/{suffix}"
+
+    def create(self, kind, partner, external_id):
+        data = form_data(RECORD_KINDS[kind], sample(kind, partner, external_id))
+        data.update(plan=partner.plan_id, partner=partner.pk, _save="1")
+        response = self.client.post(self.url(kind, "add/"), data)
+        if response.status_code == 302 and response.url.startswith(self.url(kind)):
+            return True
+        assert response.status_code in {200, 403}, response.status_code  # 200: form refused the partner/plan
+        return False
+
+    def read(self, kind, records):
+        listing = self.client.get(self.url(kind))
+        listed = listing.content.decode() if listing.status_code == 200 else ""
+        assert listing.status_code in {200, 403}, listing.status_code
+        seen = []
+        for record in records:
+            page = self.client.get(self.url(kind, f"{record.pk}/change/"))
+            shown = page.status_code == 200 and record.external_id in page.content.decode()
+            assert shown or page.status_code in DENIED_STATUSES, page.status_code
+            in_list = f">{record.external_id}<" in listed
+            assert shown == in_list, f"change page and list disagree on {record.external_id}"
+            seen.append(shown)
+        return seen
+
+    def update(self, kind, record, new_external_id):
+        model = RECORD_KINDS[kind]
+        values = {f.name: getattr(record, f.name) for f in _editable_fields(model)}
+        if kind == "agreement":
+            values["parties"] = list(record.parties.all())
+        values["external_id"] = new_external_id
+        data = form_data(model, values)
+        data.update(expected_version=record.version, _save="1")
+        response = self.client.post(self.url(kind, f"{record.pk}/change/"), data)
+        if response.status_code == 302 and response.url.rstrip("/").endswith(self.url(kind).rstrip("/")):
+            return True
+        assert response.status_code in DENIED_STATUSES, (response.status_code, _errors(response))
+        return False
+
+    def delete(self, kind, record):
+        response = self.client.post(self.url(kind, f"{record.pk}/delete/"), {"post": "yes"})
+        if response.status_code == 302 and response.url.rstrip("/").endswith(self.url(kind).rstrip("/")):
+            return not type(record).objects.filter(pk=record.pk).exists()
+        assert response.status_code in DENIED_STATUSES, response.status_code
+        return False
+
+
+CHANNELS: list[type[Channel]] = [ServiceChannel, AdminChannel]
+
+
+def _editable_fields(model: type[models.Model]) -> list[models.Field]:
+    skip = {"id", "plan", "partner", "version", "created_at", "updated_at"}
+    return [f for f in model._meta.concrete_fields if f.editable and f.name not in skip]
+
+
+def form_data(model: type[models.Model], values: dict) -> dict:
+    """Values as the admin form posts them."""
+    data: dict = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            data[name] = [v.pk for v in value]
+        elif isinstance(field, models.BooleanField):
+            if value:
+                data[name] = "on"
+        elif isinstance(field, models.DateTimeField):
+            local = value.astimezone(dt.timezone(dt.timedelta(hours=1)))
+            data[f"{name}_0"], data[f"{name}_1"] = local.date().isoformat(), local.time().isoformat()
+        elif isinstance(value, models.Model):
+            data[name] = value.pk
+        elif value is None:
+            data[name] = ""
+        elif isinstance(value, dt.date | Decimal | int):
+            data[name] = str(value)
+        else:
+            data[name] = value
+    return data
+
+
+def _errors(response) -> str:
+    context = getattr(response, "context", None)
+    if context and "adminform" in context:
+        return str(context["adminform"].form.errors)
+    return ""
+
+
+# --- The matrix -------------------------------------------------------------------------------------------------
+
+
+def _fixture_records(kind: str, partners: dict[str, Partner], prefix: str) -> dict[str, Record]:
+    """One record per target, written straight to the database (fixtures, not a channel under test)."""
+    model = RECORD_KINDS[kind]
+    records, parties = {}, {}
+    for target, partner in partners.items():
+        values = sample(kind, partner, f"{prefix}-{target}")
+        parties[target] = values.pop("parties", None)
+        records[target] = model(plan=partner.plan, partner=partner, **values)
+    with auditlog_disabled():
+        model.objects.bulk_create(records.values())
+        for target, record in records.items():
+            if parties[target] is not None:
+                record.parties.set(parties[target])
+    return records
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """One world for the whole matrix (each test's own writes are rolled back after it)."""
+    with django_db_blocker.unblock():
+        world = build_world()
+    yield world
+    with django_db_blocker.unblock(), auditlog_disabled():
+        territories = [world.plan.territory, world.foreign_plan.territory]
+        for plan in (world.plan, world.foreign_plan):
+            plan.delete()
+        for territory in territories:
+            territory.delete()
+        for user in world.users.values():
+            user.delete()
+
+
+@pytest.mark.parametrize("channel_class", CHANNELS, ids=lambda c: c.name)
+@pytest.mark.parametrize(("role", "kind"), list(itertools.product(ALL_ROLES, RECORD_KINDS)))
+def test_access_matrix(db, matrix_world, role, kind, channel_class):
+    world = matrix_world
+    channel = channel_class(world, world.users[role])
+    model = RECORD_KINDS[kind]
+    failures = []
+
+    def check(action: str, target: str, got: bool, effect_ok: bool) -> None:
+        want = expected(role, kind, action, target)
+        ok = got == want and effect_ok
+        MATRIX.add(channel.name, ok)
+        if not ok:
+            failures.append(f"{channel.name} {role} {action} {kind} ({target}): expected {want}, got {got}")
+
+    partners = {target: target_partner(world, role, kind, target) for target in TARGETS}
+
+    for target, partner in partners.items():
+        external_id = f"new-{target}"
+        got = channel.create(kind, partner, external_id)
+        exists = model.objects.filter(partner=partner, external_id=external_id).exists()
+        check("create", target, got, effect_ok=exists == got)
+
+    readable = _fixture_records(kind, partners, "read")
+    for (target, _record), got in zip(readable.items(), channel.read(kind, list(readable.values())), strict=True):
+        check("read", target, got, effect_ok=True)
+
+    for target, record in _fixture_records(kind, partners, "upd").items():
+        got = channel.update(kind, record, f"upd-{target}-changed")
+        stored = model.objects.get(pk=record.pk)
+        changed = stored.external_id == f"upd-{target}-changed"
+        check("update", target, got, effect_ok=changed == got and stored.version == (2 if got else 1))
+
+    for target, record in _fixture_records(kind, partners, "del").items():
+        got = channel.delete(kind, record)
+        gone = not model.objects.filter(pk=record.pk).exists()
+        check("delete", target, got, effect_ok=gone == got)
+
+    assert not failures, "\n".join(failures)
+
+
+def test_expected_table_matches_the_brief_in_a_few_spelled_out_cells():
+    """Guards the restated table itself against a slip that would make the matrix agree with a wrong policy."""
+    assert expected("police", "seizure", "update", "own")
+    assert not expected("police", "seizure", "read", "other")  # another police partner's seizures
+    assert not expected("police", "care_referral", "read", "own")
+    assert expected("care", "care_referral", "read", "own")
+    assert not expected("care", "care_referral", "read", "other")  # another care partner's referrals
+    assert not expected("coordinator", "care_referral", "read", "other")
+    assert expected("coordinator", "seizure", "read", "other") and not expected(
+        "coordinator", "seizure", "update", "other"
+    )
+    assert expected("coordinator", "agreement", "delete", "other")
+    assert not expected(SUPERUSER, "care_referral", "read", "own")
+    assert not any(expected("public", kind, action, "own") for kind in RECORD_KINDS for action in ACTIONS)
+    assert not any(expected(r, "seizure", "read", "foreign") for r in ALL_ROLES if r != SUPERUSER)
+
+
+def test_validation_errors_are_not_mistaken_for_denials(db, matrix_world):
+    """A service call with bad data raises ValidationError, not PermissionDenied: the matrix cannot pass by a
+    crash that looks like a refusal."""
+    world = matrix_world
+    police = world.users["police"]
+    with pytest.raises(ValidationError):
+        create_record(police, "seizure", plan=world.plan, partner=world.partners["police-1"], data={"external_id": "x"})

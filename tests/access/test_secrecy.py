@@ -1,0 +1,194 @@
+"""Person-level data stays secret: a police user obtains no referral line and no small referral count, and the
+identity typed by a care partner is found nowhere — database, logs, audit trail, error reports."""
+
+import datetime as dt
+import io
+import logging
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.views.debug import SafeExceptionReporterFilter
+
+from copil.access import policy
+from copil.access.pseudonyms import pseudonym
+from copil.access.views import new_referral
+from copil.indicators.catalogue import get_catalogue
+from copil.records.actions import create_record
+from copil.records.models import CareReferral
+
+from .conftest import sample
+
+
+def _referral(world, n, partner_code="care-1"):
+    partner = world.partners[partner_code]
+    data = {**sample("care_referral", partner, f"R-{partner_code}-{n}"), "pseudonym": f"{n:064x}"}
+    data["referred_on"] = dt.date(2023, 3, 1 + n)
+    return create_record(world.users["care"] if partner_code == "care-1" else None, "care_referral",
+                         plan=world.plan, partner=partner, data=data)  # fmt: skip
+
+
+def test_police_gets_no_referral_line_through_any_channel(world):
+    referral = _referral(world, 1)
+    police = world.users["police"]
+    assert not policy.visible_records(police, "care_referral").exists()
+    assert not policy.can(police, "read", "care_referral", referral.partner)
+    client = Client()
+    client.force_login(police)
+    assert client.get("/admin/records/carereferral/").status_code == 403
+    assert client.get(f"/admin/records/carereferral/{referral.pk}/change/").status_code in {302, 403}
+    assert client.get(f"/compte/plans/{world.plan.slug}/orientation/").status_code == 403
+    assert client.get("/compte/journal/").status_code == 403
+    assert client.get("/admin/access/auditevent/").status_code == 403
+
+
+def test_care_partners_see_their_own_referrals_only(world):
+    own, other = _referral(world, 1, "care-1"), _referral(world, 2, "care-2")
+    visible = set(policy.visible_records(world.users["care"], "care_referral"))
+    assert own in visible and other not in visible
+
+
+def test_every_referral_aggregate_is_suppressed_for_police_and_exact_for_the_coordinator(world):
+    catalogue = get_catalogue()
+    referral_indicators = [d for d in catalogue.values() if d.source == "care_referral"]
+    assert referral_indicators
+    for definition in referral_indicators:
+        police_rule = policy.aggregate_rule(world.users["police"], definition, plan=world.plan)
+        assert police_rule.visible and police_rule.suppress and police_rule.threshold == 5
+        assert policy.aggregate_rule(world.users["coordinator"], definition, plan=world.plan).exact
+        assert policy.aggregate_rule(world.users["care"], definition, plan=world.plan).exact
+        assert policy.aggregate_rule(None, definition).suppress  # visitors
+    seizures = catalogue["seizure_mass"]
+    assert policy.aggregate_rule(world.users["police"], seizures, plan=world.plan).exact
+
+
+def _bilan_page(client, world, published=False):
+    url = f"/plans/{world.plan.slug}/bilan/{'publie/' if published else ''}"
+    response = client.get(url, {"periode": "2023"})
+    assert response.status_code == 200
+    return re.sub(r"\d{1,2}(er)? \w+ 20\d\d à \d+ ?h ?\d+|\d\d:\d\d(:\d\d)?", "", response.content.decode())
+
+
+def test_the_bilan_page_does_not_reveal_a_small_number_of_referrals_to_police(world):
+    """Differential: with 2 then 3 referrals (both under the threshold), the police's page must not change at
+    all — no figure, footnote, record count or chart may tell them apart. The coordinator's page does change."""
+    police, coordinator = Client(), Client()
+    police.force_login(world.users["police"])
+    coordinator.force_login(world.users["coordinator"])
+    for n in (1, 2):
+        _referral(world, n)
+    police_two, coordinator_two = _bilan_page(police, world), _bilan_page(coordinator, world)
+    public_two = _bilan_page(Client(), world, published=True)
+    _referral(world, 3)
+    assert _bilan_page(police, world) == police_two
+    assert _bilan_page(Client(), world, published=True) == public_two
+    assert _bilan_page(coordinator, world) != coordinator_two
+
+
+# --- Identities -------------------------------------------------------------------------------------------------
+
+IDENTITIES = [("Zwischenberger", "Hortense", "17/09/1987"), ("Quennehen-Lavaud", "Ysoline", "03/02/1979")]
+
+
+def _needles(last, first, born):
+    day, month, year = born.split("/")
+    return {last.lower(), first.lower(), f"{year}-{month}-{day}", born, f"{day}{month}{year}", f"{year}{month}{day}"}
+
+
+def _whole_database_text() -> str:
+    """Every row of every table, as text."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            chunks.extend(repr(row) for row in cursor.fetchall())
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    chunks.append(dump.getvalue())
+    return "\n".join(chunks).lower()
+
+
+def test_identities_typed_by_a_care_partner_are_stored_and_logged_nowhere(world, caplog, settings):
+    settings.DEBUG = False
+    client = Client()
+    client.force_login(world.users["care"])
+    connection.force_debug_cursor = True  # SQL statements go to the log too
+    try:
+        with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="django"):
+            for n, (last, first, born) in enumerate(IDENTITIES):
+                response = client.post(
+                    f"/compte/plans/{world.plan.slug}/orientation/",
+                    {
+                        "partner": world.partners["care-1"].pk,
+                        "external_id": f"ORI-{n}",
+                        "referred_on": "2024-03-01",
+                        "destination": "csapa",
+                        "outcome": "pending",
+                        "last_name": last,
+                        "first_name": first,
+                        "birth_date": born,
+                    },
+                )
+                assert response.status_code == 302, response.content.decode()[:3000]
+            # The same person typed differently is one pseudonym, so counts once.
+            client.post(
+                f"/compte/plans/{world.plan.slug}/orientation/",
+                {
+                    "partner": world.partners["care-1"].pk,
+                    "external_id": "ORI-again",
+                    "referred_on": "2024-04-01",
+                    "destination": "caarud",
+                    "outcome": "admitted",
+                    "last_name": "ZWISCHENBERGER",
+                    "first_name": "hortense",
+                    "birth_date": "1987-09-17",
+                },
+            )
+    finally:
+        connection.force_debug_cursor = False
+    referrals = CareReferral.objects.filter(external_id__startswith="ORI-")
+    assert referrals.count() == 3
+    assert referrals.values("pseudonym").distinct().count() == 2
+    expected = pseudonym(*IDENTITIES[0], key=settings.COPIL_PSEUDONYM_KEY)
+    assert referrals.get(external_id="ORI-0").pseudonym == expected
+    database = _whole_database_text()
+    logs = "\n".join(record.getMessage() for record in caplog.records).lower()
+    assert "insert into" in logs, "the SQL log was captured"
+    assert expected in database and expected in logs, "the search sees what was stored and logged"
+    for identity in IDENTITIES:
+        for needle in _needles(*identity):
+            assert needle.lower() not in database, needle
+            assert needle.lower() not in logs, needle
+
+
+def test_error_reports_never_show_the_identity(world):
+    request = RequestFactory().post(
+        f"/compte/plans/{world.plan.slug}/orientation/",
+        {"last_name": "Zwischenberger", "first_name": "Hortense", "birth_date": "17/09/1987", "destination": "x"},
+    )
+    request.user = world.users["care"]
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    new_referral(request, world.plan.slug)  # invalid referral: the form is shown again
+    cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
+    for field in ("last_name", "first_name", "birth_date"):
+        assert cleaned[field] != request.POST[field] and set(cleaned[field]) == {"*"}
+    assert cleaned["destination"] == "x"
+
+
+@pytest.mark.parametrize("role", ["police", "coordinator", "public"])
+def test_only_care_partners_reach_the_referral_page(world, role):
+    client = Client()
+    client.force_login(world.users[role])
+    assert client.get(f"/compte/plans/{world.plan.slug}/orientation/").status_code == 403
+
+
+def test_visitors_are_sent_to_the_login_page(world):
+    response = Client().get(f"/compte/plans/{world.plan.slug}/orientation/")
+    assert response.status_code == 302 and "/compte/connexion/" in response.url
+    assert get_user_model().objects.count() == len(world.users)

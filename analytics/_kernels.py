@@ -10,8 +10,8 @@ Arrays shared by the kernels:
   largest candidate circle, nearest first; `nbr_close[p]` is true when the neighbours up to `p` form a circle of their
   own (the next neighbour is strictly farther), false inside a group of equidistant neighbours;
 - `n_z[z]`: cases at location `z` over the whole study period; `D[w]`: cases of the window `w` (all locations);
-- `tail[z, w]`: cases of location `z` in the window `w` (cumulative over `w`); `first[z]`: the shortest window
-  holding one of them (W when `z` has no case in the last W days);
+- `tail[z, w]`: cases of location `z` in the window `w` (cumulative over `w`, padded with zeros to a multiple of 8
+  windows); `first[z]`: the shortest window holding one of them (W when `z` has no case in the last W days);
 - `T`, `levels`: screening tables (see `thresholds`).
 
 Every kernel is compiled with `cache=True`; the Monte Carlo kernels draw their own random numbers with SplitMix64
@@ -97,24 +97,54 @@ def thresholds(levels, c_max, C, min_cases):
     return T
 
 
-@njit(cache=True, nogil=True)
-def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_cases, floor, T, levels, acc):
+@njit(cache=True, nogil=True, boundscheck=False)
+def _add(acc, row):
+    """acc += row over the padded windows (a fixed, vectorised loop)."""
+    for w in range(np.uint64(acc.shape[0])):
+        acc[w] += row[w]
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def _add_and_screen(acc, row, Dp, NSc, invC, b, lo):
+    """acc += row, and whether some window w >= lo may hold a cylinder with a log GLR above b.
+
+    With c = acc[w], mu = N_S * D[w] / C and d = c - mu > 0, since log x <= (x^2 - 1) / (2x) for x = c / mu >= 1:
+    log GLR <= c log(c / mu) - (c - mu)(1 - c / C) <= d^2 / (2 mu) + d c / C, so a window can only beat b if
+    d^2 + 2 mu (d c / C - b) > 0. Arithmetic only, over a fixed number of windows, so that it is vectorised; `b` is
+    lowered by a relative 1e-9 so that rounding never screens out a window that passes.
+    """
+    b = b * (1.0 - _SLACK) - _SLACK
+    flag = False
+    for w in range(np.uint64(acc.shape[0])):
+        a = acc[w] + row[w]
+        acc[w] = a
+        c = np.float64(a)
+        mu = NSc * Dp[w]
+        d = c - mu
+        flag |= (w >= lo) & (d > 0.0) & (d * d + 2.0 * mu * (d * c * invC - b) > 0.0)
+    return flag
+
+
+@njit(cache=True, nogil=True, boundscheck=False)
+def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_cases, floor, T, levels, acc):
     """The cylinder centred on location `i` with the highest log GLR above `floor`.
 
     Circles grow through the neighbours of `i` nearest first; for each circle and each window `w` the cylinder has
     c observed cases (sum of tail[z, w] over the circle) and mu = N_S * D[w] / C expected ones, N_S being the cases
     of the circle's locations over the study period. Only cylinders with c >= min_cases and c > mu are scored
-    (clusters of high rates). Two prunings keep the result exact:
+    (clusters of high rates). Three prunings keep the result exact:
 
     - adding a location z leaves c unchanged for the windows w < first[z] and raises mu: those cylinders are beaten
       by the same windows of the smaller circle, so only the windows from `lo` (the smallest first[z] of the
       locations added since the previous circle) are examined;
-    - a cylinder is scored only if N_S * D[w] < T[k, c] (see `thresholds`), where levels[k] is the highest level not
-      above the best value so far; the exact log GLR is computed for the few cylinders that pass. The screening is
-      fused with the update of the counts, and the exact pass runs only for circles where some window passed.
+    - a circle is examined only if some window passes the arithmetic bound of `_add_and_screen` for the best value
+      so far, computed while the counts are updated;
+    - in a circle that passes, a window is scored only if N_S * D[w] < T[k, c] (see `thresholds`), levels[k] being
+      the highest level not above the best value so far; the exact log GLR is computed for the few that pass.
 
-    `acc` is a work array of W counts. Returns (log GLR, number of locations of the circle, w), or (floor, -1, -1)
-    if no cylinder beats `floor`. Ties keep the first cylinder met (smallest circle, then shortest window).
+    `tail` and `Dp` are padded with zeros to a multiple of 8 windows, `acc` is a work array of that length.
+    Returns (log GLR, number of locations of the circle, w), or (floor, -1, -1) if no cylinder beats `floor`.
+    Ties keep the first cylinder met (smallest circle, then shortest window).
     """
     W = D.shape[0]
     acc[:] = 0
@@ -122,6 +152,7 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_case
     while level + 1 < levels.shape[0] and levels[level + 1] <= floor:
         level += 1
     thr = T[level]
+    invC = 1.0 / C
     N_S = 0
     lo = W
     best = floor
@@ -134,19 +165,12 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_case
         f = first[z]
         if f < lo:
             lo = f
+        elif lo == W:
+            continue  # nothing added since the last circle that could change a count
         if not nbr_close[p]:
-            for w in range(f, W):
-                acc[w] += tail[z, w]
+            _add(acc, tail[z])
             continue
-        if lo == W:
-            continue
-        flag = False
-        NSf = float(N_S)
-        for w in range(lo, W):
-            a = acc[w] + tail[z, w]
-            acc[w] = a
-            flag |= NSf * D[w] < thr[a]
-        if flag:
+        if _add_and_screen(acc, tail[z], Dp, N_S * invC, invC, best, lo):
             for w in range(lo, W):
                 c = np.int64(acc[w])
                 NSD = N_S * D[w]
@@ -164,13 +188,19 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_case
 
 
 @njit(cache=True, nogil=True)
+def padded(W):
+    """Number of windows rounded up to a multiple of 8 (the width of the vectorised loops)."""
+    return (W + 7) // 8 * 8
+
+
+@njit(cache=True, nogil=True)
 def recent_tail(loc, j, n_loc, W):
     """(tail, first) from the cases of the last W days given by location and day offset (one entry per case).
 
-    tail[z, w] counts the cases of location z in the window w (cumulative over w); first[z] is the shortest window
-    holding one of them (W if none).
+    tail[z, w] counts the cases of location z in the window w (cumulative over w, zero in the padding); first[z] is
+    the shortest window holding one of them (W if none).
     """
-    tail = np.zeros((n_loc, W), np.int32)
+    tail = np.zeros((n_loc, padded(W)), np.int32)
     for k in range(loc.shape[0]):
         tail[loc[k], j[k]] += 1
     first = np.full(n_loc, W, np.int64)
@@ -183,19 +213,28 @@ def recent_tail(loc, j, n_loc, W):
     return tail, first
 
 
+@njit(cache=True, nogil=True)
+def padded_days(D):
+    """D as floats, padded with zeros to a multiple of 8 windows."""
+    Dp = np.zeros(padded(D.shape[0]))
+    Dp[: D.shape[0]] = D
+    return Dp
+
+
 @njit(cache=True)
 def observed_bests(rec_loc, rec_day, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_cases, T, levels):
     """For every centre, its best cylinder: arrays (log GLR, circle size, w); size -1 when it has none."""
     n_loc = nbr_ptr.shape[0] - 1
     W = D.shape[0]
     tail, first = recent_tail(rec_loc, rec_day, n_loc, W)
+    Dp = padded_days(D)
     best = np.zeros(n_loc)
     size = np.full(n_loc, -1, np.int64)
     window = np.full(n_loc, -1, np.int64)
-    acc = np.empty(W, np.int32)
+    acc = np.empty(Dp.shape[0], np.int32)
     for i in range(n_loc):
         best[i], size[i], window[i] = centre_best(
-            i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_cases, 0.0, T, levels, acc
+            i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_cases, 0.0, T, levels, acc
         )
     return best, size, window
 
@@ -229,11 +268,12 @@ def _replicate_max(seed, case_loc, recent_j, nbr_ptr, nbr_idx, nbr_close, n_z, D
     W = D.shape[0]
     loc = permuted_recent(case_loc, recent_j, seed)
     tail, first = recent_tail(loc, recent_j, n_loc, W)
-    acc = np.empty(W, np.int32)
+    Dp = padded_days(D)
+    acc = np.empty(Dp.shape[0], np.int32)
     best = 0.0
     for i in range(n_loc):
         value, size, _ = centre_best(
-            i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, C, min_cases, best, T, levels, acc
+            i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_cases, best, T, levels, acc
         )
         if size > 0:
             best = value

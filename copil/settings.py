@@ -40,14 +40,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "widget_tweaks",
+    "dsfr",
     "copil.plans",
     "copil.records",
     "copil.indicators",
     "copil.imports",
     "copil.reports",
     "copil.web",
+    "copil.alerts",
     "auditlog",
     "copil.access",
+    "copil.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "copil.web.context_processors.site",
             ],
         },
     },
@@ -107,6 +114,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# --- Web pages (copil.web) --------------------------------------------------------------------------------------
+# Map tiles: any XYZ tile server ({s}, {z}, {x}, {y}); the map's layers and its table still show without tiles.
+COPIL_TILE_URL = os.environ.get("COPIL_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+COPIL_TILE_ATTRIBUTION = os.environ.get(
+    "COPIL_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+# Dashboards and bilans are cached per plan, period, visibility and data version (copil.web.caching); the default
+# is the process memory, COPIL_CACHE_DIR shares a file cache between server processes.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": os.environ["COPIL_CACHE_DIR"]}
+        if os.environ.get("COPIL_CACHE_DIR")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "copil"}
+    )
+}
+COPIL_PAGE_CACHE_SECONDS = int(os.environ.get("COPIL_PAGE_CACHE_SECONDS", "600"))
+# django-dsfr: mark the optional fields of forms (the DSFR recommendation), not the required ones.
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 # Where `copil bilan` and `copil demo` write the generated bilans.
 COPIL_BILAN_DIR = Path(os.environ.get("COPIL_BILAN_DIR", VAR_DIR / "bilans"))
@@ -177,3 +203,17 @@ if COPIL_OIDC_ENABLED:
 # django-auditlog: ORM and admin saves of the registered models are captured and copied into the append-only
 # trail (copil.access.audit); the user's password hash and last login are never logged.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Background tasks (django-tasks backport, database backend: no server beyond the database). `copil db_worker`
+# runs them; large imports (copil.imports.tasks) go through it.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("COPIL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Uploaded files waiting for their import (web upload -> preview -> confirm).
+COPIL_UPLOAD_DIR = Path(os.environ.get("COPIL_UPLOAD_DIR", VAR_DIR / "uploads"))
+# Imports at least this large (rows, or bytes) run as background tasks.
+COPIL_IMPORT_BACKGROUND_ROWS = int(os.environ.get("COPIL_IMPORT_BACKGROUND_ROWS", "20000"))
+COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))

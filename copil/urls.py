@@ -1,8 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from copil.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("copil.access.urls")),
+    path("api/jetons/", include("copil.api.urls")),
+    path("api/", api.urls),
+    path("enregistrements/", include("copil.records.urls")),
+    path("", include("copil.imports.urls")),
     path("", include("copil.web.urls")),
 ]

@@ -1452,6 +1452,30 @@ def build_paris() -> Plan:
                 },
             )
 
+    # A scene re-forming in the last weeks before the committee of 5 October 2023: from 17 September, more and
+    # more observations of a growing group rue Riquet, by the rue de Tanger — what the early warning must flag on
+    # 2023-10-05, and the only thing it flags. Its own random stream leaves the background above unchanged, and its
+    # rows come after the background ones, whose identifiers stay as they were.
+    regroup = random.Random(75057)
+    label, lat, lon = "Rue Riquet, angle rue de Tanger", 48.88915, 2.37015
+    for n, day in enumerate(days(date(2023, 9, 17), P_END)):
+        for _ in range(1 + n // 7):  # one report a day in the first week, two in the second, three in the third
+            code, source, _prob = regroup.choice(observers)
+            observer = plan.partner(code)
+            at = datetime.combine(day, time(regroup.choice([6, 9, 13, 18, 21, 23]), regroup.choice([0, 15, 30, 45])))
+            observer.add(
+                "observations_terrain",
+                {
+                    "identifiant": observer.next_id("OBS", day.year),
+                    "date_heure": at,
+                    "adresse": f"{label}, Paris",
+                    "latitude": coord(lat + regroup.uniform(-0.0003, 0.0003)),
+                    "longitude": coord(lon + regroup.uniform(-0.0004, 0.0004)),
+                    "personnes": regroup.randint(4 + n, 10 + 2 * n),
+                    "source": source,
+                },
+            )
+
     plan.partner("prefecture-police").add(
         "conventions",
         {

@@ -8,7 +8,7 @@ How a file goes in, with memory flat in its size:
    SQLite: `executemany`), in the database transaction that will hold the whole import.
 2. Checks that need every row or the database run in SQL on the staging table: identifiers given twice
    in the file, and references (a seizure's operation, a deal point's network…) that name no record
-   of the plan.
+   of the plan; each reference is resolved to its primary key there, by one index probe per row.
 3. If any error was found, the transaction is rolled back: nothing was written, and `ImportRejected`
    lists every error (file, line, column, value, French reason), at most `MAX_ERRORS` of them kept.
 4. Otherwise, in the same transaction: one `UPDATE … FROM staging` changes the records whose values
@@ -75,7 +75,7 @@ ProgressCallback = Callable[[int, int | None], None]
 
 STAGE_TABLE = "copil_import_stage"
 BEFORE_TABLE = "copil_import_before"
-SQLITE_BATCH = 5_000
+SQLITE_BATCH = 2_000
 PROGRESS_EVERY = 10_000
 AUDIT_CHUNK = 10_000  # objects per call to the audit trail, so memory stays flat on huge imports
 AUDIT_CREATED_DETAIL = 10_000  # beyond this many creations, the trail records their count, not each one
@@ -325,12 +325,13 @@ def _import_rows(
         sample.kind = fmt.kind
     validator = _Validator(fmt, plan, partner, name)
     validator.check_merges(table.merged, header_line, header_only=True)
-    if validator.errors:
+    if validator.error_count:
         raise validator.rejection()
     validator.map_header(header, header_line)
-    if validator.errors:
+    if validator.error_count:
         raise validator.rejection()
     with transaction.atomic():
+        # one import at a time per partner (PostgreSQL row lock; SQLite serialises writers anyway)
         list(Partner.objects.select_for_update().filter(pk=partner.pk).values_list("pk"))
         stage = _Stage(fmt, validator)
         stage.create()
@@ -349,7 +350,7 @@ def _import_rows(
         validator.check_duplicates(stage)
         validator.check_references(stage)
         timings["checks"] = time.perf_counter() - mark
-        if validator.errors:
+        if validator.error_count:
             raise validator.rejection()
         mark = time.perf_counter()
         report = ImportReport(kind=fmt.kind, file_name=name, rows=validator.row_count, dry_run=dry_run)

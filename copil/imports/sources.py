@@ -47,7 +47,7 @@ _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # "é", "è", "à"… encoded in UTF-8 (0xC3 then a continuation byte): seen in a file that is not valid UTF-8,
 # they mean part of it was saved in UTF-8 and part in another encoding.
 _UTF8_ACCENT = re.compile(rb"\xc3[\x80-\xbf]")
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"[^>]*>")
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -440,7 +440,7 @@ def _scan_merges(archive: zipfile.ZipFile, member: str) -> list[MergedRange]:
             # keep an unfinished element for the next chunk (a complete one was already matched)
             cut = data.rfind(b"<")
             tail = data[cut:] if cut >= 0 and b">" not in data[cut:] else b""
-    return found
+    return sorted(found, key=lambda merge: (merge.min_row, merge.min_col))
 
 
 class XlsxTable(Table):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from copil.access import policy
 from copil.access.audit import auditlog_disabled, record_event, snapshot
 from copil.access.models import AuditEvent
+from copil.access.pseudonyms import is_pseudonym
 from copil.plans.models import Partner, Plan
 
 from .models import RECORD_KINDS, Record
@@ -118,6 +119,15 @@ def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> No
         raise ValidationError(errors)
 
 
+def _check_pseudonym(record: Record) -> None:
+    """A person-level record holds a pseudonym (64 hex digits), never a name typed in its place."""
+    value = getattr(record, "pseudonym", None)
+    if value and not is_pseudonym(value):
+        raise ValidationError(
+            {"pseudonym": _("Not a pseudonym: derive it from the identity (the identity itself is never stored).")}
+        )
+
+
 def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
     """Create a record of `kind` for `partner` in `plan` from field values (`data`: field name → value;
     foreign keys as instances or `<name>_id`; many-to-many as lists). Raises PermissionDenied (policy),
@@ -130,6 +140,7 @@ def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: 
     values, m2m = _split(model, data)
     record = model(plan=plan, partner=partner, **values)
     record.full_clean()
+    _check_pseudonym(record)
     _check_references(actor, record, m2m)
     with transaction.atomic(), auditlog_disabled():
         record.save(force_insert=True)
@@ -163,6 +174,7 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         for name, value in values.items():
             setattr(edited, name, value)
         edited.full_clean()
+        _check_pseudonym(edited)
         _check_references(actor, edited, m2m)
         changes = {field.attname: getattr(edited, field.attname) for field in _written_fields(model, values)}
         updated = model.objects.filter(pk=record.pk, version=expected_version).update(

@@ -5,6 +5,17 @@ from . import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("comparaison/", views.comparison, name="comparison"),
+    path("plans/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("plans/<slug:slug>/carte/", views.map_page, name="map"),
+    path("plans/<slug:slug>/carte/couches.geojson", views.map_layers, name="map_layers"),
+    path("plans/<slug:slug>/reunions/", views.meetings, name="meetings"),
+    path("plans/<slug:slug>/reunions/<int:pk>/", views.meeting, name="meeting"),
+    path("plans/<slug:slug>/reunions/<int:pk>/participants/", views.meeting_attendees, name="meeting_attendees"),
+    path("plans/<slug:slug>/reunions/<int:pk>/decisions/", views.meeting_decision, name="meeting_decision"),
+    path("plans/<slug:slug>/reunions/<int:pk>/releve.pdf", views.meeting_minutes, name="meeting_minutes"),
+    path("plans/<slug:slug>/actions/", views.actions, name="actions"),
+    path("plans/<slug:slug>/actions/<int:pk>/statut/", views.action_status, name="action_status"),
     path("plans/<slug:slug>/bilan/", views.bilan, name="bilan"),
     path("plans/<slug:slug>/bilan/publie/", views.published_bilan, name="published_bilan"),
     path("plans/<slug:slug>/bilan/pdf/", views.bilan_download, {"output_format": "pdf"}, name="bilan_pdf"),

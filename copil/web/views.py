@@ -1,40 +1,207 @@
-"""Pages of the committee's web app."""
+"""Pages of the committee's web app. Views stay thin: they read the request, call the plain functions of
+`dashboard`, `maps`, `meetings`, `comparison` and `copil.reports`, and render. Every plan object and record
+they show comes through `copil.access.policy` (`visible_plans`, `visible_records`, `visible_plan_objects`,
+`aggregate_rule`, `can`)."""
 
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copil.access import policy
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
 from copil.indicators.catalogue import get_indicator
-from copil.indicators.periods import Period, parse_period
-from copil.plans.models import Plan
+from copil.plans.models import Meeting, Plan
 from copil.reports.bilan import INDICATORS, build_bilan
-from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name, render_bilan
+from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
+
+from . import comparison as comparison_module
+from . import maps
+from . import meetings as meeting_services
+from .caching import cached, data_version
+from .context_processors import SESSION_PLAN_KEY
+from .dashboard import dashboard as dashboard_data
+from .forms import ActionStatusForm, AttendeesForm, DecisionForm, MeetingForm
+from .periods import PeriodChoice, choose_period, picker_context
 
 DEFAULT_PERIOD = "depuis le début du plan"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The list of plans, each with a link to its bilan."""
+    """The list of plans: the user's plans with their pages, every plan with its published bilan."""
     plans = Plan.objects.select_related("territory").order_by("name")
-    return render(request, "web/home.html", {"plans": plans, "default_period": DEFAULT_PERIOD})
+    member_of = set(policy.visible_plans(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "web/home.html",
+        {"plans": plans, "member_of": member_of, "default_period": DEFAULT_PERIOD},
+    )
 
 
-def _plan_and_period(request: HttpRequest, slug: str) -> tuple[Plan, Period | HttpResponse]:
-    """The plan of the URL and the period of `?periode=` (any expression `parse_period` reads), or the page
-    explaining why the period cannot be read."""
-    plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
-    text = request.GET.get("periode", "").strip() or DEFAULT_PERIOD
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _remember(request: HttpRequest, plan: Plan) -> None:
+    """The main menu links to the last plan opened."""
+    if request.session.get(SESSION_PLAN_KEY) != plan.slug:
+        request.session[SESSION_PLAN_KEY] = plan.slug
+
+
+def member_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pages of a plan for its members: log in first; a plan the user is no member of does not exist (404)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        plan = get_object_or_404(policy.visible_plans(request.user).select_related("territory"), slug=slug)
+        if request.method == "GET":
+            _remember(request, plan)
+        return view(request, plan, *args, **kwargs)
+
+    return wrapper
+
+
+def _period_or_error(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
     try:
-        return plan, parse_period(text, plan_start=plan.started_on, plan_end=plan.ended_on)
+        return choose_period(request.GET, plan)
     except ValueError as error:
-        return plan, render(request, "web/period_error.html", {"plan": plan, "error": error, "text": text}, status=400)
+        return render(
+            request,
+            "web/period_error.html",
+            {"plan": plan, "error": error, "text": request.GET.get("periode", "")},
+            status=400,
+        )
+
+
+def _plan_context(request: HttpRequest, plan: Plan, choice: PeriodChoice | None, current: str) -> dict[str, Any]:
+    return {
+        "plan": plan,
+        "choice": choice,
+        "picker": picker_context(choice, request.GET),
+        "page": current,
+        "is_coordinator": policy.is_plan_coordinator(request.user, plan),
+        "breadcrumb_data": {
+            "links": [{"url": reverse("web:dashboard", args=[plan.slug]), "title": plan.name}]
+            if current != "dashboard"
+            else [],
+            "current": plan.name if current == "dashboard" else _page_titles()[current],
+        },
+    }
+
+
+def _page_titles() -> dict[str, str]:
+    return {
+        "dashboard": _("Dashboard"),
+        "map": _("Map"),
+        "meetings": _("Meetings"),
+        "meeting": _("Meeting"),
+        "actions": _("Action tracker"),
+        "bilan": _("Bilan"),
+    }
+
+
+# --- dashboard --------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@member_page
+def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """Key figures per axis with their evolution, the main charts, links to the records behind each figure."""
+    choice = _period_or_error(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
+    context = _plan_context(request, plan, choice, "dashboard")
+    context.update(dashboard_data(request.user, plan, choice.period))
+    return render(request, "web/dashboard.html", context)
+
+
+# --- map ----------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@member_page
+def map_page(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The map (Leaflet) and, under it, the same layers as tables: the page reads without tiles or JavaScript."""
+    choice = _period_or_error(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
+    today = timezone.localdate()
+    layers_url = reverse("web:map_layers", args=[plan.slug])
+    names = maps.layer_names()
+    context = _plan_context(request, plan, choice, "map")
+    context.update(
+        {
+            "layers": [
+                {"key": key, "label": label, "url": f"{layers_url}?couche={key}&{choice.querystring}"}
+                for key, label in names.items()
+            ],
+            "layers_json": json.dumps(
+                {key: f"{layers_url}?couche={key}&{choice.querystring}" for key in names}, ensure_ascii=False
+            ),
+            "tile_url": settings.COPIL_TILE_URL,
+            "tile_attribution": settings.COPIL_TILE_ATTRIBUTION,
+            "deal_points": [f["properties"] | _coords(f) for f in maps.deal_points(request.user, plan, today)],
+            "cameras": [f["properties"] | _coords(f) for f in maps.cameras(request.user, plan, today)],
+            "observation_summary": _observation_summary(maps.observation_rows(request.user, plan, choice.period)),
+            "alerts": maps.open_alerts(plan) if maps.alerts_available() else None,
+        }
+    )
+    return render(request, "web/map.html", context)
+
+
+def _coords(feature: dict[str, Any]) -> dict[str, Any]:
+    longitude, latitude = feature["geometry"]["coordinates"]
+    return {"latitude": latitude, "longitude": longitude}
+
+
+def _observation_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Observations per month: the table under the map standing for the heat layer."""
+    months: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        day = row["day"]
+        key = f"{day:%Y-%m}"
+        month = months.setdefault(key, {"month": day.replace(day=1), "observations": 0, "people": 0, "places": set()})
+        month["observations"] += row["observations"]
+        month["people"] += row["people"] or 0
+        month["places"].add((row["lat"], row["lon"]))
+    return [{**m, "places": len(m["places"])} for m in months.values()]
+
+
+@require_GET
+@member_page
+def map_layers(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """One map layer as GeoJSON: `?couche=points-de-deal|cameras|observations|alertes|points-chauds`."""
+    choice = _period_or_error(request, plan)
+    if isinstance(choice, HttpResponse):
+        return JsonResponse({"error": _("Unreadable period.")}, status=400)
+    try:
+        collection = maps.layer(request.user, plan, request.GET.get("couche", ""), choice.period)
+    except KeyError:
+        return JsonResponse({"error": _("Unknown layer.")}, status=400)
+    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+# --- bilan ------------------------------------------------------------------------------------------------------
 
 
 def _published_for(request: HttpRequest, plan: Plan) -> bool:
@@ -48,9 +215,10 @@ def _wants_published(request: HttpRequest) -> bool:
     return request.GET.get("publie") == "1"
 
 
-def _audit(request: HttpRequest, action: str, plan: Plan, period: Period, published: bool, **details) -> None:
+def _audit(request: HttpRequest, action: str, plan: Plan, choice: PeriodChoice, published: bool, **details) -> None:
     """Bilans and exports made by members go to the audit trail (anonymous readers of the published one do not)."""
     if request.user.is_authenticated:
+        period = choice.period
         record_event(
             request.user,
             action,
@@ -59,28 +227,57 @@ def _audit(request: HttpRequest, action: str, plan: Plan, period: Period, publis
         )
 
 
+def _bilan_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
+    return _period_or_error(request, plan)
+
+
+def cached_bilan(plan: Plan, choice: PeriodChoice, *, published: bool, charts: bool = True):
+    today = timezone.localdate()
+    return cached(
+        ("bilan", plan.pk, choice.cache_key, today, published, charts, data_version(plan)),
+        lambda: build_bilan(plan, choice.period, published=published, charts=charts),
+    )
+
+
+@require_GET
 def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> HttpResponse:
-    """The bilan of a plan for the period given as `?periode=`, with links to its PDF and CSV.
+    """The bilan of a plan for the chosen period, with its PDF and CSV downloads.
 
     Members log in; those who may not see every figure exactly get the published variant, as do visitors on
     the published address (`published_only`).
     """
     if not published_only and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    plan, period = _plan_and_period(request, slug)
-    if isinstance(period, HttpResponse):
-        return period
+    plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
+    choice = _bilan_period(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
     published = published_only or _published_for(request, plan)
-    query = {"periode": request.GET.get("periode", "").strip() or DEFAULT_PERIOD}
+    query = dict(choice.query)
     if published:
         query["publie"] = "1"
     downloads = {
         output_format: f"{reverse(f'web:bilan_{output_format}', args=[plan.slug])}?{urlencode(query)}"
         for output_format in ("pdf", "csv")
     }
-    _audit(request, AuditEvent.Action.BILAN, plan, period, published)
-    report = build_bilan(plan, period, published=published)
-    return HttpResponse(render_bilan(report, "html", downloads=downloads))
+    _audit(request, AuditEvent.Action.BILAN, plan, choice, published)
+    member = request.user.is_authenticated and policy.visible_plans(request.user).filter(pk=plan.pk).exists()
+    if member:
+        _remember(request, plan)
+    context = _plan_context(request, plan, choice, "bilan")
+    context.update(
+        {
+            "bilan": cached_bilan(plan, choice, published=published),
+            "downloads": downloads,
+            "published": published,
+            "published_only": published_only,
+            "member": member,
+            "form_action": reverse("web:published_bilan" if published_only else "web:bilan", args=[plan.slug]),
+        }
+    )
+    if not member:
+        context["breadcrumb_data"] = {"links": [], "current": plan.name}
+    return render(request, "web/bilan.html", context)
 
 
 def published_bilan(request: HttpRequest, slug: str) -> HttpResponse:
@@ -88,6 +285,7 @@ def published_bilan(request: HttpRequest, slug: str) -> HttpResponse:
     return bilan(request, slug, published_only=True)
 
 
+@require_GET
 def bilan_download(request: HttpRequest, slug: str, output_format: str) -> HttpResponse:
     """The bilan as a file to save: `pdf` (for the committee) or `csv` (every figure).
 
@@ -96,14 +294,192 @@ def bilan_download(request: HttpRequest, slug: str, output_format: str) -> HttpR
     """
     if not _wants_published(request) and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    plan, period = _plan_and_period(request, slug)
-    if isinstance(period, HttpResponse):
-        return period
+    plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
+    choice = _bilan_period(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
     published = _wants_published(request) or _published_for(request, plan)
-    _audit(request, AuditEvent.Action.EXPORT, plan, period, published, format=output_format)
-    report = build_bilan(plan, period, published=published, charts=output_format == "pdf")
+    _audit(request, AuditEvent.Action.EXPORT, plan, choice, published, format=output_format)
+    report = cached_bilan(plan, choice, published=published, charts=output_format == "pdf")
     return HttpResponse(
         bilan_bytes(report, output_format),
         content_type=CONTENT_TYPES[output_format],
         headers={"Content-Disposition": content_disposition_header(True, bilan_file_name(report, output_format))},
     )
+
+
+# --- meetings ---------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_page
+def meetings(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The plan's meetings, upcoming first; coordinators schedule one here."""
+    may_schedule = policy.can(request.user, "create", "meeting", plan=plan)
+    form = MeetingForm(request.POST or None) if may_schedule else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(policy.denial_message("create", "meeting"))
+        if form.is_valid():
+            try:
+                meeting = meeting_services.schedule_meeting(request.user, plan, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The meeting is scheduled; its agenda is ready."))
+                return redirect("web:meeting", slug=plan.slug, pk=meeting.pk)
+    today = timezone.localdate()
+    listed = list(meeting_services.meetings_of(request.user, plan))
+    context = _plan_context(request, plan, None, "meetings")
+    context.update(
+        {
+            "upcoming": sorted((m for m in listed if m.held_on >= today), key=lambda m: (m.held_on, m.pk)),
+            "past": [m for m in listed if m.held_on < today],
+            "form": form,
+        }
+    )
+    return render(request, "web/meetings/list.html", context, status=400 if form is not None and form.errors else 200)
+
+
+def _meeting_or_404(request: HttpRequest, plan: Plan, pk: int) -> Meeting:
+    try:
+        return meeting_services.meeting_of(request.user, plan, pk)
+    except Meeting.DoesNotExist:
+        raise Http404(_("No such meeting.")) from None
+
+
+@require_GET
+@member_page
+def meeting(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
+    """One meeting: its agenda, attendees, decisions and action items."""
+    item = _meeting_or_404(request, plan, pk)
+    return _render_meeting(request, plan, item)
+
+
+def _render_meeting(
+    request: HttpRequest,
+    plan: Plan,
+    item: Meeting,
+    *,
+    attendees_form: AttendeesForm | None = None,
+    decision_form: DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    may_update = policy.can(request.user, "update", "meeting", obj=item)
+    may_decide = policy.can(request.user, "create", "decision", plan=plan)
+    if may_update and attendees_form is None:
+        attendees_form = AttendeesForm(plan=plan, initial={"attendees": list(item.attendees.all())})
+    if may_decide and decision_form is None:
+        decision_form = DecisionForm(plan=plan)
+    context = _plan_context(request, plan, None, "meeting")
+    context["breadcrumb_data"]["links"].append(
+        {"url": reverse("web:meetings", args=[plan.slug]), "title": _page_titles()["meetings"]}
+    )
+    context["breadcrumb_data"]["current"] = str(item)
+    context.update(
+        {
+            "meeting": item,
+            "agenda": meeting_services.prepare_agenda(request.user, item),
+            "attendees": sorted(item.attendees.all(), key=lambda p: p.name),
+            "decisions": list(meeting_services.decisions_of(request.user, item)),
+            "attendees_form": attendees_form if may_update else None,
+            "decision_form": decision_form if may_decide else None,
+            "today": timezone.localdate(),
+        }
+    )
+    return render(request, "web/meetings/detail.html", context, status=status)
+
+
+@require_POST
+@member_page
+def meeting_attendees(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
+    item = _meeting_or_404(request, plan, pk)
+    policy.require(request.user, "update", "meeting", obj=item)
+    form = AttendeesForm(request.POST, plan=plan)
+    if not form.is_valid():
+        return _render_meeting(request, plan, item, attendees_form=form, status=400)
+    meeting_services.set_attendees(request.user, item, form.cleaned_data["attendees"])
+    messages.success(request, _("Attendees recorded."))
+    return redirect("web:meeting", slug=plan.slug, pk=item.pk)
+
+
+@require_POST
+@member_page
+def meeting_decision(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
+    item = _meeting_or_404(request, plan, pk)
+    policy.require(request.user, "create", "decision", plan=plan)
+    form = DecisionForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            meeting_services.add_decision(request.user, item, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect(reverse("web:meeting", kwargs={"slug": plan.slug, "pk": item.pk}) + "#decisions")
+    return _render_meeting(request, plan, item, decision_form=form, status=400)
+
+
+@require_GET
+@member_page
+def meeting_minutes(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
+    """The minutes (relevé de décisions) as PDF."""
+    item = _meeting_or_404(request, plan, pk)
+    record_event(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        plan=plan,
+        details={"document": "minutes", "meeting": item.pk, "format": "pdf"},
+    )
+    return HttpResponse(
+        meeting_services.minutes_pdf(request.user, item),
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, meeting_services.minutes_file_name(item))},
+    )
+
+
+@require_GET
+@member_page
+def actions(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The action tracker: overdue items first, then open ones by due date, then the closed ones."""
+    today = timezone.localdate()
+    items = list(meeting_services.actions_of(request.user, plan, today=today))
+    rows = [
+        {
+            "action": action,
+            "form": ActionStatusForm(initial={"status": action.status}, prefix=f"a{action.pk}")
+            if policy.can(request.user, "update", "action", obj=action)
+            else None,
+        }
+        for action in items
+    ]
+    context = _plan_context(request, plan, None, "actions")
+    context.update({"rows": rows, "today": today, "overdue_count": sum(1 for a in items if a.overdue)})
+    return render(request, "web/meetings/actions.html", context)
+
+
+@require_POST
+@member_page
+def action_status(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
+    action = get_object_or_404(policy.visible_plan_objects(request.user, "action", plan), pk=pk)
+    policy.require(request.user, "update", "action", obj=action)
+    form = ActionStatusForm(request.POST, prefix=f"a{action.pk}")
+    if form.is_valid():
+        meeting_services.set_action_status(request.user, action, form.cleaned_data["status"])
+        messages.success(request, _("Status of “{title}” updated.").format(title=action.title))
+    else:
+        messages.error(request, _("Unknown status."))
+    return redirect(reverse("web:actions", args=[plan.slug]) + f"#action-{action.pk}")
+
+
+# --- comparison ---------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def comparison(request: HttpRequest) -> HttpResponse:
+    """Plans side by side on the same indicators per 10,000 inhabitants (only plans the user may see)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    context = comparison_module.comparison(request.user, request.GET)
+    context["breadcrumb_data"] = {"links": [], "current": _("Comparison")}
+    return render(request, "web/comparison.html", context, status=400 if context.get("error") else 200)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -168,14 +169,18 @@ def test_bulk_changes_hook_records_one_summary_and_one_entry_per_row(world):
     assert all(r.plan_id == world.plan.pk and r.partner_id == partner.pk for r in rows)
 
 
-@pytest.mark.xfail(strict=True, reason="importer wiring pending")
 def test_import_leaves_an_entry_per_record(world):
     partner = world.partners["police-1"]
-    csv = "identifiant;date;produit;quantite;unite\nIMP-1;01/03/2024;cannabis;2;kg\n"
+    csv = "identifiant;date;substance;quantite;unite\nIMP-1;01/03/2024;cannabis;2;kg\n"
     import_records(io.StringIO(csv), plan=world.plan, partner=partner, kind="seizure", file_name="saisies.csv")
     record = Seizure.objects.get(external_id="IMP-1")
     assert AuditEvent.objects.filter(action=A.IMPORT, plan=world.plan).exists()
     assert [e.action for e in events_for(record)] == [A.CREATE]
+    changed = csv.replace(";2;kg", ";3;kg")
+    import_records(io.StringIO(changed), plan=world.plan, partner=partner, kind="seizure", file_name="saisies.csv")
+    update = events_for(record)[-1]
+    assert update.action == A.UPDATE and update.actor_label == "système"
+    assert Decimal(update.before["quantity"]) == 2 and Decimal(update.after["quantity"]) == 3
 
 
 # --- Append-only ------------------------------------------------------------------------------------------------
@@ -297,3 +302,23 @@ def test_the_journal_is_for_coordinators_and_hides_referral_values(world):
     event = events_for(referral)[0]
     detail = client.get(f"/admin/access/auditevent/{event.pk}/change/").content.decode()
     assert referral.pseudonym not in detail
+
+
+def test_user_changes_are_captured_without_the_password_hash(world):
+    user = get_user_model().objects.create_user("nouvel-agent", "agent@example.fr", "Un-mot-de-passe-solide-42")
+    user.is_staff = True
+    user.save()
+    entries = list(AuditEvent.objects.filter(object_type="auth.user", object_id=str(user.pk)).order_by("at", "pk"))
+    assert [e.action for e in entries] == [A.CREATE, A.UPDATE]
+    assert entries[1].before == {"is_staff": "False"} and entries[1].after == {"is_staff": "True"}
+    dump = io.StringIO()
+    call_command("dumpdata", "access", "auditlog", stdout=dump)
+    assert user.password not in dump.getvalue() and "pbkdf2" not in dump.getvalue() and "md5$" not in dump.getvalue()
+
+
+def test_the_invite_command_acts_as_the_system(world):
+    out = io.StringIO()
+    call_command("invite", "chef@example.fr", plan=world.plan.slug, partner="coordinator-2", stdout=out)
+    assert "/compte/mot-de-passe/" in out.getvalue()
+    event = AuditEvent.objects.get(action=A.INVITE)
+    assert event.actor_label == "système" and event.details["email"] == "chef@example.fr"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from decimal import Decimal
 
 import pytest
@@ -261,6 +262,18 @@ def _fixture_records(kind: str, partners: dict[str, Partner], prefix: str) -> di
             if parties[target] is not None:
                 record.parties.set(parties[target])
     return records
+
+
+@pytest.fixture(autouse=True)
+def _lean_requests(settings):
+    """Speed only: Django logs every 403 with its traceback (refusals are what the matrix expects), and
+    sessions in signed cookies save two queries per request."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture(scope="module")

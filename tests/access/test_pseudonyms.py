@@ -3,8 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from copil.access.pseudonyms import IdentityForm, is_pseudonym, normalize_birth_date, normalize_name, pseudonym
+from copil.records.actions import create_record, update_record
+
+from .conftest import sample
 
 KEY = "test-key"
 
@@ -54,3 +58,17 @@ def test_identity_form_rejects_an_unreadable_birth_date_in_french():
     form = IdentityForm({"last_name": "Diallo", "first_name": "Awa", "birth_date": "7 mars 90"}, key=KEY)
     assert not form.is_valid()
     assert "Date de naissance illisible" in str(form.errors)
+
+
+@pytest.mark.django_db
+def test_a_name_cannot_be_stored_in_place_of_a_pseudonym(world):
+    care = world.partners["care-1"]
+    data = {**sample("care_referral", care, "R-1"), "pseudonym": "Hortense Zwischenberger"}
+    with pytest.raises(ValidationError) as refused:
+        create_record(world.users["care"], "care_referral", plan=world.plan, partner=care, data=data)
+    assert "pseudonym" in refused.value.message_dict
+    record = create_record(
+        world.users["care"], "care_referral", plan=world.plan, partner=care, data=sample("care_referral", care, "R-2")
+    )
+    with pytest.raises(ValidationError):
+        update_record(world.users["care"], record, {"pseudonym": "DIALLO Awa 1990"}, expected_version=1)

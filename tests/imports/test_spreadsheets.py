@@ -126,3 +126,23 @@ def test_a_csv_renamed_xlsx_is_refused(plan, police, tmp_path):
     path.write_text("identifiant;date\n")
     with pytest.raises(ImportRejected, match="porte l'extension .xlsx mais n'est pas un classeur"):
         import_records(path, plan=plan, partner=police)
+
+
+def test_merged_ranges_are_found_across_read_chunks(monkeypatch):
+    from copil.imports import sources
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for index in range(40):
+        sheet.append([f"valeur {index}", index, None, "texte"])
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("C5:C9")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    for chunk in (37, 64, 1 << 20):
+        monkeypatch.setattr(sources, "CHUNK", chunk)
+        table = open_table(io.BytesIO(buffer.getvalue()), "classeur.xlsx")
+        assert [(m.ref, m.min_row, m.min_col, m.max_row, m.max_col) for m in table.merged] == [
+            ("A1:B1", 1, 1, 1, 2),
+            ("C5:C9", 5, 3, 9, 3),
+        ], chunk

@@ -1,0 +1,33 @@
+"""The daily early-warning task.
+
+`daily_scan` runs the prospective scan and the emerging hot-spot analysis of every plan in progress for a day
+(today by default). It is enqueued once a day, by cron or any scheduler, with `copil scan` (no `--plan`), e.g.
+
+    0 6 * * *  cd /srv/copil && .venv/bin/copil scan
+
+and executed by the worker of the configured django-tasks backend (`TASKS` in settings).
+"""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from copil.alerts.services import run_hot_spots, run_scan
+from copil.plans.models import Plan
+
+
+def plans_in_progress(day: dt.date):
+    """Plans started on or before `day` and not ended before it."""
+    return Plan.objects.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+@task()
+def daily_scan(day: str | None = None, replicates: int = 999) -> dict[str, int]:
+    """Scan every plan in progress on `day` (ISO date, default today); returns the number of alerts per plan."""
+    on = dt.date.fromisoformat(day) if day else timezone.localdate()
+    found = {}
+    for plan in plans_in_progress(on):
+        found[plan.slug] = len(run_scan(plan, on, replicates=replicates)) + len(run_hot_spots(plan, on))
+    return found

@@ -1,0 +1,133 @@
+"""Errors of the API: always JSON, with the path of the field concerned for invalid input (422), the French
+message otherwise; never a traceback."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from copil.records.actions import StaleRecord
+
+logger = logging.getLogger("copil.api")
+
+# French messages for the validation errors pydantic reports most (its own messages are English).
+_PYDANTIC_MESSAGES = {
+    "missing": "required value missing",
+    "extra_forbidden": "unknown field",
+    "literal_error": "value not among the accepted values",
+    "string_too_long": "text too long",
+    "string_too_short": "required value missing",
+    "too_short": "too few items",
+    "too_long": "too many items",
+    "int_parsing": "invalid whole number",
+    "int_type": "invalid whole number",
+    "int_from_float": "invalid whole number",
+    "decimal_parsing": "invalid number",
+    "decimal_type": "invalid number",
+    "date_parsing": "invalid date",
+    "date_from_datetime_parsing": "invalid date",
+    "date_type": "invalid date",
+    "datetime_parsing": "invalid date and time",
+    "datetime_from_date_parsing": "invalid date and time",
+    "datetime_type": "invalid date and time",
+    "bool_parsing": "invalid yes/no value",
+    "bool_type": "invalid yes/no value",
+    "string_type": "a text is expected",
+    "list_type": "a list is expected",
+    "model_attributes_type": "an object is expected",
+    "dict_type": "an object is expected",
+    "greater_than": "value out of range",
+    "greater_than_equal": "value out of range",
+    "less_than": "value out of range",
+    "less_than_equal": "value out of range",
+    "string_pattern_mismatch": "invalid value",
+    "json_invalid": "invalid JSON",
+}
+
+
+class FieldErrors(Exception):
+    """Invalid input, as (field path, French reason, type) triples; answered with 422."""
+
+    def __init__(self, errors: list[tuple[list, str, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _message(error: dict[str, Any]) -> str:
+    key = _PYDANTIC_MESSAGES.get(str(error.get("type", "")))
+    return _(key) if key else str(error.get("msg", ""))
+
+
+def _location(loc: Any) -> list[str | int]:
+    """Pydantic's location without the Python parameter names ninja adds (`payload`, `filters`)."""
+    parts = [part if isinstance(part, int) else str(part) for part in (loc or [])]
+    if len(parts) >= 2 and parts[0] in {"body", "query", "path"} and parts[1] in {"payload", "filters"}:
+        del parts[1]
+    return parts
+
+
+def _field_errors(request: HttpRequest, api: NinjaAPI, errors: list[dict[str, Any]]) -> HttpResponse:
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the API's exception handlers."""
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [
+            {"loc": _location(error.get("loc")), "msg": _message(error), "type": str(error.get("type", "invalid"))}
+            for error in exc.errors
+        ]
+        return _field_errors(request, api, errors)
+
+    @api.exception_handler(FieldErrors)
+    def invalid_values(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+        errors = [{"loc": list(loc), "msg": msg, "type": kind} for loc, msg, kind in exc.errors]
+        return _field_errors(request, api, errors)
+
+    @api.exception_handler(ValidationError)
+    def invalid_model(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = []
+        if hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                errors += [{"loc": ["body", name], "msg": message, "type": "invalid"} for message in messages]
+        else:
+            errors = [{"loc": ["body"], "msg": message, "type": "invalid"} for message in exc.messages]
+        return _field_errors(request, api, errors)
+
+    @api.exception_handler(StaleRecord)
+    def stale(request: HttpRequest, exc: StaleRecord) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc)}, status=409)
+
+    @api.exception_handler(PermissionDenied)
+    def denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc) or _("Access denied.")}, status=403)
+
+    @api.exception_handler(AuthorizationError)
+    def forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Access denied.")}, status=403)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": _("Missing, unknown or revoked API token (Authorization: Bearer …).")}, status=401
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("API error on %s %s", request.method, request.path)
+        return api.create_response(request, {"detail": _("Internal error: it has been logged.")}, status=500)

@@ -1,0 +1,312 @@
+"""Imports through the web: upload, preview, confirmation — inline for small files, in a background task
+(`copil.imports.tasks`, run by `copil db_worker`) for large ones.
+
+The uploaded file is kept under COPIL_UPLOAD_DIR until its import is done or cancelled. Checking and importing
+call the importer (`preview_import`, `import_records`); while a large file is read, the importer's
+`on_progress` callback writes the rows read so far next to the file (`progress.json`, replaced atomically), where
+the page reads it: the import itself holds a database transaction the whole time, in which a progress written
+to the database would stay invisible (and, on SQLite, would wait for the import's lock).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from copil.access import policy
+from copil.imports.importer import ImportRejected, import_records, preview_import
+from copil.imports.models import ImportJob
+from copil.imports.results import ImportError_, ImportReport
+from copil.plans.models import Partner, Plan
+from copil.records.models import RECORD_KINDS
+
+PREVIEW_ROWS = 10
+ERRORS_SHOWN = 200
+CHUNK = 1 << 20
+
+
+def upload_dir() -> Path:
+    return Path(settings.COPIL_UPLOAD_DIR)
+
+
+def background_limits() -> tuple[int, int]:
+    """(rows, bytes): a file with at least this many rows, or this size, is checked and imported in the
+    background."""
+    return settings.COPIL_IMPORT_BACKGROUND_ROWS, settings.COPIL_IMPORT_BACKGROUND_BYTES
+
+
+def importable_partners(user: Any, plan: Plan | None = None) -> list[Partner]:
+    """The partners the user may import some kind of records for (create and update them)."""
+    ids: set[int] = set()
+    for kind in RECORD_KINDS:
+        creatable = policy.creatable_partners(user, kind, plan)
+        ids |= {p.pk for p in creatable if policy.can(user, "update", kind, p)}
+    return list(Partner.objects.filter(pk__in=ids).select_related("plan").order_by("plan__name", "name"))
+
+
+def require_import(user: Any, kind: str, partner: Partner, replace: bool) -> None:
+    """An import creates and updates the partner's records of the kind (and deletes some, replacing a period)."""
+    for action in ("create", "update", *(("delete",) if replace else ())):
+        policy.require(user, action, kind, partner)
+
+
+# --- upload ---------------------------------------------------------------------------------------------------
+
+
+def _count_lines(path: Path, limit: int) -> int:
+    """Line breaks in the file, counting no further than `limit`."""
+    count = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(CHUNK):
+            count += chunk.count(b"\n")
+            if count >= limit:
+                break
+    return count
+
+
+def is_large(path: Path, size: int) -> bool:
+    rows, size_limit = background_limits()
+    if size >= size_limit:
+        return True
+    return path.suffix.lower() not in {".xlsx", ".ods"} and _count_lines(path, rows + 1) > rows
+
+
+def start(
+    user: Any,
+    *,
+    partner: Partner,
+    upload: UploadedFile,
+    kind: str = "",
+    replace_period: tuple | None = None,
+) -> ImportJob:
+    """Keep the uploaded file and check it (at once, or in the background if it is large)."""
+    folder = upload_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name or "fichier.csv").name
+    path = folder / (get_valid_filename(name) or "fichier")
+    with path.open("wb") as output:
+        for chunk in upload.chunks():
+            output.write(chunk)
+    size = path.stat().st_size
+    job = ImportJob.objects.create(
+        plan=partner.plan,
+        partner=partner,
+        created_by=user,
+        file_name=name[:255],
+        stored_path=str(path),
+        size=size,
+        requested_kind=kind,
+        kind=kind,
+        replace_from=replace_period[0] if replace_period else None,
+        replace_to=replace_period[1] if replace_period else None,
+        background=is_large(path, size),
+        status=ImportJob.Status.PREVIEWING,
+    )
+    if job.background:
+        from copil.imports.tasks import preview_task
+
+        preview_task.enqueue(job.pk)
+    else:
+        run_preview(job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def confirm(user: Any, job: ImportJob) -> ImportJob:
+    """Import a checked file (at once, or in the background if it is large)."""
+    if job.status != ImportJob.Status.PREVIEWED:
+        return job
+    require_import(user, job.kind, job.partner, bool(job.replace_period))
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+        status=ImportJob.Status.IMPORTING, started_at=None, rows_done=0, updated_at=timezone.now()
+    )
+    if not updated:  # confirmed twice (double click, two tabs): the first one runs
+        job.refresh_from_db()
+        return job
+    _clear_progress(job)
+    if job.background:
+        from copil.imports.tasks import import_task
+
+        import_task.enqueue(job.pk)
+    else:
+        run_import(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def cancel(job: ImportJob) -> None:
+    """Forget a file not imported yet."""
+    if job.status in {ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED}:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CANCELLED, updated_at=timezone.now())
+        _remove_file(job)
+
+
+# --- work (inline or in a task) -------------------------------------------------------------------------------
+
+
+def run_preview(job_id: int) -> None:
+    """Check the whole file without writing anything; keep its first rows, every error and the counts."""
+    job = ImportJob.objects.select_related("plan", "partner", "created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.PREVIEWING:
+        return
+    _started(job)
+    try:
+        preview = preview_import(
+            job.stored_path,
+            job.plan,
+            job.partner,
+            job.requested_kind or None,
+            rows=PREVIEW_ROWS,
+            file_name=job.file_name,
+            replace_period=job.replace_period,
+            on_progress=ProgressFile(job),
+        )
+        job.kind = preview.kind or ""
+        job.preview = {"header": preview.header, "rows": preview.rows, "sheet": preview.sheet}
+        job.rows_total = job.rows_done = preview.total_rows
+        job.errors = [_error_json(error) for error in preview.errors]
+        job.error_count = preview.error_count
+        job.report = _report_json(preview.report) if preview.report else {}
+        job.status = ImportJob.Status.PREVIEWED if preview.valid else ImportJob.Status.REJECTED
+        if preview.valid:
+            try:
+                require_import(job.created_by, job.kind, job.partner, bool(job.replace_period))
+            except PermissionDenied as denied:
+                job.status, job.message = ImportJob.Status.REJECTED, str(denied)
+    except Exception as error:  # noqa: BLE001 - the page must say the check failed, not spin forever
+        job.status, job.message = ImportJob.Status.FAILED, _failure(error)
+    job.save()
+
+
+def run_import(job_id: int) -> None:
+    """Import a confirmed file, as the person who uploaded it (policy checked again, audit trail written)."""
+    job = ImportJob.objects.select_related("plan", "partner", "created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.IMPORTING:
+        return
+    _started(job)
+    try:
+        require_import(job.created_by, job.kind, job.partner, bool(job.replace_period))
+        report = import_records(
+            job.stored_path,
+            plan=job.plan,
+            partner=job.partner,
+            kind=job.kind,
+            file_name=job.file_name,
+            replace_period=job.replace_period,
+            actor=job.created_by,
+            channel="web",
+            on_progress=ProgressFile(job),
+        )
+    except ImportRejected as rejection:
+        job.status = ImportJob.Status.REJECTED
+        job.errors = [_error_json(error) for error in rejection.errors]
+        job.error_count = rejection.error_count
+    except PermissionDenied as denied:
+        job.status, job.message = ImportJob.Status.REJECTED, str(denied)
+    except Exception as error:  # noqa: BLE001
+        job.status, job.message = ImportJob.Status.FAILED, _failure(error)
+    else:
+        job.status = ImportJob.Status.DONE
+        job.report = _report_json(report)
+        job.rows_done = job.rows_total = report.rows
+        _remove_file(job)
+    job.save()
+
+
+def _started(job: ImportJob) -> None:
+    job.started_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(started_at=job.started_at, updated_at=job.started_at)
+
+
+def _failure(error: Exception) -> str:
+    return _("The file could not be processed ({error}).").format(error=type(error).__name__)
+
+
+def _error_json(error: ImportError_) -> dict[str, Any]:
+    return {"line": error.line, "column": error.column, "value": error.value, "reason": error.reason}
+
+
+def _report_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "kind": report.kind,
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "deleted": report.deleted,
+        "summary": report.summary(),
+    }
+
+
+def rejection_of(job: ImportJob) -> ImportRejected:
+    """The job's errors as the importer reports them (for `errors_csv`)."""
+    errors = [
+        ImportError_(job.file_name, e.get("line"), e.get("column"), e.get("value"), e.get("reason", ""))
+        for e in job.errors
+    ]
+    return ImportRejected(errors, job.error_count)
+
+
+def jobs_of(user: Any) -> Any:
+    """The imports a user sees: their own, and those of the plans they coordinate."""
+    if not getattr(user, "is_authenticated", False):
+        return ImportJob.objects.none()
+    coordinated = policy.coordinated_plans(user)
+    return (
+        ImportJob.objects.filter(Q(created_by=user) | Q(plan__in=coordinated))
+        .select_related("plan", "partner", "created_by")
+        .distinct()
+    )
+
+
+def _remove_file(job: ImportJob) -> None:
+    folder = Path(job.stored_path).parent
+    if folder.parent == upload_dir() and folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- progress -------------------------------------------------------------------------------------------------
+
+
+def _progress_path(job: ImportJob) -> Path:
+    return Path(job.stored_path).with_name("progress.json")
+
+
+def _clear_progress(job: ImportJob) -> None:
+    _progress_path(job).unlink(missing_ok=True)
+
+
+class ProgressFile:
+    """The importer's `on_progress` callback: rows read so far and the estimated total, next to the file."""
+
+    def __init__(self, job: ImportJob):
+        self.path = _progress_path(job)
+
+    def __call__(self, done: int, total: int | None) -> None:
+        temporary = self.path.with_suffix(".tmp")
+        try:
+            temporary.write_text(json.dumps({"done": done, "total": total}))
+            os.replace(temporary, self.path)
+        except OSError:  # progress is informative only
+            pass
+
+
+def progress(job: ImportJob) -> tuple[int, int | None]:
+    """(rows read, estimated total) of a running job."""
+    try:
+        data = json.loads(_progress_path(job).read_text())
+        return int(data.get("done") or 0), (int(data["total"]) if data.get("total") else None)
+    except (OSError, ValueError, TypeError):
+        return job.rows_done, job.rows_total

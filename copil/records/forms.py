@@ -1,0 +1,217 @@
+"""Web forms of one record of each kind, and the filters of the record lists.
+
+A record form has one field per column of the kind's import format (`copil.imports.formats`), named after the
+column; its values are checked by `copil.imports.cells.RowParser`, i.e. by the importer's own rules, so a form
+refuses exactly what a file would refuse, with the same French reasons, next to the field concerned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from copil.access import policy
+from copil.access.pseudonyms import deployment_key, pseudonym
+from copil.imports.cells import ParsedRow, RowParser, record_cells
+from copil.imports.formats import FORMATS, Column, ColumnType, RecordFormat
+from copil.plans.models import Partner, Plan
+from copil.records.actions import kind_of
+from copil.records.models import Record
+
+IDENTITY_FIELDS = ("identite_nom", "identite_prenom", "identite_naissance")
+PSEUDONYM_COLUMN = "pseudonyme"
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Partner) -> str:
+        return obj.name
+
+
+def _column_field(column: Column, plan: Plan | None) -> forms.Field:
+    """The form field of one column: text-like inputs whose value the importer's parser reads."""
+    attrs: dict[str, Any] = {"class": "fr-input"}
+    if column.required and column.type not in {ColumnType.BOOLEAN, ColumnType.PARTNERS}:
+        attrs["required"] = True
+    common = {"label": column.title or column.name, "required": False, "help_text": column.description}
+    kind = column.type
+    if kind == ColumnType.BOOLEAN:
+        return forms.BooleanField(
+            label=common["label"], required=False, widget=forms.CheckboxInput(attrs={"class": "fr-checkbox"})
+        )
+    if kind == ColumnType.PARTNERS:
+        partners = Partner.objects.filter(plan=plan).order_by("name") if plan is not None else Partner.objects.none()
+        return forms.MultipleChoiceField(
+            label=common["label"],
+            required=False,
+            choices=[(p.code, p.name) for p in partners],
+            widget=forms.CheckboxSelectMultiple,
+        )
+    if kind == ColumnType.CHOICE:
+        choices = [("", "—")] + [(option.code, option.canonical) for option in column.options]
+        return forms.CharField(widget=forms.Select(choices=choices, attrs={**attrs, "class": "fr-select"}), **common)
+    if kind == ColumnType.DATE:
+        return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"), **common)
+    if kind == ColumnType.DATETIME:
+        return forms.CharField(widget=forms.DateTimeInput(attrs={**attrs, "type": "datetime-local"}), **common)
+    if kind == ColumnType.INTEGER:
+        attrs["inputmode"] = "numeric"
+    elif kind == ColumnType.DECIMAL:
+        attrs["inputmode"] = "decimal"
+    return forms.CharField(widget=forms.TextInput(attrs=attrs), strip=False, **common)
+
+
+class RecordForm(forms.Form):
+    """Create (`instance=None`, the partner chosen among those the user may create for in `plan`) or change one
+    record. After `is_valid()`, `record_data` holds the field values for `create_record` / `update_record`."""
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        user: Any,
+        plan: Plan,
+        instance: Record | None = None,
+        **kwargs: Any,
+    ):
+        self.kind, self.user, self.plan, self.instance = kind, user, plan, instance
+        self.fmt: RecordFormat = FORMATS[kind]
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_values(instance)
+        super().__init__(*args, **kwargs)
+        self.record_data: dict[str, Any] = {}
+        if instance is None:
+            self.fields["partenaire"] = PartnerChoiceField(
+                label=_("Partner"),
+                queryset=self.creatable_partners(),
+                empty_label=None,
+                widget=forms.Select(attrs={"class": "fr-select"}),
+            )
+        else:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        for column in self.fmt.columns:
+            self.fields[column.name] = _column_field(column, plan)
+        if self.has_identity:
+            self.fields["identite_nom"] = forms.CharField(label=_("Last name"), required=False, max_length=150)
+            self.fields["identite_prenom"] = forms.CharField(label=_("First name"), required=False, max_length=150)
+            self.fields["identite_naissance"] = forms.CharField(
+                label=_("Birth date"), required=False, max_length=10, help_text=_("DD/MM/YYYY")
+            )
+            for name in IDENTITY_FIELDS:
+                self.fields[name].widget.attrs.update({"class": "fr-input", "autocomplete": "off"})
+
+    @property
+    def has_identity(self) -> bool:
+        """Person-level kinds: the pseudonym can be derived from the person's identity, which is not kept."""
+        return any(column.name == PSEUDONYM_COLUMN for column in self.fmt.columns)
+
+    def creatable_partners(self) -> QuerySet[Partner]:
+        return policy.creatable_partners(self.user, self.kind, self.plan).order_by("name")
+
+    @property
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[column.name] for column in self.fmt.columns]
+
+    @property
+    def identity_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in IDENTITY_FIELDS] if self.has_identity else []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        partner = self.instance.partner if self.instance is not None else cleaned.get("partenaire")
+        if partner is None:
+            return cleaned
+        cells = {column.name: cleaned.get(column.name) for column in self.fmt.columns}
+        if self.has_identity and any(cleaned.get(name) for name in IDENTITY_FIELDS):
+            derived = self._pseudonym(cleaned)
+            if derived is None:
+                return cleaned
+            cells[PSEUDONYM_COLUMN] = derived
+        parsed: ParsedRow = RowParser(self.kind, self.plan, partner, actor=self.user).parse(
+            cells, instance=self.instance
+        )
+        for column, reasons in parsed.errors.items():
+            for reason in reasons:
+                self.add_error(column, reason)
+        self.record_data = parsed.data
+        return cleaned
+
+    def _pseudonym(self, cleaned: dict[str, Any]) -> str | None:
+        missing = [name for name in IDENTITY_FIELDS if not cleaned.get(name)]
+        for name in missing:
+            self.add_error(name, _("Give the last name, first name and birth date, or none of them."))
+        if missing:
+            return None
+        try:
+            return pseudonym(
+                cleaned["identite_nom"],
+                cleaned["identite_prenom"],
+                cleaned["identite_naissance"],
+                key=deployment_key(),
+            )
+        except ValueError as error:
+            self.add_error("identite_naissance", str(error))
+            return None
+
+    def add_model_errors(self, errors: dict[str, list[str]]) -> None:
+        """Errors raised by the record actions, by column ("" for the form as a whole)."""
+        for column, messages in errors.items():
+            for message in messages:
+                self.add_error(column if column in self.fields else None, message)
+
+
+def initial_values(record: Record) -> dict[str, Any]:
+    """The edit form's initial values: the record's cells (choices by code, booleans and signatories typed)."""
+    fmt = FORMATS[kind_of(record)]
+    cells = record_cells(record)
+    for column in fmt.columns:
+        value = getattr(record, column.field)
+        if column.type == ColumnType.CHOICE:
+            cells[column.name] = value or ""
+        elif column.type == ColumnType.BOOLEAN:
+            cells[column.name] = bool(value)
+        elif column.type == ColumnType.PARTNERS:
+            cells[column.name] = sorted(partner.code for partner in value.all())
+    cells["version"] = record.version
+    return cells
+
+
+# --- list filters -------------------------------------------------------------------------------------------------
+
+
+class RecordFilterForm(forms.Form):
+    """Filters of a record list: plan (slug), dates (`du`, `au`, on the kind's date), partner (code), and one
+    filter per enumeration column of the kind (by code)."""
+
+    plan = forms.SlugField(label=_("Plan"), required=False)
+    du = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    au = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    partenaire = forms.SlugField(label=_("Partner"), required=False)
+
+    def __init__(self, *args: Any, kind: str, plans: QuerySet[Plan], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fmt = FORMATS[kind]
+        self.fields["plan"].widget = forms.Select(choices=[("", _("All"))] + [(p.slug, p.name) for p in plans])
+        for column in self.choice_columns:
+            self.fields[column.name] = forms.ChoiceField(
+                label=column.title or column.name,
+                required=False,
+                choices=[("", _("All"))] + [(option.code, option.canonical) for option in column.options],
+            )
+        for field in self.fields.values():
+            css = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"
+            field.widget.attrs.setdefault("class", css)
+
+    @property
+    def choice_columns(self) -> list[Column]:
+        return [column for column in self.fmt.columns if column.type == ColumnType.CHOICE]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("du"), cleaned.get("au")
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            self.add_error("au", _("The end date precedes the start date."))
+        return cleaned

@@ -1,0 +1,73 @@
+"""Cache of the expensive page parts (dashboard figures and charts, bilans), keyed so that it is never stale.
+
+A key names the plan, the period, what the user may see of the aggregates (exact or suppressed, per
+indicator: `visibility_key`) and the plan's data version (`data_version`): one query counting the records of
+every kind of the plan with their latest change, and the plan's meetings, decisions and actions. Any
+create, update or delete through Copil changes it (records carry `updated_at`; a deletion lowers a count), so
+a figure is recomputed as soon as its records change. Entries also expire after COPIL_PAGE_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from copil.access import policy
+from copil.plans.models import Action, Decision, Meeting, Partner, Plan
+from copil.records.models import RECORD_KINDS
+
+T = TypeVar("T")
+PREFIX = "copil-web"
+
+
+def data_version(plan: Plan) -> str:
+    """A fingerprint of every record and plan object of the plan, read in a single query."""
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for kind, model in RECORD_KINDS.items():
+        parts.append(
+            f"SELECT '{kind}', COUNT(*), CAST(MAX({quote('updated_at')}) AS TEXT) FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote('plan_id')} = %s"
+        )
+        params.append(plan.pk)
+    for name, model in (("meeting", Meeting), ("action", Action), ("partner", Partner)):
+        parts.append(
+            f"SELECT '{name}', COUNT(*), CAST(MAX({quote('id')}) AS TEXT) FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote('plan_id')} = %s"
+        )
+        params.append(plan.pk)
+    parts.append(
+        f"SELECT 'decision', COUNT(*), CAST(MAX(d.{quote('id')}) AS TEXT) FROM {quote(Decision._meta.db_table)} d "
+        f"JOIN {quote(Meeting._meta.db_table)} m ON m.{quote('id')} = d.{quote('meeting_id')} "
+        f"WHERE m.{quote('plan_id')} = %s"
+    )
+    params.append(plan.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = sorted((str(kind), int(count), str(latest)) for kind, count, latest in cursor.fetchall())
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+def visibility_key(user: Any, plan: Plan, definitions: Iterable[Any]) -> str:
+    """What the user may see of these indicators in the plan: 'e' exact, 's' suppressed, 'h' hidden each."""
+    letters = []
+    for definition in definitions:
+        rule = policy.aggregate_rule(user, definition, plan=plan)
+        letters.append("h" if not rule.visible else "s" if rule.suppress else "e")
+    return "".join(letters)
+
+
+def cached(parts: Iterable[Any], compute: Callable[[], T]) -> T:
+    """The cached value for the key made of `parts`, computed and stored on a miss."""
+    raw = "|".join(str(part) for part in parts)
+    key = f"{PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.COPIL_PAGE_CACHE_SECONDS)
+    return value

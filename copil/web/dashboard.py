@@ -1,0 +1,258 @@
+"""The plan dashboard: key figures per axis with their evolution, and the charts of the main series.
+
+`dashboard_figures` computes (and caches, per plan, period and data version) the raw indicator results —
+they do not depend on who asks. `dashboard` then applies what the user may see (`policy.aggregate_rule`:
+hidden, suppressed as "< 5", exact) and which records they may open (`policy.can`), with no further query
+beyond the user's memberships.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copil.access import policy
+from copil.access.disclosure import published_value
+from copil.imports.formats import FORMATS, ColumnType
+from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
+from copil.indicators.engine import IndicatorResult, compute_many
+from copil.indicators.periods import Period
+from copil.plans.models import Axis, Plan
+from copil.reports import charts as report_charts
+from copil.reports.formatting import format_mass, format_number
+
+from .caching import cached, data_version
+
+CHART_FUNCTIONS = (
+    report_charts.seizures_chart,
+    report_charts.arrests_chart,
+    report_charts.shelter_chart,
+    report_charts.deployment_chart,
+)
+RECORDS_PATH = "/enregistrements/{kind}/"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The raw, role-independent computations of a dashboard: results, previous-period headlines, charts."""
+
+    results: dict[str, IndicatorResult]
+    previous: dict[str, Any]
+    charts: list[report_charts.Chart]
+
+
+@dataclass
+class Card:
+    code: str
+    label: str
+    value: str
+    detail: str = ""
+    breakdown: list[tuple[str, str]] = field(default_factory=list)
+    evolution: str = ""
+    trend: str = ""  # "up", "down", "flat" or ""
+    baseline: str = ""
+    target: str = ""
+    records_url: str | None = None
+    record_count: int | None = None
+    suppressed: bool = False
+
+
+@dataclass
+class AxisSection:
+    code: str
+    title: str
+    cards: list[Card]
+
+
+def records_url(kind: str, plan: Plan, period: Period | None = None, filters: dict[str, Any] | None = None) -> str:
+    """The record list page (copil.records) filtered on the plan, the period and field values."""
+    query: dict[str, Any] = {"plan": plan.slug}
+    if period is not None:
+        query["du"], query["au"] = period.start.isoformat(), period.end.isoformat()
+    for name, value in (filters or {}).items():
+        query[name] = ("true" if value else "false") if isinstance(value, bool) else value
+    return RECORDS_PATH.format(kind=kind) + "?" + urlencode(query)
+
+
+def dashboard_codes() -> list[str]:
+    """Every indicator of the catalogue, axis by axis."""
+    catalogue = get_catalogue()
+    return [code for axis in AXES for code, definition in catalogue.items() if definition.axis == axis]
+
+
+def _previous_headline(definition: IndicatorDefinition, result: IndicatorResult) -> Any:
+    """The figure of the previous period when the engine already read it (else: computed separately)."""
+    if definition.aggregation in {"stock", "reading"}:
+        return result.start_value
+    if definition.baseline == "previous_period":
+        return result.baseline_value
+    return _MISSING
+
+
+_MISSING = object()
+
+
+def compute_figures(plan: Plan, period: Period, *, today: dt.date | None = None) -> Figures:
+    """Every dashboard indicator over the period, the previous period's headlines, the main charts."""
+    today = today or timezone.localdate()
+    codes = dashboard_codes()
+    results = compute_many(codes, period, plan=plan, today=today)
+    previous: dict[str, Any] = {}
+    missing = []
+    for code, result in results.items():
+        value = _previous_headline(result.definition, result)
+        if value is _MISSING:
+            missing.append(code)
+        else:
+            previous[code] = value
+    if missing:
+        for code, result in compute_many(missing, period.previous(), plan=plan, today=today).items():
+            previous[code] = result.headline
+    drawn = [chart for draw in CHART_FUNCTIONS if (chart := draw(plan, period, results, today)) is not None]
+    return Figures(results, previous, drawn)
+
+
+def dashboard_figures(plan: Plan, period: Period) -> Figures:
+    today = timezone.localdate()
+    return cached(
+        ("dashboard", plan.pk, period.start, period.end, today, data_version(plan)),
+        lambda: compute_figures(plan, period, today=today),
+    )
+
+
+# --- what the user sees -----------------------------------------------------------------------------------------
+
+
+def _format(definition: IndicatorDefinition, value: Any) -> str:
+    if value is None:
+        return "—"
+    if definition.unit == "g":
+        return format_mass(value)
+    return format_number(value, max_decimals=1)
+
+
+def _shown(definition: IndicatorDefinition, value: Any, suppress: bool, threshold: int) -> tuple[str, bool]:
+    """The value as the user may read it, and whether it is withheld ("< 5")."""
+    if value is None:
+        return "—", False
+    if suppress and policy.is_sensitive(definition):
+        published = published_value(int(value), threshold)
+        if isinstance(published, str):
+            return published.replace(" ", "\u00a0"), True
+    return _format(definition, value), False
+
+
+def _evolution(definition: IndicatorDefinition, current: Any, previous: Any) -> tuple[str, str]:
+    if current is None or previous is None:
+        return "", ""
+    change = Decimal(current) - Decimal(previous)
+    trend = "up" if change > 0 else "down" if change < 0 else "flat"
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    amount = format_mass(abs(change)) if definition.unit == "g" else format_number(abs(change), max_decimals=1)
+    text = f"{sign}{amount}"
+    if previous and Decimal(previous) != 0:
+        percent = change * 100 / Decimal(previous)
+        text += f" ({'+' if percent > 0 else '−' if percent < 0 else '±'}{format_number(abs(percent), 0)}\u00a0%)"
+    return _("{change} against the previous period ({previous})").format(
+        change=text, previous=_format(definition, previous)
+    ), trend
+
+
+def _choice_label(definition: IndicatorDefinition, key: str, part: str) -> str:
+    if key == YEAR:
+        return part
+    try:
+        field_ = definition.model._meta.get_field(key)
+    except Exception:  # noqa: BLE001 - an unknown key is shown as stored
+        return part
+    if isinstance(field_, models.BooleanField):
+        return _("yes") if part == "true" else _("no")
+    labels = {str(value): str(label) for value, label in (field_.flatchoices or [])}
+    return labels.get(part, part)
+
+
+def _breakdown(definition: IndicatorDefinition, result: IndicatorResult) -> list[tuple[str, str]]:
+    keys = list(definition.disaggregate)
+    if len(keys) != 1 or not result.breakdown:
+        return []
+    return [
+        (_choice_label(definition, keys[0], key).capitalize(), _format(definition, value))
+        for key, value in result.breakdown.items()
+    ]
+
+
+def _filters_for_link(definition: IndicatorDefinition) -> dict[str, Any]:
+    """The indicator's filter as the record list reads it: its choice columns, named as in the import format
+    (`?type=shelter_occupied`); filters the list cannot apply (booleans) are left out."""
+    fmt = FORMATS.get(definition.source)
+    if fmt is None:
+        return {}
+    columns = {column.field: column for column in fmt.columns if column.type == ColumnType.CHOICE}
+    return {columns[name].name: value for name, value in definition.filter if name in columns}
+
+
+def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, previous: Any) -> Card | None:
+    definition = result.definition
+    rule = policy.aggregate_rule(user, definition, plan=plan)
+    if not rule.visible:
+        return None
+    suppress = rule.suppress and policy.is_sensitive(definition)
+    card = Card(code=definition.code, label=str(definition.label).capitalize(), value="—")
+    if definition.aggregation == "daily":
+        card.value = _format(definition, result.mean)
+        if result.days:
+            card.detail = _("daily mean over {days} days; between {minimum} and {maximum} a day").format(
+                days=format_number(result.days),
+                minimum=format_number(result.minimum),
+                maximum=format_number(result.maximum),
+            )
+        else:
+            card.detail = _("no reading over the period")
+    else:
+        card.value, card.suppressed = _shown(definition, result.value, suppress, rule.threshold)
+        if definition.aggregation in {"stock", "reading"} and result.as_of:
+            card.detail = _("on {date}").format(date=result.as_of.strftime("%d/%m/%Y"))
+    if not suppress:
+        card.breakdown = _breakdown(definition, result)
+    previous_shown, previous_withheld = _shown(definition, previous, suppress, rule.threshold)
+    if not card.suppressed and not previous_withheld:
+        card.evolution, card.trend = _evolution(definition, result.headline, previous)
+    if definition.baseline == "before_plan" and result.baseline_value is not None:
+        baseline_shown, baseline_withheld = _shown(definition, result.baseline_value, suppress, rule.threshold)
+        card.baseline = _("{value} before the plan").format(value=baseline_shown)
+    if result.target is not None and not card.suppressed:
+        card.target = _("target {target}").format(target=_format(definition, result.target))
+        if result.attainment is not None:
+            card.target += " — " + _("{percent} % attained").format(percent=format_number(result.attainment * 100, 0))
+    if policy.can(user, "read", definition.source, plan=plan):
+        if definition.is_flow or definition.aggregation == "daily":
+            card.records_url = records_url(definition.source, plan, period, _filters_for_link(definition))
+        else:
+            card.records_url = records_url(definition.source, plan, None, _filters_for_link(definition))
+        if not suppress:
+            card.record_count = result.record_count
+    return card
+
+
+def dashboard(user: Any, plan: Plan, period: Period) -> dict[str, Any]:
+    """Everything the dashboard page shows to this user."""
+    figures = dashboard_figures(plan, period)
+    titles = {axis.code: axis.title for axis in plan.axes.all()}
+    sections = []
+    for axis in AXES:
+        cards = [
+            card
+            for code, result in figures.results.items()
+            if result.definition.axis == axis
+            and (card := make_card(user, plan, period, result, figures.previous.get(code))) is not None
+        ]
+        if cards:
+            sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))
+    return {"sections": sections, "charts": figures.charts}

@@ -1,0 +1,65 @@
+"""Forms of the meeting pages (DSFR-styled). Choices come from the plan; the services check the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from copil.plans.models import Action, Axis, Partner, Plan
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MeetingForm(DsfrBaseForm):
+    title = forms.CharField(label=_("Title"), max_length=300, initial=_("Steering committee"))
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+
+
+class AttendeesForm(DsfrBaseForm):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Partners present"),
+        queryset=Partner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = Partner.objects.filter(plan=plan).exclude(role="public").order_by("name")
+
+
+class DecisionForm(DsfrBaseForm):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    action_title = forms.CharField(
+        label=_("Action item (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("What must be done to carry out the decision."),
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=Partner.objects.none(), required=False)
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
+    axis = forms.ModelChoiceField(label=_("Axis"), queryset=Axis.objects.none(), required=False)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Partner.objects.filter(plan=plan).exclude(role="public").order_by("name")
+        self.fields["axis"].queryset = Axis.objects.filter(plan=plan).order_by("position")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action_title") and not data.get("owner"):
+            self.add_error("owner", _("An action item needs an owner."))
+        return data
+
+
+class ActionStatusForm(DsfrBaseForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)

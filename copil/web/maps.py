@@ -1,0 +1,188 @@
+"""The map's layers as GeoJSON, built from the records the user may read (`policy.visible_records`).
+
+Each layer is one query whatever the number of records (observations are summed per day and place in the
+database). Early-warning alerts and hot spots come from `copil.alerts.services` when that app is installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Round, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copil.access import policy
+from copil.indicators.periods import Period
+from copil.plans.models import Plan
+
+try:  # the early-warning services (issue 6) may not be installed yet
+    from copil.alerts import services as alert_services
+except ImportError:  # pragma: no cover - depends on the deployment
+    alert_services = None
+
+DEAL_POINTS = "points-de-deal"
+CAMERAS = "cameras"
+OBSERVATIONS = "observations"
+ALERTS = "alertes"
+HOT_SPOTS = "points-chauds"
+OBSERVATION_PLACES = 4  # decimal places of the observation grid (about 11 m)
+
+
+def layer_names() -> dict[str, str]:
+    names = {
+        DEAL_POINTS: _("Deal points"),
+        CAMERAS: _("Cameras"),
+        OBSERVATIONS: _("Field observations"),
+    }
+    if alerts_available():
+        names[ALERTS] = _("Early-warning alerts")
+        if hasattr(alert_services, "hot_spot_grid"):
+            names[HOT_SPOTS] = _("Emerging hot spots")
+    return names
+
+
+def alerts_available() -> bool:
+    return alert_services is not None and hasattr(alert_services, "alerts_geojson")
+
+
+def _point(longitude: Decimal, latitude: Decimal, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+        "properties": properties,
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _located(queryset):
+    return queryset.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def deal_points(user: Any, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
+    rows = (
+        _located(policy.visible_records(user, "deal_point", plan))
+        .order_by("name", "pk")
+        .values("pk", "name", "address", "latitude", "longitude", "identified_on", "neutralized_on")
+    )
+    return [
+        _point(
+            row["longitude"],
+            row["latitude"],
+            {
+                "id": row["pk"],
+                "name": row["name"],
+                "address": row["address"],
+                "status": "neutralized" if row["neutralized_on"] and row["neutralized_on"] <= today else "active",
+                "identified_on": _iso(row["identified_on"]),
+                "neutralized_on": _iso(row["neutralized_on"]),
+            },
+        )
+        for row in rows
+    ]
+
+
+def cameras(user: Any, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
+    rows = (
+        _located(policy.visible_records(user, "camera", plan))
+        .order_by("name", "pk")
+        .values(
+            "pk",
+            "name",
+            "address",
+            "latitude",
+            "longitude",
+            "installed_on",
+            "removed_on",
+            "night_vision",
+            "coverage_radius_m",
+        )
+    )
+    return [
+        _point(
+            row["longitude"],
+            row["latitude"],
+            {
+                "id": row["pk"],
+                "name": row["name"] or row["address"],
+                "address": row["address"],
+                "installed_on": _iso(row["installed_on"]),
+                "removed_on": _iso(row["removed_on"]),
+                "in_service": row["installed_on"] <= today and not (row["removed_on"] and row["removed_on"] <= today),
+                "night_vision": row["night_vision"],
+                "radius_m": row["coverage_radius_m"],
+            },
+        )
+        for row in rows
+    ]
+
+
+def observation_rows(user: Any, plan: Plan, period: Period) -> list[dict[str, Any]]:
+    """People seen per day and place (about 11 m) over the period, among the observations the user reads."""
+    start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
+    return list(
+        _located(policy.visible_records(user, "field_observation", plan))
+        .filter(observed_at__gte=start, observed_at__lt=after)
+        .annotate(
+            day=TruncDate("observed_at"),
+            lat=Round("latitude", OBSERVATION_PLACES),
+            lon=Round("longitude", OBSERVATION_PLACES),
+        )
+        .order_by()
+        .values("day", "lat", "lon")
+        .annotate(people=Sum("people_count"), observations=Count("pk"))
+        .order_by("day", "lat", "lon")
+    )
+
+
+def observations(user: Any, plan: Plan, period: Period) -> list[dict[str, Any]]:
+    return [
+        _point(
+            row["lon"],
+            row["lat"],
+            {"date": _iso(row["day"]), "people": row["people"], "observations": row["observations"]},
+        )
+        for row in observation_rows(user, plan, period)
+    ]
+
+
+def _alert_features(function_name: str, plan: Plan) -> list[dict[str, Any]]:
+    function: Callable[[Plan], Any] | None = getattr(alert_services, function_name, None) if alert_services else None
+    if function is None:
+        return []
+    collection = function(plan)
+    if isinstance(collection, dict):
+        return list(collection.get("features", []))
+    return list(collection or [])
+
+
+def layer(user: Any, plan: Plan, name: str, period: Period, *, today: dt.date | None = None) -> dict[str, Any]:
+    """One layer as a GeoJSON FeatureCollection (KeyError for an unknown layer name)."""
+    today = today or timezone.localdate()
+    if name == DEAL_POINTS:
+        features = deal_points(user, plan, today)
+    elif name == CAMERAS:
+        features = cameras(user, plan, today)
+    elif name == OBSERVATIONS:
+        features = observations(user, plan, period)
+    elif name == ALERTS and alerts_available():
+        features = _alert_features("alerts_geojson", plan)
+    elif name == HOT_SPOTS and alerts_available():
+        features = _alert_features("hot_spot_grid", plan)
+    else:
+        raise KeyError(name)
+    return {"type": "FeatureCollection", "name": name, "features": features}
+
+
+def open_alerts(plan: Plan) -> list[Any]:
+    """The plan's open early-warning alerts (empty while copil.alerts is not installed)."""
+    function = getattr(alert_services, "open_alerts", None) if alert_services else None
+    return list(function(plan)) if function else []

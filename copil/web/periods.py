@@ -1,0 +1,109 @@
+"""The period picker of the plan pages: presets, a custom range, or any period expression `parse_period` reads.
+
+The query string carries `periode` — a preset key (`ce-mois`, `trimestre-dernier`, `depuis-le-debut`,
+`18-derniers-mois`), `personnalisee` with `du` and `au` (ISO dates, as `<input type="date">` sends them), or a
+free expression ("2023-T2", "depuis le 1er janvier 2023") — so the pages work without JavaScript and every
+link and bookmark names its period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copil.indicators.periods import ONE_DAY, Period, add_months, parse_period, plan_period
+from copil.plans.models import Plan
+
+THIS_MONTH = "ce-mois"
+LAST_QUARTER = "trimestre-dernier"
+SINCE_START = "depuis-le-debut"
+LAST_18_MONTHS = "18-derniers-mois"
+CUSTOM = "personnalisee"
+PRESETS = (THIS_MONTH, LAST_QUARTER, SINCE_START, LAST_18_MONTHS)
+DEFAULT = SINCE_START
+
+
+def preset_labels() -> dict[str, str]:
+    return {
+        THIS_MONTH: _("This month"),
+        LAST_QUARTER: _("Last quarter"),
+        SINCE_START: _("Since the plan began"),
+        LAST_18_MONTHS: _("The last 18 months"),
+        CUSTOM: _("Custom"),
+    }
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """The period a page shows and how the picker names it (`key`, and `du`/`au` for a custom range)."""
+
+    period: Period
+    key: str
+    text: str = ""
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query parameters naming this period, for links to other plan pages."""
+        if self.key == CUSTOM:
+            return {"periode": CUSTOM, "du": self.period.start.isoformat(), "au": self.period.end.isoformat()}
+        return {"periode": self.text or self.key}
+
+    @property
+    def querystring(self) -> str:
+        return urlencode(self.query)
+
+    @property
+    def cache_key(self) -> str:
+        return f"{self.period.start.isoformat()}..{self.period.end.isoformat()}"
+
+
+def preset_period(key: str, plan: Plan, today: dt.date) -> Period:
+    if key == THIS_MONTH:
+        return Period(today.replace(day=1), today)
+    if key == LAST_QUARTER:
+        first_of_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        start = add_months(first_of_quarter, -3)
+        return Period(start, first_of_quarter - ONE_DAY)
+    if key == LAST_18_MONTHS:
+        return Period(add_months(today, -18) + ONE_DAY, today)
+    return plan_period(plan.started_on, plan.ended_on, today=today)
+
+
+def choose_period(params: Mapping[str, str], plan: Plan, today: dt.date | None = None) -> PeriodChoice:
+    """The period named by the query parameters (ValueError with a French message when it cannot be read)."""
+    today = today or timezone.localdate()
+    text = (params.get("periode") or "").strip() or DEFAULT
+    if text in PRESETS:
+        return PeriodChoice(preset_period(text, plan, today), text)
+    if text == CUSTOM:
+        start, end = (params.get("du") or "").strip(), (params.get("au") or "").strip()
+        if not start or not end:
+            raise ValueError(_("Give both the first and the last day of the custom period."))
+        return PeriodChoice(parse_period(f"{start}..{end}"), CUSTOM)
+    return PeriodChoice(parse_period(text, plan_start=plan.started_on, plan_end=plan.ended_on, today=today), "", text)
+
+
+def picker_context(choice: PeriodChoice | None, params: Mapping[str, str]) -> dict:
+    """What the picker template shows: the presets (one checked), and the custom range's dates."""
+    labels = preset_labels()
+    selected = choice.key if choice else (params.get("periode") or DEFAULT)
+    custom_start = params.get("du") or (choice.period.start.isoformat() if choice else "")
+    custom_end = params.get("au") or (choice.period.end.isoformat() if choice else "")
+    options = [{"key": key, "label": labels[key], "checked": key == selected} for key in (*PRESETS, CUSTOM)]
+    free_text = choice.text if choice and choice.text else ""
+    if free_text:
+        options[-1]["checked"] = False
+    return {
+        "options": options,
+        "custom_start": custom_start,
+        "custom_end": custom_end,
+        "free_text": free_text,
+        "label": choice.period.label if choice else "",
+        "start": choice.period.start if choice else None,
+        "end": choice.period.end if choice else None,
+    }

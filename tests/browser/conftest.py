@@ -1,0 +1,115 @@
+"""Browser tests: Playwright driving Debian's Chromium (headless) against pytest-django's live server.
+
+One browser for the whole session, one context (cookies) per test. Each journey saves a screenshot under
+`test-output/` and checks every page it visits with axe-core (no serious or critical violation).
+Skipped when Playwright or Chromium is missing, unless CI=true.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("COPIL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # refused at once: the map must do without tiles
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _missing() -> str | None:
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        return f"Playwright or axe-playwright-python is not installed ({error})"
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (set COPIL_CHROMIUM)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    reason = _missing()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.COPIL_TILE_URL = UNREACHABLE_TILES
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="fr-FR", accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def check_accessibility(page, name: str) -> None:
+    """axe-core on the current page: the report goes to test-output/axe-<name>.json; serious or critical
+    violations fail the test."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    (OUTPUT / f"axe-{name}.json").write_text(
+        json.dumps(
+            [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]} for v in violations],
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"{name}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in blocking
+    )
+
+
+def screenshot(page, name: str) -> Path:
+    path = OUTPUT / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/compte/connexion/")
+    check_accessibility(page, "login")
+    page.get_by_label(re.compile("Nom d.utilisateur|Identifiant|Username", re.I)).fill(username)
+    page.get_by_label(re.compile("Mot de passe|Password", re.I)).fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()

@@ -1,0 +1,40 @@
+"""Plans side by side per 10,000 inhabitants, among the plans the user may see."""
+
+from django.contrib.auth import get_user_model
+
+from copil.plans.models import Membership
+
+from .conftest import add_records, make_site
+
+PERIOD = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
+
+
+def test_two_plans_side_by_side_per_10000_inhabitants(client, site):
+    other = make_site("autre", name="Autre plan", population=40000)
+    add_records(other, 10)
+    user = get_user_model().objects.create_user("double", "double@example.fr", "x")
+    Membership.objects.create(partner=site.partners["coordinator"], user=user)
+    Membership.objects.create(partner=other.partners["coordinator"], user=user)
+    client.force_login(user)
+    page = client.get("/comparaison/", {"plans": ["ville", "autre"], **PERIOD}).content.decode()
+    row = page[page.index("Saisies de stupéfiants") :].split("</tr>")[0]
+    assert "5 <span" in row and "2,5 <span" in row  # 10 seizures / 20,000 and / 40,000 inhabitants
+
+
+def test_only_the_user_s_plans_can_be_compared(client, site):
+    make_site("autre", name="Autre plan")
+    client.force_login(site.users["coordinator"])
+    response = client.get("/comparaison/", {"plans": ["ville", "autre"], **PERIOD})
+    page = response.content.decode()
+    assert "Autre plan" not in page and "un seul plan" in page
+
+
+def test_suppressed_counts_give_no_rate(client, site):
+    other = make_site("autre", name="Autre plan")
+    user = get_user_model().objects.create_user("policier", "p@example.fr", "x")
+    Membership.objects.create(partner=site.partners["police"], user=user)
+    Membership.objects.create(partner=other.partners["police"], user=user)
+    client.force_login(user)
+    page = client.get("/comparaison/", {"plans": "ville,autre", **PERIOD}).content.decode()
+    row = page[page.index("Personnes condamnées</th>") :].split("</tr>")[0]
+    assert "non publié" in row and "&lt;\u00a05" in row

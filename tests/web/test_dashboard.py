@@ -1,0 +1,111 @@
+"""The plan dashboard: figures per axis as the policy lets each role see them, linked to their records."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+
+from copil.records.models import Seizure
+from copil.web import caching
+
+from .conftest import make_site
+
+PERIOD = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
+
+
+def _card(page: str, code: str) -> str:
+    match = re.search(rf'id="indicateur-{code}".*?</div>\s*</div>\s*</div>', page, re.DOTALL)
+    assert match, f"no card {code}"
+    return match.group(0)
+
+
+def test_members_only_and_plans_they_belong_to(client, site):
+    assert client.get("/plans/ville/").status_code == 302  # to the login page
+    other = make_site("autre", name="Autre plan")
+    client.force_login(other.users["coordinator"])
+    assert client.get("/plans/ville/").status_code == 404
+    client.force_login(site.users["coordinator"])
+    assert client.get("/plans/ville/").status_code == 200
+
+
+def test_cards_per_axis_with_evolution_and_links_to_the_records(client, site):
+    client.force_login(site.users["coordinator"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert "Tableau de bord" in page and "Répression" in page
+    seizures = _card(page, "seizures")
+    assert '<p class="copil-figure fr-mb-1w">10</p>' in seizures
+    assert "/enregistrements/seizure/?plan=ville&amp;du=2023-01-01&amp;au=2023-12-31" in seizures
+    assert "Voir les 10 enregistrements" in seizures
+    assert "par rapport à la période précédente (0)" in seizures
+    mass = _card(page, "seizure_mass")
+    assert "125\u00a0g" in mass and "Crack : 125\u00a0g" in mass
+    traffickers = _card(page, "trafficker_arrests")
+    assert "/enregistrements/arrest/?plan=ville&amp;du=2023-01-01&amp;au=2023-12-31&amp;role=trafficker" in traffickers
+    assert "Aucun enregistrement sur la période." in _card(page, "shelter_occupancy")
+    assert 'id="graphique-seizures_by_substance"' in page and 'role="img"' in page
+
+
+def test_small_person_counts_are_suppressed_for_roles_that_see_them_published(client, site):
+    client.force_login(site.users["police"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    persons = _card(page, "convicted_persons")
+    assert "&lt;\u00a05" in persons and "3" not in re.sub(r"<[^>]+>", "", persons).split("condamnées")[1][:40]
+    assert "par rapport à la période précédente" not in persons  # a difference would reveal the hidden count
+    assert "/enregistrements/conviction/" not in persons  # police may not read conviction lines
+    client.force_login(site.users["justice"])
+    persons = _card(client.get("/plans/ville/", PERIOD).content.decode(), "convicted_persons")
+    assert '<p class="copil-figure fr-mb-1w">3</p>' in persons
+
+
+def test_record_links_follow_the_policy(client, site):
+    client.force_login(site.users["care"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert "/enregistrements/seizure/" not in page  # care partners read no police lines
+    assert "/enregistrements/field_observation/" in page  # but their own observations
+
+
+def test_unreadable_period_is_explained_in_french(client, site):
+    client.force_login(site.users["coordinator"])
+    response = client.get("/plans/ville/", {"periode": "un jour"})
+    assert response.status_code == 400 and "Période non reconnue" in response.content.decode()
+
+
+def test_figures_are_cached_until_the_plan_s_data_change(client, site):
+    client.force_login(site.users["coordinator"])
+    version = caching.data_version(site.plan)
+    client.get("/plans/ville/", PERIOD)
+    assert len(cache._cache) > 0  # LocMemCache
+    Seizure.objects.create(
+        plan=site.plan,
+        partner=site.partners["police"],
+        external_id="new",
+        seized_on=dt.date(2023, 6, 1),
+        substance="cannabis",
+        quantity=1,
+        unit="kg",
+    )
+    assert caching.data_version(site.plan) != version
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert '<p class="copil-figure fr-mb-1w">11</p>' in _card(page, "seizures")
+    cache.clear()
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_dashboard_and_map_layers_issue_a_bounded_number_of_queries(client, django_assert_max_num_queries, count, db):
+    site = make_site()
+    from .conftest import add_records
+
+    add_records(site, count)
+    client.force_login(site.users["coordinator"])
+    cache.clear()
+    with django_assert_max_num_queries(220):  # cold cache: every indicator and chart computed
+        assert client.get("/plans/ville/", PERIOD).status_code == 200
+    with django_assert_max_num_queries(8):  # warm cache: session, user, memberships, plan, data version, axes
+        assert client.get("/plans/ville/", PERIOD).status_code == 200
+    for layer in ("points-de-deal", "cameras", "observations"):
+        with django_assert_max_num_queries(5):
+            response = client.get("/plans/ville/carte/couches.geojson", {"couche": layer, **PERIOD})
+        assert response.status_code == 200 and len(response.json()["features"]) > 0
+    with django_assert_max_num_queries(10):
+        assert client.get("/plans/ville/carte/", PERIOD).status_code == 200

@@ -114,14 +114,14 @@ def _add_and_screen(acc, row, Dp, NSc, invC, b, lo):
     lowered by a relative 1e-9 so that rounding never screens out a window that passes.
     """
     b = b * (1.0 - _SLACK) - _SLACK
+    first = np.uint64(lo)
     flag = False
     for w in range(np.uint64(acc.shape[0])):
-        a = acc[w] + row[w]
-        acc[w] = a
-        c = np.float64(a)
+        acc[w] += row[w]
+        c = np.float64(acc[w])
         mu = NSc * Dp[w]
         d = c - mu
-        flag |= (w >= lo) & (d > 0.0) & (d * d + 2.0 * mu * (d * c * invC - b) > 0.0)
+        flag |= (w >= first) & (d > 0.0) & (d * d + 2.0 * mu * (d * c * invC - b) > 0.0)
     return flag
 
 

@@ -131,8 +131,6 @@ CACHES = {
     )
 }
 COPIL_PAGE_CACHE_SECONDS = int(os.environ.get("COPIL_PAGE_CACHE_SECONDS", "600"))
-# django-dsfr: mark the optional fields of forms (the DSFR recommendation), not the required ones.
-DSFR_MARK_OPTIONAL_FIELDS = True
 
 # Where `copil bilan` and `copil demo` write the generated bilans.
 COPIL_BILAN_DIR = Path(os.environ.get("COPIL_BILAN_DIR", VAR_DIR / "bilans"))

@@ -114,7 +114,10 @@ def _output_field(fmt: RecordFormat, column: Column) -> tuple[Any, Any]:
         ColumnType.PARTNERS: list[str],
     }
     base = Literal[tuple(column.enum)] if kind == ColumnType.CHOICE else types[kind]
-    if kind in {ColumnType.BOOLEAN, ColumnType.PARTNERS} or (column.required and kind != ColumnType.REFERENCE):
+    field = _model_field(fmt, column)
+    # What the database can hold decides (records entered elsewhere may lack what the format requires).
+    always = kind in {ColumnType.BOOLEAN, ColumnType.PARTNERS} or (not field.null and not field.blank)
+    if always and kind != ColumnType.REFERENCE:
         return base, Field(..., **meta)
     return base | None, Field(None, **meta)
 

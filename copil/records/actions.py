@@ -162,7 +162,7 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         policy.require(actor, "update", kind, record.partner)
     values, m2m = _split(model, data)
     with transaction.atomic(), auditlog_disabled():
-        current = model.objects.select_for_update().filter(pk=record.pk).first()
+        current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
         if current is None:
             raise StaleRecord(record, expected_version, None)
         if current.version != expected_version:
@@ -170,7 +170,7 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         if actor is not None:
             policy.require(actor, "update", kind, current.partner)
         before = snapshot(current)
-        edited = model.objects.get(pk=record.pk)
+        edited = current
         for name, value in values.items():
             setattr(edited, name, value)
         edited.full_clean()
@@ -205,7 +205,7 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
     if actor is not None:
         policy.require(actor, "delete", kind, record.partner)
     with transaction.atomic(), auditlog_disabled():
-        current = model.objects.select_for_update().filter(pk=record.pk).first()
+        current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
         if current is None:
             raise StaleRecord(record, expected_version or record.version, None)
         if expected_version is not None and current.version != expected_version:

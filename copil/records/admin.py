@@ -64,9 +64,7 @@ class RecordAdmin(admin.ModelAdmin):
         return self.has_view_permission(request) or self.has_add_permission(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Record | None = None) -> bool:
-        if obj is None:
-            return policy.can(request.user, "read", self.kind)
-        return policy.visible_records(request.user, self.kind).filter(pk=obj.pk).exists()
+        return policy.can(request.user, "read", self.kind, obj.partner if obj is not None else None)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return policy.can(request.user, "create", self.kind)

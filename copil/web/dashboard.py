@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +26,11 @@ from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_cata
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
 from copil.plans.models import Axis, Plan
+from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
 from copil.reports.formatting import format_mass, format_number
 
-from .caching import cached, data_version
+from .caching import cached, data_version, visibility_key
 
 CHART_FUNCTIONS = (
     report_charts.seizures_chart,
@@ -119,10 +121,11 @@ def compute_figures(plan: Plan, period: Period, *, today: dt.date | None = None)
     return Figures(results, previous, drawn)
 
 
-def dashboard_figures(plan: Plan, period: Period) -> Figures:
+def dashboard_figures(plan: Plan, period: Period, *, version: str | None = None) -> Figures:
+    """The figures of the plan over the period, cached per data version (read here unless given)."""
     today = timezone.localdate()
     return cached(
-        ("dashboard", plan.pk, period.start, period.end, today, data_version(plan)),
+        ("dashboard", plan.pk, period.start, period.end, today, version or data_version(plan)),
         lambda: compute_figures(plan, period, today=today),
     )
 
@@ -241,9 +244,9 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
     return card
 
 
-def dashboard(user: Any, plan: Plan, period: Period) -> dict[str, Any]:
+def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
     """Everything the dashboard page shows to this user."""
-    figures = dashboard_figures(plan, period)
+    figures = dashboard_figures(plan, period, version=version)
     titles = {axis.code: axis.title for axis in plan.axes.all()}
     sections = []
     for axis in AXES:
@@ -256,3 +259,22 @@ def dashboard(user: Any, plan: Plan, period: Period) -> dict[str, Any]:
         if cards:
             sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))
     return {"sections": sections, "charts": figures.charts}
+
+
+def user_signature(user: Any, plan: Plan) -> str:
+    """What decides the dashboard a user sees, beyond the data: the aggregate rule of every indicator and the
+    record kinds whose lines the user may read (links). Users with the same signature see the same page."""
+    catalogue = get_catalogue()
+    readable = "".join("r" if policy.can(user, "read", kind, plan=plan) else "-" for kind in RECORD_KINDS)
+    return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + ":" + readable
+
+
+def dashboard_html(user: Any, plan: Plan, period: Period) -> str:
+    """The dashboard's figures and charts as HTML, cached per plan, period, data version and user signature:
+    a repeated view costs one query (the data version) and no computation."""
+    version = data_version(plan)
+    today = timezone.localdate()
+    return cached(
+        ("dashboard-html", plan.pk, period.start, period.end, today, version, user_signature(user, plan)),
+        lambda: render_to_string("web/includes/dashboard_body.html", dashboard(user, plan, period, version=version)),
+    )

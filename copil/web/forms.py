@@ -18,13 +18,22 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class MeetingForm(DsfrBaseForm):
+class CopilForm(DsfrBaseForm):
+    """DSFR form marking the optional fields, as the DSFR recommends (without django-dsfr's transition warnings)."""
+
+    def get_context(self) -> dict[str, Any]:
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+class MeetingForm(CopilForm):
     title = forms.CharField(label=_("Title"), max_length=300, initial=_("Steering committee"))
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
 
 
-class AttendeesForm(DsfrBaseForm):
+class AttendeesForm(CopilForm):
     attendees = forms.ModelMultipleChoiceField(
         label=_("Partners present"),
         queryset=Partner.objects.none(),
@@ -37,10 +46,10 @@ class AttendeesForm(DsfrBaseForm):
         self.fields["attendees"].queryset = Partner.objects.filter(plan=plan).exclude(role="public").order_by("name")
 
 
-class DecisionForm(DsfrBaseForm):
+class DecisionForm(CopilForm):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     action_title = forms.CharField(
-        label=_("Action item (optional)"),
+        label=_("Action item"),
         max_length=300,
         required=False,
         help_text=_("What must be done to carry out the decision."),
@@ -61,5 +70,5 @@ class DecisionForm(DsfrBaseForm):
         return data
 
 
-class ActionStatusForm(DsfrBaseForm):
+class ActionStatusForm(CopilForm):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)

@@ -17,9 +17,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,7 +38,7 @@ from . import maps
 from . import meetings as meeting_services
 from .caching import cached, data_version
 from .context_processors import SESSION_PLAN_KEY
-from .dashboard import dashboard as dashboard_data
+from .dashboard import dashboard_html
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, MeetingForm
 from .periods import PeriodChoice, choose_period, picker_context
 
@@ -128,7 +130,7 @@ def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
     if isinstance(choice, HttpResponse):
         return choice
     context = _plan_context(request, plan, choice, "dashboard")
-    context.update(dashboard_data(request.user, plan, choice.period))
+    context["body"] = mark_safe(dashboard_html(request.user, plan, choice.period))  # noqa: S308 - our template
     return render(request, "web/dashboard.html", context)
 
 
@@ -232,11 +234,29 @@ def _bilan_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpRespon
 
 
 def cached_bilan(plan: Plan, choice: PeriodChoice, *, published: bool, charts: bool = True):
+    """The bilan, built once per plan, period, variant and data version."""
     today = timezone.localdate()
     return cached(
         ("bilan", plan.pk, choice.cache_key, today, published, charts, data_version(plan)),
         lambda: build_bilan(plan, choice.period, published=published, charts=charts),
     )
+
+
+def bilan_parts(plan: Plan, choice: PeriodChoice, *, published: bool) -> dict[str, Any]:
+    """The bilan page's title, date and body as HTML, cached like the bilan itself."""
+    today = timezone.localdate()
+
+    def build() -> dict[str, Any]:
+        report = build_bilan(plan, choice.period, published=published)
+        return {
+            "title": report.title,
+            "generated_at": report.generated_at,
+            "territory": plan.territory.name,
+            "body": render_to_string("web/includes/bilan_body.html", {"bilan": report}),
+        }
+
+    parts = cached(("bilan-html", plan.pk, choice.cache_key, today, published, data_version(plan)), build)
+    return {**parts, "body": mark_safe(parts["body"])}  # noqa: S308 - rendered from our template
 
 
 @require_GET
@@ -267,7 +287,7 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
     context = _plan_context(request, plan, choice, "bilan")
     context.update(
         {
-            "bilan": cached_bilan(plan, choice, published=published),
+            "parts": bilan_parts(plan, choice, published=published),
             "downloads": downloads,
             "published": published,
             "published_only": published_only,

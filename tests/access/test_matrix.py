@@ -357,3 +357,144 @@ def test_validation_errors_are_not_mistaken_for_denials(db, matrix_world):
     police = world.users["police"]
     with pytest.raises(ValidationError):
         create_record(police, "seizure", plan=world.plan, partner=world.partners["police-1"], data={"external_id": "x"})
+
+
+# --- The JSON API and the record pages (copil.api, copil.records.views) -----------------------------------------
+
+
+def _complete_values(kind: str, record: Record, external_id: str) -> dict:
+    """A record's values, completed with what its import format requires (an observation's coordinates)."""
+    from tests.records.helpers import complete_sample, record_values
+
+    current = {name: value for name, value in record_values(record).items() if value is not None}
+    return {**complete_sample(kind, record.partner, external_id), **current, "external_id": external_id}
+
+
+def _json(response):
+    import json
+
+    return json.loads(response.content)
+
+
+class ApiChannel(Channel):
+    """The JSON API with a token of the user's partner (a token acts as its partner: superusers have none)."""
+
+    name = "api"
+
+    def __init__(self, world, user):
+        from copil.api.models import ApiToken
+
+        super().__init__(world, user)
+        if user.is_superuser:
+            pytest.skip("an API token acts as one partner, with that partner's role: no superuser channel")
+        partner = Partner.objects.get(membership__user=user)
+        _token, secret = ApiToken.issue(partner=partner, name="matrix", created_by=user)
+        self.client = LeanClient()
+        self.headers = {"Authorization": f"Bearer {secret}"}
+
+    def _send(self, method: str, path: str, body=None):
+        import json
+
+        kwargs = {"headers": self.headers}
+        if body is not None:
+            kwargs.update(data=json.dumps(body), content_type="application/json")
+        return getattr(self.client, method)(path, **kwargs)
+
+    def create(self, kind, partner, external_id):
+        from tests.records.helpers import api_body, complete_sample
+
+        body = {**api_body(kind, complete_sample(kind, partner, external_id)), "partenaire": partner.code}
+        response = self._send("post", f"/api/records/{kind}", body)
+        if response.status_code == 201:
+            return True
+        if response.status_code == 422:  # a partner code of another plan: unknown in the token's plan
+            assert [e["loc"] for e in _json(response)["detail"]] == [["body", "partenaire"]], _json(response)
+            return False
+        assert response.status_code == 403, (response.status_code, response.content[:500])
+        return False
+
+    def read(self, kind, records):
+        listing = self._send("get", f"/api/records/{kind}?taille=500")
+        assert listing.status_code in {200, 403}, listing.status_code
+        listed = {r["id"] for r in _json(listing)["results"]} if listing.status_code == 200 else set()
+        seen = []
+        for record in records:
+            response = self._send("get", f"/api/records/{kind}/{record.pk}")
+            assert response.status_code in {200, 403, 404}, response.status_code
+            shown = response.status_code == 200 and _json(response)["identifiant"] == record.external_id
+            assert shown == (record.pk in listed), f"detail and list disagree on {record.external_id}"
+            seen.append(shown)
+        return seen
+
+    def update(self, kind, record, new_external_id):
+        from tests.records.helpers import api_body
+
+        body = {**api_body(kind, _complete_values(kind, record, new_external_id)), "version": record.version}
+        response = self._send("put", f"/api/records/{kind}/{record.pk}", body)
+        if response.status_code == 200:
+            return True
+        assert response.status_code in {403, 404}, (response.status_code, response.content[:500])
+        return False
+
+    def delete(self, kind, record):
+        response = self._send("delete", f"/api/records/{kind}/{record.pk}?version={record.version}")
+        if response.status_code == 204:
+            return True
+        assert response.status_code in {403, 404}, response.status_code
+        return False
+
+
+class PagesChannel(Channel):
+    """The record pages (/enregistrements/…): list, detail, and the create, edit and delete forms."""
+
+    name = "pages"
+
+    def __init__(self, world, user):
+        super().__init__(world, user)
+        self.client = LeanClient()
+        self.client.force_login(user)
+
+    def create(self, kind, partner, external_id):
+        from tests.records.helpers import complete_sample
+        from tests.records.helpers import form_data as record_form_data
+
+        data = record_form_data(kind, complete_sample(kind, partner, external_id))
+        data.update(plan=partner.plan.slug, partenaire=partner.pk)
+        response = self.client.post(f"/enregistrements/{kind}/nouveau/", data)
+        if response.status_code == 302:
+            return True
+        assert response.status_code in {400, 403, 404}, response.status_code  # 400: the partner is not offered
+        return False
+
+    def read(self, kind, records):
+        listing = self.client.get(f"/enregistrements/{kind}/")
+        assert listing.status_code in {200, 403}, listing.status_code
+        listed = listing.content.decode() if listing.status_code == 200 else ""
+        seen = []
+        for record in records:
+            page = self.client.get(f"/enregistrements/{kind}/{record.pk}/")
+            assert page.status_code in {200, 403, 404}, page.status_code
+            shown = page.status_code == 200 and record.external_id in page.content.decode()
+            assert shown == (f">{record.external_id}<" in listed), f"detail and list disagree on {record.external_id}"
+            seen.append(shown)
+        return seen
+
+    def update(self, kind, record, new_external_id):
+        from tests.records.helpers import form_data as record_form_data
+
+        data = {**record_form_data(kind, _complete_values(kind, record, new_external_id)), "version": record.version}
+        response = self.client.post(f"/enregistrements/{kind}/{record.pk}/modifier/", data)
+        if response.status_code == 302:
+            return True
+        assert response.status_code in {403, 404}, response.status_code
+        return False
+
+    def delete(self, kind, record):
+        response = self.client.post(f"/enregistrements/{kind}/{record.pk}/supprimer/", {"version": record.version})
+        if response.status_code == 302:
+            return True
+        assert response.status_code in {403, 404}, response.status_code
+        return False
+
+
+CHANNELS.extend([ApiChannel, PagesChannel])

@@ -30,7 +30,7 @@ def site(db):
 
 
 def _pick_period(page, start: str, end: str) -> None:
-    page.get_by_label("Personnalisée").check()
+    page.locator("label[for=periode-personnalisee]").click()  # DSFR: the label covers the radio
     page.locator("#periode-du").fill(start)
     page.locator("#periode-au").fill(end)
     page.get_by_role("button", name="Afficher cette période").click()
@@ -77,25 +77,25 @@ def test_create_a_meeting_with_a_decision_and_an_action_item(page, site):
     page.goto("/plans/ville/reunions/")
     check_accessibility(page, "meetings")
     day = timezone.localdate() + dt.timedelta(days=14)
-    page.get_by_label("Intitulé").fill("COPIL de printemps")
-    page.get_by_label("Date").fill(day.isoformat())
-    page.get_by_label("Lieu").fill("Préfecture")
+    page.locator("#id_title").fill("COPIL de printemps")
+    page.locator("#id_held_on").fill(day.isoformat())
+    page.locator("#id_place").fill("Préfecture")
     page.get_by_role("button", name="Programmer").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "COPIL de printemps"
     assert page.get_by_role("heading", name="Ordre du jour").is_visible()
     check_accessibility(page, "meeting")
-    page.get_by_label("Police ville").check()
-    page.get_by_label("City ville").check()
+    page.locator("label", has_text="Police ville").click()
+    page.locator("label", has_text="City ville").click()
     page.get_by_role("button", name="Enregistrer les participants").click()
     page.wait_for_load_state()
-    page.get_by_label("Décision").fill("Renforcer les patrouilles de nuit autour de la gare")
-    page.get_by_label("Action à mener").fill("Patrouilles de nuit")
-    page.get_by_label("Responsable").select_option(label="Police ville")
-    page.get_by_label("Échéance").fill((day + dt.timedelta(days=30)).isoformat())
+    page.locator("#id_text").fill("Renforcer les patrouilles de nuit autour de la gare")
+    page.locator("#id_action_title").fill("Patrouilles de nuit")
+    page.locator("#id_owner").select_option(label="Police ville")
+    page.locator("#id_due_on").fill((day + dt.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Enregistrer la décision").click()
     page.wait_for_load_state()
-    assert page.get_by_role("cell", name="Patrouilles de nuit").is_visible()
+    assert page.get_by_role("cell", name="Patrouilles de nuit", exact=True).is_visible()
     meeting = Meeting.objects.get(title="COPIL de printemps")
     assert (
         meeting.attendees.count() == 2 and Decision.objects.get(meeting=meeting).action.title == "Patrouilles de nuit"
@@ -106,7 +106,7 @@ def test_create_a_meeting_with_a_decision_and_an_action_item(page, site):
     assert download.value.suggested_filename.startswith("releve-de-decisions-ville-")
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
     page.goto("/plans/ville/actions/")
-    assert page.get_by_role("cell", name=re.compile("Patrouilles de nuit")).is_visible()
+    assert page.get_by_role("cell", name="Patrouilles de nuit", exact=True).is_visible()
     check_accessibility(page, "actions")
     assert not page.js_errors
 
@@ -133,7 +133,7 @@ def test_compare_two_plans(page, site):
         Membership.objects.create(partner=plan_site.partners["coordinator"], user=user)
     log_in(page, "prefet", PASSWORD)
     page.goto("/comparaison/")
-    page.get_by_label("Personnalisée").check()
+    page.locator("label[for=periode-personnalisee]").click()  # DSFR: the label covers the radio
     page.locator("#periode-du").fill("2023-01-01")
     page.locator("#periode-au").fill("2023-12-31")
     page.get_by_role("button", name="Comparer").click()

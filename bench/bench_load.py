@@ -200,6 +200,10 @@ def main() -> int:
             print(f"   {status} {ms:8.0f} ms  {name:<26} {path}")
             if status != 200:
                 raise RuntimeError(f"{path} answered {status}")
+        print("== warm pages, one at a time (median of 5: the service time without concurrency):")
+        for name, path in _pages(info["plans"]):
+            times = sorted(_get(base + path, info["session"])[1] for _ in range(5))
+            print(f"   {times[2]:8.1f} ms  {name:<26} {path}")
         prefix = work / "locust"
         locust_env = {**env, "COPIL_BENCH_SESSION": info["session"], "COPIL_BENCH_PLANS": ",".join(info["plans"])}
         print(f"== locust: {args.users} users, 0.5-1.5 s think time, {args.duration} s")

@@ -62,12 +62,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
-        found = (
-            ApiToken.objects.active()
-            .select_related("partner", "created_by")
-            .filter(key_hash=hash_token(token))
-            .first()
-        )
+        tokens = ApiToken.objects.active().select_related("partner__plan", "created_by")
+        found = tokens.filter(key_hash=hash_token(token)).first()
         if found is None or found.created_by is None or not can_manage_tokens(found.created_by, found.partner):
             return None
         now = timezone.now()

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,36 +18,36 @@ logger = logging.getLogger("copil.api")
 
 # French messages for the validation errors pydantic reports most (its own messages are English).
 _PYDANTIC_MESSAGES = {
-    "missing": "required value missing",
-    "extra_forbidden": "unknown field",
-    "literal_error": "value not among the accepted values",
-    "string_too_long": "text too long",
-    "string_too_short": "required value missing",
-    "too_short": "too few items",
-    "too_long": "too many items",
-    "int_parsing": "invalid whole number",
-    "int_type": "invalid whole number",
-    "int_from_float": "invalid whole number",
-    "decimal_parsing": "invalid number",
-    "decimal_type": "invalid number",
-    "date_parsing": "invalid date",
-    "date_from_datetime_parsing": "invalid date",
-    "date_type": "invalid date",
-    "datetime_parsing": "invalid date and time",
-    "datetime_from_date_parsing": "invalid date and time",
-    "datetime_type": "invalid date and time",
-    "bool_parsing": "invalid yes/no value",
-    "bool_type": "invalid yes/no value",
-    "string_type": "a text is expected",
-    "list_type": "a list is expected",
-    "model_attributes_type": "an object is expected",
-    "dict_type": "an object is expected",
-    "greater_than": "value out of range",
-    "greater_than_equal": "value out of range",
-    "less_than": "value out of range",
-    "less_than_equal": "value out of range",
-    "string_pattern_mismatch": "invalid value",
-    "json_invalid": "invalid JSON",
+    "missing": gettext_noop("required value missing"),
+    "extra_forbidden": gettext_noop("unknown field"),
+    "literal_error": gettext_noop("value not among the accepted values"),
+    "string_too_long": gettext_noop("text too long"),
+    "string_too_short": gettext_noop("required value missing"),
+    "too_short": gettext_noop("too few items"),
+    "too_long": gettext_noop("too many items"),
+    "int_parsing": gettext_noop("invalid whole number"),
+    "int_type": gettext_noop("invalid whole number"),
+    "int_from_float": gettext_noop("invalid whole number"),
+    "decimal_parsing": gettext_noop("invalid number"),
+    "decimal_type": gettext_noop("invalid number"),
+    "date_parsing": gettext_noop("invalid date"),
+    "date_from_datetime_parsing": gettext_noop("invalid date"),
+    "date_type": gettext_noop("invalid date"),
+    "datetime_parsing": gettext_noop("invalid date and time"),
+    "datetime_from_date_parsing": gettext_noop("invalid date and time"),
+    "datetime_type": gettext_noop("invalid date and time"),
+    "bool_parsing": gettext_noop("invalid yes/no value"),
+    "bool_type": gettext_noop("invalid yes/no value"),
+    "string_type": gettext_noop("a text is expected"),
+    "list_type": gettext_noop("a list is expected"),
+    "model_attributes_type": gettext_noop("an object is expected"),
+    "dict_type": gettext_noop("an object is expected"),
+    "greater_than": gettext_noop("value out of range"),
+    "greater_than_equal": gettext_noop("value out of range"),
+    "less_than": gettext_noop("value out of range"),
+    "less_than_equal": gettext_noop("value out of range"),
+    "string_pattern_mismatch": gettext_noop("invalid value"),
+    "json_invalid": gettext_noop("invalid JSON"),
 }
 
 

@@ -68,8 +68,8 @@ def _partner_for_create(principal: Any, kind: str, plan: Any, code: str | None, 
     return partner
 
 
-def _parse(principal: Any, kind: str, plan: Any, partner: Partner, body: dict, loc: list, instance=None) -> ParsedRow:
-    parsed = RowParser(kind, plan, partner, actor=principal).parse(body, instance=instance)
+def _parse(parser: RowParser, body: dict, loc: list, instance: Record | None = None) -> ParsedRow:
+    parsed = parser.parse(body, instance=instance)
     if parsed.errors:
         raise FieldErrors(
             [([*loc, column], reason, "invalid") for column, reasons in parsed.errors.items() for reason in reasons]
@@ -135,7 +135,7 @@ def register(kind: str, schemas: RecordSchemas) -> None:
     def create(request: HttpRequest, payload: CreateIn) -> Any:  # type: ignore[valid-type]
         principal, plan = request.auth, token_plan(request)
         partner = _partner_for_create(principal, kind, plan, payload.partenaire, ["body"])
-        parsed = _parse(principal, kind, plan, partner, _columns(payload), ["body"])
+        parsed = _parse(RowParser(kind, plan, partner, actor=principal), _columns(payload), ["body"])
         try:
             record = create_record(principal, kind, plan=plan, partner=partner, data=parsed.data)
         except ValidationError as error:
@@ -147,11 +147,14 @@ def register(kind: str, schemas: RecordSchemas) -> None:
         errors: list = []
         rows: list[tuple[Partner, ParsedRow]] = []
         seen: dict[tuple[int, str], int] = {}
+        parsers: dict[int, RowParser] = {}
         for index, item in enumerate(payload.items):
             loc = ["body", "items", index]
             try:
                 partner = _partner_for_create(principal, kind, plan, item.partenaire, loc)
-                parsed = _parse(principal, kind, plan, partner, _columns(item), loc)
+                if partner.pk not in parsers:
+                    parsers[partner.pk] = RowParser(kind, plan, partner, actor=principal)
+                parsed = _parse(parsers[partner.pk], _columns(item), loc)
             except FieldErrors as invalid:
                 errors.extend(invalid.errors)
                 continue
@@ -182,7 +185,8 @@ def register(kind: str, schemas: RecordSchemas) -> None:
         principal, plan = request.auth, token_plan(request)
         record = _visible_or_404(principal, kind, plan, record_id)
         policy.require(principal, "update", kind, record.partner)
-        parsed = _parse(principal, kind, plan, record.partner, _columns(payload), ["body"], instance=record)
+        parser = RowParser(kind, plan, record.partner, actor=principal)
+        parsed = _parse(parser, _columns(payload), ["body"], instance=record)
         try:
             update_record(principal, record, parsed.data, expected_version=payload.version)
         except ValidationError as error:

@@ -176,7 +176,13 @@ def plan_indicators(
 ) -> Any:
     plan = _plan(slug)
     definitions = _definitions(codes)
-    body = _indicators(request.auth, definitions, _period(period, plan_start=plan.started_on, plan_end=plan.ended_on), [plan], plan=plan)
+    body = _indicators(
+        request.auth,
+        definitions,
+        _period(period, plan_start=plan.started_on, plan_end=plan.ended_on),
+        [plan],
+        plan=plan,
+    )
     return {"scope": {"plan": plan.slug, "territory": plan.territory.insee_code, "name": plan.name}, **body}
 
 

@@ -149,7 +149,9 @@ class RecordSchemas:
             description="Code du partenaire pour lequel créer l'enregistrement ; par défaut, celui du jeton.",
         )
         self.create = create_model(f"{name}In", __base__=_Input, partenaire=(str | None, partner), **columns)
-        version = Field(..., ge=1, le=MAX_INTEGER, description="Version lue, pour détecter une modification concurrente.")
+        version = Field(
+            ..., ge=1, le=MAX_INTEGER, description="Version lue, pour détecter une modification concurrente."
+        )
         self.update = create_model(f"{name}Update", __base__=_Input, version=(int, version), **columns)
         outputs = {column.name: _output_field(fmt, column) for column in fmt.columns}
         self.output = create_model(f"{name}Out", __base__=_Output, **outputs)

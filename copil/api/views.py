@@ -42,7 +42,9 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = manageable_partners(user).select_related("plan").order_by("plan__name", "name")
+        self.fields["partner"].queryset = (
+            manageable_partners(user).select_related("plan").order_by("plan__name", "name")
+        )
         self.fields["partner"].widget.attrs["class"] = "fr-select"
         self.fields["name"].widget.attrs["class"] = "fr-input"
 

@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -174,17 +173,18 @@ def run_preview(job_id: int) -> None:
             on_progress=ProgressFile(job),
         )
         job.kind = preview.kind or ""
+        if job.kind:
+            # A kind the user may not write: nothing of the check is kept (its errors would tell which
+            # records of that kind exist).
+            require_import(job.created_by, job.kind, job.partner, bool(job.replace_period))
         job.preview = {"header": preview.header, "rows": preview.rows, "sheet": preview.sheet}
         job.rows_total = job.rows_done = preview.total_rows
         job.errors = [_error_json(error) for error in preview.errors]
         job.error_count = preview.error_count
         job.report = _report_json(preview.report) if preview.report else {}
         job.status = ImportJob.Status.PREVIEWED if preview.valid else ImportJob.Status.REJECTED
-        if preview.valid:
-            try:
-                require_import(job.created_by, job.kind, job.partner, bool(job.replace_period))
-            except PermissionDenied as denied:
-                job.status, job.message = ImportJob.Status.REJECTED, str(denied)
+    except PermissionDenied as denied:
+        job.status, job.message = ImportJob.Status.REJECTED, str(denied)
     except Exception as error:  # noqa: BLE001 - the page must say the check failed, not spin forever
         job.status, job.message = ImportJob.Status.FAILED, _failure(error)
     job.save()
@@ -260,15 +260,10 @@ def rejection_of(job: ImportJob) -> ImportRejected:
 
 
 def jobs_of(user: Any) -> Any:
-    """The imports a user sees: their own, and those of the plans they coordinate."""
+    """The imports a user sees: their own only (a file's rows and errors are line-level data of its kind)."""
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()
-    coordinated = policy.coordinated_plans(user)
-    return (
-        ImportJob.objects.filter(Q(created_by=user) | Q(plan__in=coordinated))
-        .select_related("plan", "partner", "created_by")
-        .distinct()
-    )
+    return ImportJob.objects.filter(created_by=user).select_related("plan", "partner", "created_by")
 
 
 def _remove_file(job: ImportJob) -> None:

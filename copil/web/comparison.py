@@ -84,7 +84,7 @@ def comparison(user: Any, params: Mapping[str, Any]) -> dict[str, Any]:
         for plan in chosen:
             columns.append(Column(plan, choose_period(params, plan), plan.territory.population))
     except ValueError as error:
-        context["error"] = str(error)
+        context.update(error=str(error), period_error=True)
         return context
     context["picker"] = picker_context(columns[0].choice, params)
     catalogue = get_catalogue()

@@ -17,7 +17,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -30,13 +29,13 @@ from copil.access.audit import record_event
 from copil.access.models import AuditEvent
 from copil.indicators.catalogue import get_indicator
 from copil.plans.models import Meeting, Plan
-from copil.reports.bilan import INDICATORS, build_bilan
+from copil.reports.bilan import INDICATORS
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
 
 from . import comparison as comparison_module
 from . import maps
 from . import meetings as meeting_services
-from .caching import cached, data_version
+from .bilans import bilan_parts, cached_bilan
 from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, MeetingForm
@@ -231,32 +230,6 @@ def _audit(request: HttpRequest, action: str, plan: Plan, choice: PeriodChoice, 
 
 def _bilan_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
     return _period_or_error(request, plan)
-
-
-def cached_bilan(plan: Plan, choice: PeriodChoice, *, published: bool, charts: bool = True):
-    """The bilan, built once per plan, period, variant and data version."""
-    today = timezone.localdate()
-    return cached(
-        ("bilan", plan.pk, choice.cache_key, today, published, charts, data_version(plan)),
-        lambda: build_bilan(plan, choice.period, published=published, charts=charts),
-    )
-
-
-def bilan_parts(plan: Plan, choice: PeriodChoice, *, published: bool) -> dict[str, Any]:
-    """The bilan page's title, date and body as HTML, cached like the bilan itself."""
-    today = timezone.localdate()
-
-    def build() -> dict[str, Any]:
-        report = build_bilan(plan, choice.period, published=published)
-        return {
-            "title": report.title,
-            "generated_at": report.generated_at,
-            "territory": plan.territory.name,
-            "body": render_to_string("web/includes/bilan_body.html", {"bilan": report}),
-        }
-
-    parts = cached(("bilan-html", plan.pk, choice.cache_key, today, published, data_version(plan)), build)
-    return {**parts, "body": mark_safe(parts["body"])}  # noqa: S308 - rendered from our template
 
 
 @require_GET
@@ -502,4 +475,4 @@ def comparison(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     context = comparison_module.comparison(request.user, request.GET)
     context["breadcrumb_data"] = {"links": [], "current": _("Comparison")}
-    return render(request, "web/comparison.html", context, status=400 if context.get("error") else 200)
+    return render(request, "web/comparison.html", context, status=400 if context.get("period_error") else 200)

@@ -2,7 +2,9 @@
 
 One browser for the whole session, one context (cookies) per test. Each journey saves a screenshot under
 `test-output/` and checks every page it visits with axe-core (no serious or critical violation).
-Skipped when Playwright or Chromium is missing, unless CI=true.
+Skipped when Playwright or Chromium is missing, unless CI=true. They run in the SQLite leg of `make test` only:
+what the browser sees does not depend on the database, and the PostgreSQL leg checks the same pages through
+the test client (tests/web); on PostgreSQL the live server's flushes would double their time.
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ def _missing() -> str | None:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         return f"Chromium not found at {CHROMIUM} (set COPIL_CHROMIUM)"
     return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("COPIL_TEST_DATABASE") != "postgresql":
+        return
+    marker = pytest.mark.skip(reason="browser tests run in the SQLite leg only")
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(marker)
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,7 @@ def _value(column, value: Any, *, typed: bool) -> Any:
         if value is None:
             return None if typed else ""
         return value.external_id if isinstance(value, Record) else value
-    if value is None:
+    if value is None or (value == "" and kind == ColumnType.CHOICE):
         return None if typed else ""
     if kind == ColumnType.CHOICE:
         return column.canonical(value) if typed else value
@@ -100,5 +100,3 @@ def record_values(record: Record) -> dict[str, Any]:
 
 def _kind(record: Record) -> str:
     return next(kind for kind, model in RECORD_KINDS.items() if isinstance(record, model))
-
-

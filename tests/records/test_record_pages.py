@@ -1,7 +1,6 @@
 """The record pages: create, correct and delete one record of every kind through the web forms, with the
 importer's validation and messages, conflicts on concurrent edits, and the detail page's history."""
 
-import datetime as dt
 
 import pytest
 
@@ -101,10 +100,13 @@ def test_a_stale_edit_is_refused_with_the_conflict_message_and_nothing_is_lost(w
     partner = world.partners["police-1"]
     client = client_for("police")
     values = sample("seizure", partner, "S-1")
-    assert client.post(
-        "/enregistrements/seizure/nouveau/",
-        {**form_data("seizure", values), "plan": world.plan.slug, "partenaire": partner.pk},
-    ).status_code == 302
+    assert (
+        client.post(
+            "/enregistrements/seizure/nouveau/",
+            {**form_data("seizure", values), "plan": world.plan.slug, "partenaire": partner.pk},
+        ).status_code
+        == 302
+    )
     record = RECORD_KINDS["seizure"].objects.get()
     url = f"/enregistrements/seizure/{record.pk}/modifier/"
     first = {**form_data("seizure", values), "quantite": "20", "version": 1}
@@ -145,7 +147,9 @@ def test_someone_without_the_right_gets_403_and_other_plans_404(world, client_fo
     police = client_for("police")
     assert police.get("/enregistrements/camera/nouveau/").status_code == 403
     foreign = RECORD_KINDS["seizure"].objects.create(
-        plan=world.foreign_plan, partner=world.partners["police-b"], **sample("seizure", world.partners["police-b"], "X")
+        plan=world.foreign_plan,
+        partner=world.partners["police-b"],
+        **sample("seizure", world.partners["police-b"], "X"),
     )
     assert police.get(f"/enregistrements/seizure/{foreign.pk}/").status_code == 404
     assert police.post(f"/enregistrements/seizure/{foreign.pk}/modifier/", {}).status_code == 404

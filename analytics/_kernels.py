@@ -35,6 +35,8 @@ _TWO_POW_M53 = 1.0 / 9007199254740992.0
 # Relative enlargement of the screening thresholds, so that rounding can never screen out a cylinder that beats the
 # best value so far.
 _SLACK = 1e-9
+# Windows are handled in blocks of this many (two AVX2 vectors of doubles); arrays are padded to a multiple of it.
+_LANES = np.uint64(8)
 
 
 @njit(cache=True, nogil=True)
@@ -98,9 +100,9 @@ def thresholds(levels, c_max, C, min_cases):
 
 
 @njit(cache=True, nogil=True, boundscheck=False)
-def _add(acc, row):
-    """acc += row over the padded windows (a fixed, vectorised loop)."""
-    for w in range(np.uint64(acc.shape[0])):
+def _add(acc, row, lo):
+    """acc += row over the windows from lo (rounded down to a multiple of 8: blocks of 8 vectorised windows)."""
+    for w in range(np.uint64(lo) // _LANES * _LANES, np.uint64(acc.shape[0])):
         acc[w] += row[w]
 
 
@@ -110,13 +112,14 @@ def _add_and_screen(acc, row, Dp, NSc, invC, b, lo):
 
     With c = acc[w], mu = N_S * D[w] / C and d = c - mu > 0, since log x <= (x^2 - 1) / (2x) for x = c / mu >= 1:
     log GLR <= c log(c / mu) - (c - mu)(1 - c / C) <= d^2 / (2 mu) + d c / C, so a window can only beat b if
-    d^2 + 2 mu (d c / C - b) > 0. Arithmetic only, over a fixed number of windows, so that it is vectorised; `b` is
-    lowered by a relative 1e-9 so that rounding never screens out a window that passes.
+    d^2 + 2 mu (d c / C - b) > 0. Arithmetic only, in blocks of 8 windows, so that it is vectorised; `b` is lowered
+    by a relative 1e-9 so that rounding never screens out a window that passes. Windows before lo are unchanged by
+    the location added (its counts there are zero) and not screened.
     """
     b = b * (1.0 - _SLACK) - _SLACK
     first = np.uint64(lo)
     flag = False
-    for w in range(np.uint64(acc.shape[0])):
+    for w in range(first // _LANES * _LANES, np.uint64(acc.shape[0])):
         acc[w] += row[w]
         c = np.float64(acc[w])
         mu = NSc * Dp[w]
@@ -168,7 +171,7 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_
         elif lo == W:
             continue  # nothing added since the last circle that could change a count
         if not nbr_close[p]:
-            _add(acc, tail[z])
+            _add(acc, tail[z], f)
             continue
         if _add_and_screen(acc, tail[z], Dp, N_S * invC, invC, best, lo):
             for w in range(lo, W):
@@ -190,7 +193,7 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_
 @njit(cache=True, nogil=True)
 def padded(W):
     """Number of windows rounded up to a multiple of 8 (the width of the vectorised loops)."""
-    return (W + 7) // 8 * 8
+    return (W + 7) // 8 * 8  # a multiple of _LANES
 
 
 @njit(cache=True, nogil=True)

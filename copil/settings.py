@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "auditlog",
     "copil.access",
     "copil.api",
+    "ninja",  # serves the API documentation's scripts itself (no CDN, fits the Content-Security-Policy)
     "django_tasks",
     "django_tasks_db",
 ]

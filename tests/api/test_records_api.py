@@ -99,3 +99,17 @@ def test_a_token_cannot_do_more_than_its_partner_nor_outlive_its_creators_rights
     assert api.get("/api/records/seizure").status_code == 200
     Membership.objects.filter(user=world.users["police"]).update(deactivated_at="2024-01-01T00:00:00Z")
     assert api.get("/api/records/seizure").status_code == 401
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert len(operations) == 6 * 14 + 3
+    assert all({"401", "422"} <= set(op["responses"]) for op in operations)
+    seizure = schema["components"]["schemas"]["SeizureIn"]
+    assert seizure["properties"]["substance"]["enum"] == ["cannabis", "héroïne", "cocaïne", "crack", "autre"]
+    assert seizure["additionalProperties"] is False
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and b"/static/ninja/swagger-ui-bundle.js" in docs.content

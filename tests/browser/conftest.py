@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium (headless) against pytest-django's live server.
 
-One browser for the whole session, one context (cookies) per test. Each journey saves a screenshot under
+One browser for the journeys, one context (cookies) per test. Each journey saves a screenshot under
 `test-output/` and checks every page it visits with axe-core (no serious or critical violation).
 Skipped when Playwright or Chromium is missing, unless CI=true. They run in the SQLite leg of `make test` only:
 what the browser sees does not depend on the database, and the PostgreSQL leg checks the same pages through
@@ -52,8 +52,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(marker)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """Chromium, launched once for the journeys (they live in one module), closed after them.
+
+    Playwright's sync API runs an event loop in the test thread, where Django then refuses ORM calls; the
+    tests' own calls are synchronous, so DJANGO_ALLOW_ASYNC_UNSAFE is set meanwhile — and only meanwhile:
+    later modules must not inherit it (`check --deploy` refuses it)."""
     reason = _missing()
     if reason:
         if os.environ.get("CI", "").lower() == "true":
@@ -61,18 +66,19 @@ def browser() -> Iterator:
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
+    OUTPUT.mkdir(exist_ok=True)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    OUTPUT.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -118,6 +118,47 @@ def _pages(plans: list[str]) -> list[tuple[str, str]]:
     return pages
 
 
+def _descendants(pid: int) -> list[int]:
+    """The process and every process below it (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for parent in frontier for child in children.get(parent, [])]
+        found += frontier
+    return found
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) used so far by a process tree, reaped children included; 0 off Linux."""
+    if pid is None or not Path(f"/proc/{pid}/stat").exists():
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for index, process in enumerate(_descendants(pid)):
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if index == 0:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime: children already reaped
+    return total / ticks
+
+
+def _postmaster_pid(server) -> int | None:
+    try:
+        return int((server.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _read_stats(prefix: Path) -> list[dict[str, str]]:
     with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -207,6 +248,8 @@ def main() -> int:
         prefix = work / "locust"
         locust_env = {**env, "COPIL_BENCH_SESSION": info["session"], "COPIL_BENCH_PLANS": ",".join(info["plans"])}
         print(f"== locust: {args.users} users, 0.5-1.5 s think time, {args.duration} s")
+        postmaster = _postmaster_pid(server)
+        cpu_before = (cpu_seconds(gunicorn.pid), cpu_seconds(postmaster))
         subprocess.run(
             [
                 sys.executable,
@@ -235,6 +278,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        cpu_used = (cpu_seconds(gunicorn.pid) - cpu_before[0], cpu_seconds(postmaster) - cpu_before[1])
         rows = _read_stats(prefix)
     finally:
         if gunicorn is not None:
@@ -265,6 +309,18 @@ def main() -> int:
         print("bench_load: locust produced no statistics")
         return 1
     p95, errors = float(total["95%"]), int(total["Failure Count"])
+    served = max(1, int(total["Request Count"]))
+    app_ms, db_ms = (1000 * seconds / served for seconds in cpu_used)
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
+    print(
+        f"== server CPU per request: {app_ms:.1f} ms gunicorn + {db_ms:.1f} ms PostgreSQL; these {cores} cores "
+        f"could serve about {cores * 1000 / max(app_ms + db_ms, 0.1):.0f} requests/s if Copil had them to itself "
+        f"(load average now {load:.1f})"
+    )
     met = p95 < TARGET_P95_MS and errors == 0
     print(
         f"== {float(total['Requests/s']):.1f} requests/s, p50 {total['50%']} ms, p95 {total['95%']} ms, "

@@ -9,6 +9,7 @@ and serves them as GeoJSON for the map and as lines for the committee's agenda.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from decimal import Decimal
 
@@ -409,7 +410,7 @@ def run_hot_spots(plan: Plan, day: dt.date, **options) -> list[Alert]:
                     "place": props["place"],
                     "latitude": Decimal(f"{lat:.6f}"),
                     "longitude": Decimal(f"{lon:.6f}"),
-                    "radius_m": round(cell_size * 0.7072),
+                    "radius_m": round(cell_size * math.sqrt(2) / 2),  # half the diagonal of the cell
                     "start_day": dt.date.fromisoformat(props["months"][-1]),
                     "end_day": day,
                     "observed": counts[-1],

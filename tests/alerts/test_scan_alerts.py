@@ -185,6 +185,13 @@ def test_scan_command_prints_a_french_summary(sector):
         call_command("scan", plan="nulle-part", stdout=StringIO())
 
 
+def test_scan_command_without_plan_enqueues_the_daily_task(sector):
+    plan, police, places, last = sector
+    out = StringIO()
+    call_command("scan", day=last, replicates=19, stdout=out)
+    assert out.getvalue().startswith(f"Tâche quotidienne d'alerte précoce du {last:%d/%m/%Y} mise en file")
+
+
 def test_daily_task_scans_every_plan_in_progress(sector):
     plan, police, places, last = sector
     for d in range(6):

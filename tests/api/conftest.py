@@ -1,12 +1,25 @@
 """Fixtures of the API tests: the access tests' world and API clients acting as one of its partners."""
 
 import json
+from collections import Counter
 
 import pytest
 from django.test import Client
 
 from copil.api.models import ApiToken
 from tests.access.conftest import World, build_world
+
+# Cases schemathesis ran, by operation (tests/api/test_schemathesis.py), reported at the end of the session.
+SCHEMATHESIS_CASES: Counter = Counter()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if SCHEMATHESIS_CASES:
+        terminalreporter.write_sep("=", "schemathesis")
+        terminalreporter.write_line(
+            f"schemathesis: {sum(SCHEMATHESIS_CASES.values())} generated cases over {len(SCHEMATHESIS_CASES)} "
+            "API operations, checked for server errors and conformance (status, content type, response schema)"
+        )
 
 
 @pytest.fixture(autouse=True)

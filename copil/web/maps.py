@@ -182,7 +182,13 @@ def layer(user: Any, plan: Plan, name: str, period: Period, *, today: dt.date | 
     return {"type": "FeatureCollection", "name": name, "features": features}
 
 
-def open_alerts(plan: Plan) -> list[Any]:
-    """The plan's open early-warning alerts (empty while copil.alerts is not installed)."""
-    function = getattr(alert_services, "open_alerts", None) if alert_services else None
-    return list(function(plan)) if function else []
+def open_alerts(plan: Plan, *, until: dt.date | None = None) -> list[str]:
+    """The plan's open early-warning alerts (detected up to `until`, default today), each as one French
+    sentence; empty while copil.alerts is not installed."""
+    if alert_services is None:
+        return []
+    if hasattr(alert_services, "agenda_alerts"):
+        return [str(item["text"]) for item in alert_services.agenda_alerts(plan, until)]
+    function = getattr(alert_services, "open_alerts", None)
+    summary = getattr(alert_services, "alert_summary", str)
+    return [summary(alert) for alert in function(plan)] if function else []

@@ -130,7 +130,7 @@ def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None)
         since=period,
         movers=[card for _movement_, card in ranked[:AGENDA_MOVERS]],
         overdue=list(overdue_actions(user, plan, min(meeting.held_on, today))),
-        alerts=maps.open_alerts(plan),
+        alerts=maps.open_alerts(plan, until=min(meeting.held_on, today)),
         previous_meeting=previous,
     )
 

@@ -1,7 +1,6 @@
 """The record pages: create, correct and delete one record of every kind through the web forms, with the
 importer's validation and messages, conflicts on concurrent edits, and the detail page's history."""
 
-
 import pytest
 
 from copil.access.audit import events_for

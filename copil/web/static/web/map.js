@@ -136,10 +136,13 @@
           ? L.circle(latlng, { radius: radius, color: "#e4794a", weight: 2, fillOpacity: 0.15 })
           : L.circleMarker(latlng, { radius: 9, color: "#e4794a", weight: 3, fillOpacity: 0.2 });
       },
-      style: function () { return { color: "#e4794a", weight: 2, fillOpacity: 0.2 }; },
+      style: function (feature) {
+        var colour = (feature.properties && feature.properties.color) || "#e4794a";
+        return { color: colour, weight: 1, fillColor: colour, fillOpacity: 0.35 };
+      },
       onEachFeature: function (feature, layer) {
         var p = feature.properties || {};
-        var text = p.label || p.title || p.category || data.labelAlert;
+        var text = p.summary || [p.label, p.place].filter(Boolean).join(" — ") || data.labelAlert;
         layer.bindPopup(escape(text));
       }
     });

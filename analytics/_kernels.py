@@ -36,7 +36,7 @@ _TWO_POW_M53 = 1.0 / 9007199254740992.0
 # best value so far.
 _SLACK = 1e-9
 # Windows are handled in blocks of this many (two AVX2 vectors of doubles); arrays are padded to a multiple of it.
-_LANES = np.uint64(8)
+_LANES = np.uint64(16)
 
 
 @njit(cache=True, nogil=True)
@@ -193,7 +193,7 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_
 @njit(cache=True, nogil=True)
 def padded(W):
     """Number of windows rounded up to a multiple of 8 (the width of the vectorised loops)."""
-    return (W + 7) // 8 * 8  # a multiple of _LANES
+    return (W + 15) // 16 * 16  # a multiple of _LANES
 
 
 @njit(cache=True, nogil=True)

@@ -32,7 +32,10 @@ def workload(seed: int = 2023) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     places = rng.uniform(0, 6_000, (LOCATIONS, 2))
     activity = rng.gamma(2.0, 1.0, LOCATIONS)
-    place = rng.choice(LOCATIONS, CASES - 60, p=activity / activity.sum())
+    # Every place has at least one case; the others follow the activity.
+    place = np.concatenate(
+        [np.arange(LOCATIONS), rng.choice(LOCATIONS, CASES - LOCATIONS - 60, p=activity / activity.sum())]
+    )
     days = rng.integers(0, DAYS, CASES - 60)
     near = np.flatnonzero(np.hypot(*(places - places[0]).T) < 250)
     place = np.concatenate([place, rng.choice(near, 60)])

@@ -1,9 +1,12 @@
 """`copil demo`: load the seed plans through the importer, write their bilans, then serve the app."""
 
+import os
+import secrets
 import tomllib
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -35,6 +38,7 @@ class Command(BaseCommand):
         for plan_dir in sorted(p for p in demo_dir.iterdir() if (p / "plan.toml").exists()):
             reports = import_plan_directory(plan_dir)
             self.stdout.write(f"{plan_dir.name} : {len(reports)} fichiers importés")
+        self._demo_account()
         manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
         for entry in manifest.get("bilan", []):
             plan = Plan.objects.get(slug=entry["plan"])
@@ -44,3 +48,13 @@ class Command(BaseCommand):
                 self.stdout.write(str(write_bilan(bilan, output, output_format)))
         if not no_serve:
             call_command("serve", address)
+
+    def _demo_account(self) -> None:
+        """A demo administrator, so the internal pages can be visited; its password is printed, never stored in git."""
+        password = os.environ.get("COPIL_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        user, _created = get_user_model().objects.get_or_create(
+            username="demo", defaults={"is_staff": True, "is_superuser": True, "email": "demo@copil.invalid"}
+        )
+        user.set_password(password)
+        user.save()
+        self.stdout.write(f"Compte de démonstration : identifiant « demo », mot de passe « {password} »")

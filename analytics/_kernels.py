@@ -99,16 +99,16 @@ def thresholds(levels, c_max, C, min_cases):
     return T
 
 
-@njit(cache=True, nogil=True, boundscheck=False)
-def _add(acc, row, lo):
-    """acc += row over the windows from lo (rounded down to a multiple of 8: blocks of 8 vectorised windows)."""
+@njit(cache=True, nogil=True, boundscheck=False, inline="always")
+def _add(acc, tail, z, lo):
+    """acc += tail[z] over the windows from lo (rounded down to a block of _LANES windows); vectorised."""
     for w in range(np.uint64(lo) // _LANES * _LANES, np.uint64(acc.shape[0])):
-        acc[w] += row[w]
+        acc[w] += tail[z, w]
 
 
-@njit(cache=True, nogil=True, boundscheck=False)
-def _add_and_screen(acc, row, Dp, NSc, invC, b, lo):
-    """acc += row, and whether some window w >= lo may hold a cylinder with a log GLR above b.
+@njit(cache=True, nogil=True, boundscheck=False, inline="always")
+def _add_and_screen(acc, tail, z, Dp, NSc, invC, b, lo):
+    """acc += tail[z], and whether some window w >= lo may hold a cylinder with a log GLR above b.
 
     With c = acc[w], mu = N_S * D[w] / C and d = c - mu > 0, since log x <= (x^2 - 1) / (2x) for x = c / mu >= 1:
     log GLR <= c log(c / mu) - (c - mu)(1 - c / C) <= d^2 / (2 mu) + d c / C, so a window can only beat b if
@@ -120,7 +120,7 @@ def _add_and_screen(acc, row, Dp, NSc, invC, b, lo):
     first = np.uint64(lo)
     flag = False
     for w in range(first // _LANES * _LANES, np.uint64(acc.shape[0])):
-        acc[w] += row[w]
+        acc[w] += tail[z, w]
         c = np.float64(acc[w])
         mu = NSc * Dp[w]
         d = c - mu
@@ -171,9 +171,9 @@ def centre_best(i, tail, first, nbr_ptr, nbr_idx, nbr_close, n_z, D, Dp, C, min_
         elif lo == W:
             continue  # nothing added since the last circle that could change a count
         if not nbr_close[p]:
-            _add(acc, tail[z], f)
+            _add(acc, tail, z, f)
             continue
-        if _add_and_screen(acc, tail[z], Dp, N_S * invC, invC, best, lo):
+        if _add_and_screen(acc, tail, z, Dp, N_S * invC, invC, best, lo):
             for w in range(lo, W):
                 c = np.int64(acc[w])
                 NSD = N_S * D[w]

@@ -76,10 +76,13 @@ def main() -> None:
         f"{result.C:,} cases, {args.replicates} replicates, windows up to {MAX_WINDOW} days, "
         f"circles up to {NEIGHBOURS} nearest neighbours"
     )
-    print(f"  machine: {os.cpu_count()} cores, {threads} Numba threads; kernels loaded/compiled in {warm_up:.1f} s")
+    print(
+        f"  machine: {os.cpu_count()} cores, Numba on {threads} thread{'s' if threads > 1 else ''}; "
+        f"kernels loaded or compiled in {warm_up:.1f} s (not counted)"
+    )
     print(f"  wall time: {wall:.2f} s (target: under {TARGET_S:.0f} s) — {args.replicates / wall:,.0f} replicates/s")
     print(
-        f"  plain-NumPy baseline: {args.baseline_replicates} replicates in {baseline_measured:.1f} s, "
+        f"  plain-NumPy baseline (one thread): {args.baseline_replicates} replicates in {baseline_measured:.1f} s, "
         f"extrapolated to {args.replicates}: {baseline:.0f} s ({1 / per_replicate:.1f} replicates/s)"
     )
     print(f"  speed-up: {baseline / wall:.0f}×")

@@ -123,49 +123,51 @@ def run_scan(
         .order_by("pk")
         .values_list("pk", "latitude", "longitude", "observed_at", "address")
     )
+    clusters = []
+    if rows:
+        ids = np.array([r[0] for r in rows])
+        lat = np.array([float(r[1]) for r in rows])
+        lon = np.array([float(r[2]) for r in rows])
+        lat0, lon0 = float(lat.mean()), float(lon.mean())
+        days = np.array([timezone.localtime(r[3]).date().toordinal() for r in rows])
+        result = prospective_scan(
+            to_metres(lat, lon, lat0, lon0),
+            days,
+            day=day.toordinal(),
+            study_days=study_days,
+            max_window=max_window,
+            max_radius=max_radius_m,
+            replicates=replicates,
+            seed=_seed(plan, day) if seed is None else seed,
+            scheduler=scheduler,
+        )
+        clusters = result.significant(alpha)
     alerts: list[Alert] = []
     with transaction.atomic():
-        if rows:
-            ids = np.array([r[0] for r in rows])
-            lat = np.array([float(r[1]) for r in rows])
-            lon = np.array([float(r[2]) for r in rows])
-            lat0, lon0 = float(lat.mean()), float(lon.mean())
-            days = np.array([timezone.localtime(r[3]).date().toordinal() for r in rows])
-            result = prospective_scan(
-                to_metres(lat, lon, lat0, lon0),
-                days,
-                day=day.toordinal(),
-                study_days=study_days,
-                max_window=max_window,
-                max_radius=max_radius_m,
-                replicates=replicates,
-                seed=_seed(plan, day) if seed is None else seed,
-                scheduler=scheduler,
+        for rank, cluster in enumerate(clusters, start=1):
+            c_lat, c_lon = to_lat_lon(cluster.x, cluster.y, lat0, lon0)
+            places = Counter(rows[k][4] for k in cluster.cases if rows[k][4])
+            alert, _created = Alert.objects.update_or_create(
+                plan=plan,
+                kind=Alert.Kind.SCAN_CLUSTER,
+                detected_on=day,
+                rank=rank,
+                defaults={
+                    "place": places.most_common(1)[0][0] if places else "",
+                    "latitude": Decimal(f"{float(c_lat):.6f}"),
+                    "longitude": Decimal(f"{float(c_lon):.6f}"),
+                    "radius_m": round(cluster.radius),
+                    "start_day": dt.date.fromordinal(cluster.start_day),
+                    "end_day": dt.date.fromordinal(cluster.end_day),
+                    "observed": cluster.observed,
+                    "expected": cluster.expected,
+                    "p_value": cluster.p_value,
+                    "recurrence_interval_days": cluster.recurrence_interval,
+                    "category": "",
+                },
             )
-            for rank, cluster in enumerate(result.significant(alpha), start=1):
-                c_lat, c_lon = to_lat_lon(cluster.x, cluster.y, lat0, lon0)
-                places = Counter(rows[k][4] for k in cluster.cases if rows[k][4])
-                alert, _created = Alert.objects.update_or_create(
-                    plan=plan,
-                    kind=Alert.Kind.SCAN_CLUSTER,
-                    detected_on=day,
-                    rank=rank,
-                    defaults={
-                        "place": places.most_common(1)[0][0] if places else "",
-                        "latitude": Decimal(f"{float(c_lat):.6f}"),
-                        "longitude": Decimal(f"{float(c_lon):.6f}"),
-                        "radius_m": round(cluster.radius),
-                        "start_day": dt.date.fromordinal(cluster.start_day),
-                        "end_day": dt.date.fromordinal(cluster.end_day),
-                        "observed": cluster.observed,
-                        "expected": cluster.expected,
-                        "p_value": cluster.p_value,
-                        "recurrence_interval_days": cluster.recurrence_interval,
-                        "category": "",
-                    },
-                )
-                alert.observations.set(ids[cluster.cases].tolist())
-                alerts.append(alert)
+            alert.observations.set(ids[cluster.cases].tolist())
+            alerts.append(alert)
         Alert.objects.filter(plan=plan, kind=Alert.Kind.SCAN_CLUSTER, detected_on=day, rank__gt=len(alerts)).delete()
         for alert in alerts:
             for older in open_alerts(plan).filter(kind=Alert.Kind.SCAN_CLUSTER, detected_on__lt=day):
@@ -194,10 +196,11 @@ def open_alerts(plan: Plan) -> QuerySet[Alert]:
 def alert_summary(alert: Alert) -> str:
     """One sentence in French describing an alert (map pop-up, meeting agenda)."""
     if alert.kind == Alert.Kind.HOT_SPOT:
-        return _("{category} around {place}: {observed} events in the last month for {expected} expected").format(
+        return _("{category} around {place}: {observed} events nearby since {start} for {expected} expected").format(
             category=HOT_SPOT_LABELS.get(alert.category, alert.category).capitalize(),
             place=alert.place or _("the cell"),
             observed=alert.observed,
+            start=formats.date_format(alert.start_day, "SHORT_DATE_FORMAT"),
             expected=format_number(alert.expected, 1),
         )
     text = _(
@@ -340,6 +343,10 @@ def hot_spot_grid(
     )
     neighbors = distance_band(centres, neighborhood_m or 1.5 * cell_size_m)
     result = emerging_hot_spots(cube, neighbors, time_step=time_step, alpha=alpha)
+    # What Gi* weighs for the last time step: events of the neighbourhood over the last time_step + 1 months,
+    # against their expectation were the events spread evenly over every cell and month (mean × number of bins).
+    recent = neighbors.astype(float) @ cube[:, -(time_step + 1) :].sum(axis=1)
+    expected = cube.mean() * neighbors.sum(axis=1) * min(time_step + 1, months)
     labels: dict[int, Counter] = {}
     for c, event in zip(cell, events, strict=True):
         if event[3]:
@@ -374,6 +381,8 @@ def hot_spot_grid(
                     "place": labels[int(c)].most_common(1)[0][0] if int(c) in labels else "",
                     "months": [m.isoformat() for m in starts],
                     "counts": cube[c].astype(int).tolist(),
+                    "observed": int(recent[c]),
+                    "expected": round(float(expected[c]), 3),
                     "z": round(float(result.z[c, -1]), 3),
                     "p": round(float(result.p[c, -1]), 4),
                     "trend_z": round(float(result.trend_z[c]), 3),
@@ -400,7 +409,6 @@ def run_hot_spots(plan: Plan, day: dt.date, **options) -> list[Alert]:
             props = feature["properties"]
             lon = sum(p[0] for p in ring[:4]) / 4
             lat = sum(p[1] for p in ring[:4]) / 4
-            counts = props["counts"]
             alert, _created = Alert.objects.update_or_create(
                 plan=plan,
                 kind=Alert.Kind.HOT_SPOT,
@@ -411,10 +419,10 @@ def run_hot_spots(plan: Plan, day: dt.date, **options) -> list[Alert]:
                     "latitude": Decimal(f"{lat:.6f}"),
                     "longitude": Decimal(f"{lon:.6f}"),
                     "radius_m": round(cell_size * math.sqrt(2) / 2),  # half the diagonal of the cell
-                    "start_day": dt.date.fromisoformat(props["months"][-1]),
+                    "start_day": dt.date.fromisoformat(props["months"][-1 - options.get("time_step", 1)]),
                     "end_day": day,
-                    "observed": counts[-1],
-                    "expected": float(np.mean(counts)),
+                    "observed": props["observed"],
+                    "expected": props["expected"],
                     "p_value": props["p"],
                     "recurrence_interval_days": None,
                     "category": props["category"],

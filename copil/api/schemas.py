@@ -146,6 +146,7 @@ class RecordSchemas:
         partner = Field(
             None,
             max_length=CODE_LENGTH,
+            pattern=SLUG_PATTERN,
             description="Code du partenaire pour lequel créer l'enregistrement ; par défaut, celui du jeton.",
         )
         self.create = create_model(f"{name}In", __base__=_Input, partenaire=(str | None, partner), **columns)

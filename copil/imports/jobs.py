@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -94,7 +94,11 @@ def start(
     folder = upload_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     name = Path(upload.name or "fichier.csv").name
-    path = folder / (get_valid_filename(name) or "fichier")
+    try:
+        safe = get_valid_filename(name)
+    except SuspiciousFileOperation:
+        safe = "fichier"
+    path = folder / safe
     with path.open("wb") as output:
         for chunk in upload.chunks():
             output.write(chunk)

@@ -76,6 +76,7 @@ def test_grid_colours_new_and_persistent_hot_spots(plan):
     assert new["color"] == HOT_SPOT_COLORS["new_hot_spot"]
     assert new["counts"] == [0] * 11 + [16]
     assert new["place"] == "Rue de Tanger"
+    assert new["observed"] == 16  # the neighbourhood of the cell over November and December
     old = cell_at(grid, *OLD)["properties"]
     assert old["category"] == "persistent_hot_spot"
     assert old["counts"] == [5] * 12
@@ -92,7 +93,9 @@ def test_grid_colours_new_and_persistent_hot_spots(plan):
 def test_emerging_hot_spots_raise_alerts_idempotently(plan):
     alerts = run_hot_spots(plan, DAY)
     assert [(a.kind, a.category, a.place) for a in alerts] == [(Alert.Kind.HOT_SPOT, "new_hot_spot", "Rue de Tanger")]
-    assert alerts[0].observed == 16
+    assert (alerts[0].observed, alerts[0].start_day) == (16, dt.date(2023, 11, 1))
+    assert alerts[0].expected == pytest.approx(cell_at(hot_spot_grid(plan, day=DAY), *NEW)["properties"]["expected"])
+    assert alerts[0].observed > 5 * alerts[0].expected
     assert run_hot_spots(plan, DAY)[0].pk == alerts[0].pk
     assert Alert.objects.filter(plan=plan).count() == 1
 

@@ -78,6 +78,12 @@ def test_errors_are_json_with_field_paths(world, api_for):
     assert response.status_code == 422
     locations = {tuple(error["loc"]) for error in response.json()["detail"]}
     assert {("body", "date"), ("body", "substance"), ("body", "x"), ("body", "quantite")} <= locations
+    body = api_body("seizure", complete_sample("seizure", world.partners["police-1"], "a\x00b"))
+    nul = api.post("/api/records/seizure", {**body, "operation": "\x00", "partenaire": "p\x00"})
+    assert nul.status_code == 422  # never stored, never a database error (PostgreSQL refuses NUL characters)
+    assert {tuple(e["loc"]) for e in nul.json()["detail"]} == {("body", "partenaire")}
+    nul = api.post("/api/records/seizure", {**body, "operation": "\x00"})
+    assert {tuple(e["loc"]) for e in nul.json()["detail"]} == {("body", "identifiant"), ("body", "operation")}
     assert ApiClient(None).get("/api/records/seizure").status_code == 401
     assert ApiClient("copil_nope").get("/api/records/seizure").status_code == 401
     assert api.get("/api/records/seizure/999999").status_code == 404

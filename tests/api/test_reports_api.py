@@ -54,9 +54,11 @@ def test_bilan_in_every_format(world, api_for):
     assert csv_response["Content-Type"].startswith("text/csv")
     html = api.get("/api/plans/plan-a/bilan", {"period": "2024", "format": "html"})
     assert html["Content-Type"].startswith("text/html") and b"<html" in html.content
+    pdf = api.get("/api/plans/plan-a/bilan", {"period": "2024", "format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert api_for("police").get("/api/plans/plan-a/bilan", {"period": "2024"}).json()["published"] is True
     events = AuditEvent.objects.filter(action__in=["bilan", "export"], channel="api")
-    assert sorted(e.details["format"] for e in events) == ["csv", "html", "json", "json"]
+    assert sorted(e.details["format"] for e in events) == ["csv", "html", "json", "json", "pdf"]
 
 
 def test_a_police_token_gets_no_referral(world, api_for):

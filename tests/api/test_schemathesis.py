@@ -6,7 +6,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -32,6 +34,17 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 EXAMPLES = 12  # per operation: 87 operations, over 1,000 cases
 SLOW_EXAMPLES = 4  # the bilan draws charts (HTML) and typesets a PDF
 KIND_IN_PATH = re.compile(r"^/api/records/([a-z_]+)")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _keep_the_test_connection():
+    """Requests go through Django's WSGI handler, whose request signals close "old" database connections —
+    here, the test's own (in its transaction). Django's test client disconnects them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")

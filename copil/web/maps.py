@@ -1,13 +1,12 @@
 """The map's layers as GeoJSON, built from the records the user may read (`policy.visible_records`).
 
 Each layer is one query whatever the number of records (observations are summed per day and place in the
-database). Early-warning alerts and hot spots come from `copil.alerts.services` when that app is installed.
+database). Early-warning alerts and the hot-spot grid come from `copil.alerts.services`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,10 +19,7 @@ from copil.access import policy
 from copil.indicators.periods import Period
 from copil.plans.models import Plan
 
-try:  # the early-warning services (issue 6) may not be installed yet
-    from copil.alerts import services as alert_services
-except ImportError:  # pragma: no cover - depends on the deployment
-    alert_services = None
+from copil.alerts import services as alert_services
 
 DEAL_POINTS = "points-de-deal"
 CAMERAS = "cameras"
@@ -34,20 +30,13 @@ OBSERVATION_PLACES = 4  # decimal places of the observation grid (about 11 m)
 
 
 def layer_names() -> dict[str, str]:
-    names = {
+    return {
         DEAL_POINTS: _("Deal points"),
         CAMERAS: _("Cameras"),
         OBSERVATIONS: _("Field observations"),
+        ALERTS: _("Early-warning alerts"),
+        HOT_SPOTS: _("Emerging hot spots"),
     }
-    if alerts_available():
-        names[ALERTS] = _("Early-warning alerts")
-        if hasattr(alert_services, "hot_spot_grid"):
-            names[HOT_SPOTS] = _("Emerging hot spots")
-    return names
-
-
-def alerts_available() -> bool:
-    return alert_services is not None and hasattr(alert_services, "alerts_geojson")
 
 
 def _point(longitude: Decimal, latitude: Decimal, properties: dict[str, Any]) -> dict[str, Any]:
@@ -154,16 +143,6 @@ def observations(user: Any, plan: Plan, period: Period) -> list[dict[str, Any]]:
     ]
 
 
-def _alert_features(function_name: str, plan: Plan) -> list[dict[str, Any]]:
-    function: Callable[[Plan], Any] | None = getattr(alert_services, function_name, None) if alert_services else None
-    if function is None:
-        return []
-    collection = function(plan)
-    if isinstance(collection, dict):
-        return list(collection.get("features", []))
-    return list(collection or [])
-
-
 def layer(user: Any, plan: Plan, name: str, period: Period, *, today: dt.date | None = None) -> dict[str, Any]:
     """One layer as a GeoJSON FeatureCollection (KeyError for an unknown layer name)."""
     today = today or timezone.localdate()
@@ -173,22 +152,15 @@ def layer(user: Any, plan: Plan, name: str, period: Period, *, today: dt.date | 
         features = cameras(user, plan, today)
     elif name == OBSERVATIONS:
         features = observations(user, plan, period)
-    elif name == ALERTS and alerts_available():
-        features = _alert_features("alerts_geojson", plan)
-    elif name == HOT_SPOTS and alerts_available():
-        features = _alert_features("hot_spot_grid", plan)
+    elif name == ALERTS:
+        features = alert_services.alerts_geojson(plan)["features"]
+    elif name == HOT_SPOTS:
+        features = alert_services.hot_spot_grid(plan)["features"]
     else:
         raise KeyError(name)
     return {"type": "FeatureCollection", "name": name, "features": features}
 
 
 def open_alerts(plan: Plan, *, until: dt.date | None = None) -> list[str]:
-    """The plan's open early-warning alerts (detected up to `until`, default today), each as one French
-    sentence; empty while copil.alerts is not installed."""
-    if alert_services is None:
-        return []
-    if hasattr(alert_services, "agenda_alerts"):
-        return [str(item["text"]) for item in alert_services.agenda_alerts(plan, until)]
-    function = getattr(alert_services, "open_alerts", None)
-    summary = getattr(alert_services, "alert_summary", str)
-    return [summary(alert) for alert in function(plan)] if function else []
+    """The plan's open early-warning alerts (detected up to `until`, default today), each as one French sentence."""
+    return [str(item["text"]) for item in alert_services.agenda_alerts(plan, until)]

@@ -161,7 +161,7 @@ def map_page(request: HttpRequest, plan: Plan) -> HttpResponse:
             "deal_points": [f["properties"] | _coords(f) for f in maps.deal_points(request.user, plan, today)],
             "cameras": [f["properties"] | _coords(f) for f in maps.cameras(request.user, plan, today)],
             "observation_summary": _observation_summary(maps.observation_rows(request.user, plan, choice.period)),
-            "alerts": maps.open_alerts(plan) if maps.alerts_available() else None,
+            "alerts": maps.open_alerts(plan),
         }
     )
     return render(request, "web/map.html", context)

@@ -1,8 +1,14 @@
 """The map page and its GeoJSON layers: built from the records each role may read."""
 
-from django.test import override_settings
+import datetime as dt
+from decimal import Decimal
 
-from copil.web import maps
+from django.test import override_settings
+from django.utils import timezone
+
+from copil.alerts.models import Alert
+from copil.plans.models import Plan
+
 
 PERIOD = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
 URL = "/plans/ville/carte/couches.geojson"
@@ -62,18 +68,27 @@ def test_map_page_configures_leaflet_and_lists_every_layer_without_javascript(cl
     assert "Observations de terrain par mois" in page and "janvier 2023" in page
 
 
-def test_alert_layers_appear_when_the_alerts_app_provides_them(client, site, monkeypatch):
-    class Services:
-        @staticmethod
-        def alerts_geojson(plan):
-            return {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {}}]}
-
-        @staticmethod
-        def open_alerts(plan):
-            return ["Regroupement émergent près de la gare"]
-
-    monkeypatch.setattr(maps, "alert_services", Services)
+def test_open_alerts_are_a_layer_and_listed_on_the_page(client, site):
+    plan = Plan.objects.get(slug="ville")
+    day = timezone.localdate()
+    Alert.objects.create(
+        plan=plan,
+        kind=Alert.Kind.SCAN_CLUSTER,
+        detected_on=day,
+        place="Rue de la Gare",
+        latitude=Decimal("48.43"),
+        longitude=Decimal("0.09"),
+        radius_m=180,
+        start_day=day - dt.timedelta(days=6),
+        end_day=day,
+        observed=14,
+        expected=2.5,
+        p_value=0.002,
+        recurrence_interval_days=500,
+    )
     client.force_login(site.users["coordinator"])
-    assert len(_layer(client, "alertes")["features"]) == 1
+    [feature] = _layer(client, "alertes")["features"]
+    assert feature["properties"]["place"] == "Rue de la Gare" and feature["properties"]["radius_m"] == 180
+    assert _layer(client, "points-chauds")["type"] == "FeatureCollection"
     page = client.get("/plans/ville/carte/", PERIOD).content.decode()
-    assert "Regroupement émergent près de la gare" in page
+    assert "Rue de la Gare" in page

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.alerts import services as alert_services
 from copil.indicators.periods import Period
 from copil.plans.models import Plan
-
-from copil.alerts import services as alert_services
 
 DEAL_POINTS = "points-de-deal"
 CAMERAS = "cameras"

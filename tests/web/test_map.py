@@ -9,7 +9,6 @@ from django.utils import timezone
 from copil.alerts.models import Alert
 from copil.plans.models import Plan
 
-
 PERIOD = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
 URL = "/plans/ville/carte/couches.geojson"
 

@@ -1,11 +1,13 @@
 """Meetings of the steering committee: scheduling, agenda, attendees, decisions, actions, minutes."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from copil.access.models import AuditEvent
+from copil.alerts.models import Alert
 from copil.plans.models import Action, Decision, Meeting
 from copil.web import meetings as services
 
@@ -93,16 +95,33 @@ def test_action_tracker_shows_overdue_items_first_and_owners_update_theirs(clien
     assert AuditEvent.objects.filter(object_type="plans.action", object_id=str(late.pk), action="update").exists()
 
 
-def test_agenda_lists_movers_overdue_actions_and_open_alerts(site, meeting, monkeypatch):
+def test_agenda_lists_movers_overdue_actions_and_open_alerts(site, meeting):
     Action.objects.create(
         plan=site.plan,
         owner=site.partners["police"],
         title="Retard",
         due_on=timezone.localdate() - dt.timedelta(days=1),
     )
-    monkeypatch.setattr(services.maps, "alert_services", type("S", (), {"open_alerts": staticmethod(lambda p: ["A1"])}))
+    day = timezone.localdate()
+    Alert.objects.create(
+        plan=site.plan,
+        kind=Alert.Kind.SCAN_CLUSTER,
+        detected_on=day,
+        place="Rue de la Gare",
+        latitude=Decimal("48.43"),
+        longitude=Decimal("0.09"),
+        radius_m=180,
+        start_day=day - dt.timedelta(days=6),
+        end_day=day,
+        observed=14,
+        expected=2.5,
+        p_value=0.002,
+        recurrence_interval_days=500,
+    )
     agenda = services.prepare_agenda(site.users["coordinator"], meeting)
-    assert [a.title for a in agenda.overdue] == ["Retard"] and agenda.alerts == ["A1"]
+    assert [a.title for a in agenda.overdue] == ["Retard"]
+    [alert] = agenda.alerts
+    assert "Rue de la Gare" in alert and "14" in alert
     assert agenda.since.end == timezone.localdate()
 
 

@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_variables
 
 IDENTITY_FIELDS = ("last_name", "first_name", "birth_date")
 PSEUDONYM_LENGTH = 64  # hex digits of SHA-256
+PSEUDONYM_PATTERN = "[0-9a-f]{64}"  # what `pseudonym` returns; also published in the import schemas and the API
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -88,7 +89,7 @@ def deployment_key() -> str:
 
 def is_pseudonym(value: str) -> bool:
     """Whether a value looks like a pseudonym (64 lowercase hex digits), not a name typed by mistake."""
-    return bool(re.fullmatch(r"[0-9a-f]{64}", value or ""))
+    return bool(re.fullmatch(PSEUDONYM_PATTERN, value or ""))
 
 
 class IdentityForm(forms.Form):

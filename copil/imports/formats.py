@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from copil.access.pseudonyms import PSEUDONYM_PATTERN
 from copil.plans.models import Axis
 from copil.records import models as m
 
@@ -58,6 +59,7 @@ class Column:
     exclusive_minimum: bool = False
     maximum: float | None = None
     decimal_char: str = ","  # the decimal mark the published schema declares; both marks are read
+    pattern: str = ""  # for TEXT columns: a regular expression the whole value must match
     title: str = ""
     description: str = ""
 
@@ -358,8 +360,9 @@ FORMATS: dict[str, RecordFormat] = {
                     "pseudonyme",
                     "pseudonym",
                     ColumnType.TEXT,
+                    pattern=PSEUDONYM_PATTERN,
                     title="Pseudonyme",
-                    description="Pseudonyme de la personne condamnée (jamais son nom).",
+                    description="Pseudonyme de la personne condamnée (64 caractères hexadécimaux, jamais son nom).",
                 ),
                 Column("peine", "sentence", ColumnType.TEXT, title="Peine", description="Peine prononcée, en clair."),
                 Column(
@@ -486,8 +489,9 @@ FORMATS: dict[str, RecordFormat] = {
                     "pseudonym",
                     ColumnType.TEXT,
                     required=True,
+                    pattern=PSEUDONYM_PATTERN,
                     title="Pseudonyme",
-                    description="Pseudonyme de la personne orientée (jamais son nom).",
+                    description="Pseudonyme de la personne orientée (64 caractères hexadécimaux, jamais son nom).",
                 ),
                 Column(
                     "issue",

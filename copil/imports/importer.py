@@ -37,6 +37,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copil.access.pseudonyms import PSEUDONYM_PATTERN
 from copil.imports.formats import (
     EARLIEST_DATE,
     FORMATS,
@@ -731,6 +732,7 @@ class _Validator:
             (index + 2, position, slot.column.name, self._converter(slot.column))
             for index, (slot, position) in enumerate(self.values)
         ]
+        masked = {slot.column.name for slot, _position in self.values if slot.column.pattern == PSEUDONYM_PATTERN}
         first_reference = 2 + len(values)
         references = [
             (first_reference + 2 * index, position, id_slot.column.name)
@@ -777,7 +779,9 @@ class _Validator:
                 try:
                     out[slot] = convert(cells[position])
                 except _Invalid as invalid:
-                    error(line, name, _shown(cells[position]), invalid.reason, position)
+                    # a refused pseudonym may be an identity typed in its place: never echoed or kept
+                    shown = None if name in masked else _shown(cells[position])
+                    error(line, name, shown, invalid.reason, position)
             for slot, position, name in references:
                 raw = cells[position]
                 if raw is None or raw == "":
@@ -882,7 +886,7 @@ class _Validator:
         runs this millions of times.
         """
         convert = self._general_converter(column)
-        if column.type == ColumnType.TEXT:
+        if column.type == ColumnType.TEXT and not column.pattern:
             max_length = getattr(self.model_fields.get(column.field), "max_length", None) or 1 << 30
 
             def text(value: Any) -> Any:
@@ -955,7 +959,16 @@ class _Validator:
         if kind == ColumnType.TEXT:
             max_length = getattr(model_field, "max_length", None)
 
+            pattern = re.compile(column.pattern).fullmatch if column.pattern else None
+
             def text(raw: str) -> str:
+                if pattern is not None and pattern(raw) is None:
+                    if column.pattern == PSEUDONYM_PATTERN:
+                        raise _Invalid(
+                            _("not a pseudonym (64 lowercase hexadecimal characters expected, never a name)")
+                        )
+                    expected = _("value does not match the expected pattern {pattern}")
+                    raise _Invalid(expected.format(pattern=column.pattern))
                 if max_length and len(raw) > max_length:
                     raise _Invalid(
                         _("text too long ({length} characters, at most {maximum})").format(

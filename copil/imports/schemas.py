@@ -261,6 +261,8 @@ def _schema_field(fmt: RecordFormat, column: Column) -> dict[str, Any]:
         entry["type"] = "string"
         if getattr(model_field, "max_length", None):
             constraints["maxLength"] = model_field.max_length
+        if column.pattern:
+            constraints["pattern"] = column.pattern
         if column.field == "external_id":
             constraints["unique"] = True
     elif column.type == ColumnType.INTEGER:

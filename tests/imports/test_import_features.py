@@ -19,6 +19,7 @@ from copil.imports.importer import (
     preview_import,
 )
 from copil.records.models import Agreement, FieldObservation, Seizure
+from tests.factories import make_partner
 from tests.imports.conftest import database_dump
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +292,24 @@ def test_quantities_are_rounded_to_the_gram(write_csv, plan, police):
     }
     with pytest.raises(ImportRejected, match="strictement supérieure à 0"):
         import_records(write_csv("saisies.csv", HEADER + "S3;2023-01-01;crack;0,0004;kg\n"), plan=plan, partner=police)
+
+
+def test_a_name_in_the_pseudonym_column_is_refused_and_nothing_is_stored(write_csv, plan):
+    care = make_partner(plan, role="care", code="caarud", name="CAARUD")
+    good = "3f5a9c0e1b7d4a2f8e6c1d0b9a7f5e3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e"
+    path = write_csv(
+        "orientations_soins.csv",
+        "identifiant;date;destination;pseudonyme\n"
+        f"O1;2023-03-01;csapa;{good}\n"
+        "O2;2023-03-02;csapa;DIALLO Awa 12/05/1990\n"
+        f"O3;2023-03-03;csapa;{good.upper()}\n",
+    )
+    before = database_dump()
+    with pytest.raises(ImportRejected) as rejected:
+        import_records(path, plan=plan, partner=care)
+    errors = [(e.line, e.column) for e in rejected.value.errors]
+    assert errors == [(3, "pseudonyme"), (4, "pseudonyme")]
+    assert "pas un pseudonyme" in rejected.value.errors[0].reason
+    shown = str(rejected.value) + errors_csv(rejected.value).decode("utf-8-sig") + repr(rejected.value.errors)
+    assert "DIALLO" not in shown  # the refused value is not echoed: it may be an identity
+    assert database_dump() == before

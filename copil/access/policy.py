@@ -534,6 +534,7 @@ def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | N
     return AggregateRule(visible=False, suppress=True, threshold=threshold)
 
 
-def sees_exact_bilan(user: Any, plan: Plan | int, definitions: Iterable[Any]) -> bool:
-    """Whether every one of these indicators is exact for the user in the plan (else: the published variant)."""
-    return all(aggregate_rule(user, definition, plan=plan).exact for definition in definitions)
+def suppressed_indicators(user: Any, plan: Plan | int, definitions: Iterable[Any]) -> frozenset[str]:
+    """The codes of the indicators whose small counts are hidden from the user in the plan ("< 5"): a police
+    officer reads the plan's figures exactly but referrals to care only above the threshold."""
+    return frozenset(d.code for d in definitions if not aggregate_rule(user, d, plan=plan).exact)

@@ -252,7 +252,8 @@ def plan_bilan(
     plan = _plan(slug)
     parsed = _period(period, plan_start=plan.started_on, plan_end=plan.ended_on)
     definitions = [get_indicator(code) for code in INDICATORS]
-    published = not policy.sees_exact_bilan(request.auth, plan, definitions)
+    suppressed = policy.suppressed_indicators(request.auth, plan, definitions)
+    published = bool(suppressed)
     action = AuditEvent.Action.BILAN if format in {"json", "html"} else AuditEvent.Action.EXPORT
     record_event(
         request.auth,
@@ -260,7 +261,7 @@ def plan_bilan(
         plan=plan,
         details={"period": f"{parsed.start}/{parsed.end}", "published": published, "format": format},
     )
-    bilan = build_bilan(plan, parsed, published=published, charts=format in {"html", "pdf"})
+    bilan = build_bilan(plan, parsed, suppressed=suppressed, charts=format in {"html", "pdf"})
     if format == "json":
         return _bilan_json(bilan)
     if format == "html":

@@ -9,13 +9,14 @@ The published variant (`published=True`, for the public and the press) prints sm
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from copil.indicators.catalogue import get_indicator
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
 from copil.indicators.periods import format_date_fr as format_date
@@ -91,7 +92,18 @@ class Bilan:
     footnotes: list[Footnote]
     results: dict[str, IndicatorResult]
     generated_at: dt.datetime
-    published: bool = False
+    suppressed: frozenset[str] = frozenset()  # sensitive indicators whose small counts this variant hides
+
+    @property
+    def published(self) -> bool:
+        """Whether small counts of persons are hidden somewhere (the variant for the public, or for a partner
+        who may not see some person counts exactly)."""
+        return bool(self.suppressed)
+
+    @property
+    def public(self) -> bool:
+        """Whether this is the variant for the public and the press: every sensitive indicator suppressed."""
+        return self.suppressed >= sensitive_indicators()
 
     @property
     def charts(self) -> list[Chart]:
@@ -142,9 +154,9 @@ INDICATORS = [
 class _Writer:
     """Accumulates sentences and numbers their footnotes in reading order."""
 
-    def __init__(self, results: dict[str, IndicatorResult], *, published: bool = False):
+    def __init__(self, results: dict[str, IndicatorResult], *, suppressed: frozenset[str] = frozenset()):
         self.results = results
-        self.published = published
+        self.suppressed = suppressed
         self.footnotes: list[Footnote] = []
         self._note_of: dict[str, int] = {}
 
@@ -153,7 +165,7 @@ class _Writer:
             result = self.results[code]
             number = len(self.footnotes) + 1
             hide_below = None
-            if self.published and disclosure.is_sensitive(result.definition):
+            if code in self.suppressed:
                 hide_below = disclosure.threshold(result.definition)
             self.footnotes.append(
                 Footnote(number, str(result.definition.label), list(result.sources), result.record_count, hide_below)
@@ -165,7 +177,7 @@ class _Writer:
         """Whether a published bilan must not state this indicator's value (default: its headline value)."""
         definition = self.results[code].definition
         value = _count(self.results, code) if value is None else value
-        return self.published and disclosure.suppress(definition, value)
+        return code in self.suppressed and disclosure.suppress(definition, value)
 
     def count(self, code: str, value: int | None = None) -> tuple[str, int]:
         """An indicator's count as the bilan prints it, and the number that chooses the plural: `("34", 34)`,
@@ -179,7 +191,7 @@ class _Writer:
     def hidden_part(self, code: str, part: int, total: int) -> bool:
         """Whether a published bilan must not state a part of a stated total exactly, though the part is not
         small: what the total leaves is (secondary suppression). The bilan then says "most of them"."""
-        if not self.published:
+        if code not in self.suppressed:
             return False
         shown = disclosure.published_part(self.results[code].definition, part, total)
         return isinstance(shown, disclosure.Suppressed) and not shown.primary
@@ -542,23 +554,39 @@ SECTION_WRITERS: dict[str, Callable[[_Writer, Plan, Period], list[Sentence]]] = 
 }
 
 
-def _published_notice(published: bool) -> str:
-    if not published:
+def _published_notice(suppressed: frozenset[str]) -> str:
+    if not suppressed:
         return ""
-    return " " + _("In this published version, counts of persons under {n} are shown as “< {n}”.").format(
-        n=disclosure.DEFAULT_THRESHOLD
-    )
+    if suppressed >= sensitive_indicators():
+        notice = _("In this published version, counts of persons under {n} are shown as “< {n}”.")
+    else:
+        notice = _("In this version, counts of persons under {n} are shown as “< {n}”.")
+    return " " + notice.format(n=disclosure.DEFAULT_THRESHOLD)
 
 
-def build_bilan(plan: Plan, period: Period, *, published: bool = False, charts: bool = True) -> Bilan:
+def sensitive_indicators() -> frozenset[str]:
+    """The bilan's indicators whose small values the published variant hides (counts of persons)."""
+    return frozenset(code for code in INDICATORS if disclosure.is_sensitive(get_indicator(code)))
+
+
+def build_bilan(
+    plan: Plan,
+    period: Period,
+    *,
+    published: bool = False,
+    suppressed: Iterable[str] | None = None,
+    charts: bool = True,
+) -> Bilan:
     """Compute every indicator of the plan over the period, write the bilan's prose and draw its charts.
 
-    `published` writes the variant for the public (small person counts as "< 5"); `charts=False` skips the
-    drawing when only the text is wanted.
+    `published` writes the variant for the public: every sensitive indicator's small counts as "< 5".
+    `suppressed` names the sensitive indicators to hide that way for a reader who may see the others exactly
+    (`copil.access.policy.suppressed_indicators`). `charts=False` skips the drawing when only the text is wanted.
     """
+    hidden = sensitive_indicators() if published else frozenset(suppressed or ()) & sensitive_indicators()
     with translation.override("fr"):
         results = compute_many(INDICATORS, period, plan=plan)
-        writer = _Writer(results, published=published)
+        writer = _Writer(results, suppressed=hidden)
         drawn = axis_charts(plan, period, results) if charts else {}
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
@@ -575,10 +603,10 @@ def build_bilan(plan: Plan, period: Period, *, published: bool = False, charts: 
                 "This report of the steering committee covers the period {period}. Every figure is computed from "
                 "the records entered by the partners of the plan; the notes give their source."
             ).format(period=period.label)
-            + _published_notice(published),
+            + _published_notice(hidden),
             sections=sections,
             footnotes=writer.footnotes,
             results=results,
             generated_at=timezone.now(),
-            published=published,
+            suppressed=hidden,
         )

@@ -115,7 +115,7 @@ class _Hider:
     def __init__(self, bilan: Bilan, result: IndicatorResult, definitions: list[IndicatorDefinition]) -> None:
         definition = result.definition
         self.definition = definition
-        self.active = bilan.published and disclosure.is_sensitive(definition)
+        self.active = definition.code in bilan.suppressed
         self.cells: dict[str, object] = dict(result.breakdown)
         self.total: object = result.value
         if self.active:

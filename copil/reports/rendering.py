@@ -44,8 +44,8 @@ def bilan_bytes(bilan: Bilan, output_format: str) -> bytes:
 
 
 def bilan_file_name(bilan: Bilan, output_format: str) -> str:
-    """`bilan-alencon-20230101-20240630.pdf`; the published variant ends in `-public`."""
-    variant = "-public" if bilan.published else ""
+    """`bilan-alencon-20230101-20240630.pdf`; the variant for the public ends in `-public`."""
+    variant = "-public" if bilan.public else ""
     return f"bilan-{bilan.plan.slug}-{bilan.period.start:%Y%m%d}-{bilan.period.end:%Y%m%d}{variant}.{output_format}"
 
 

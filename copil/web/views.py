@@ -29,7 +29,7 @@ from copil.access.audit import record_event
 from copil.access.models import AuditEvent
 from copil.indicators.catalogue import get_indicator
 from copil.plans.models import Meeting, Plan
-from copil.reports.bilan import INDICATORS
+from copil.reports.bilan import INDICATORS, sensitive_indicators
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
 
 from . import comparison as comparison_module
@@ -205,11 +205,11 @@ def map_layers(request: HttpRequest, plan: Plan) -> HttpResponse:
 # --- bilan ------------------------------------------------------------------------------------------------------
 
 
-def _published_for(request: HttpRequest, plan: Plan) -> bool:
-    """Whether the user gets the published variant (small counts suppressed): everyone but those who see
-    every figure of the bilan exactly (`copil.access.policy.aggregate_rule`)."""
+def _suppressed_for(request: HttpRequest, plan: Plan) -> frozenset[str]:
+    """The bilan's indicators whose small counts the user may not read exactly
+    (`copil.access.policy.aggregate_rule`); all the sensitive ones for visitors."""
     definitions = [get_indicator(code) for code in INDICATORS]
-    return not policy.sees_exact_bilan(request.user, plan, definitions)
+    return policy.suppressed_indicators(request.user, plan, definitions)
 
 
 def _wants_published(request: HttpRequest) -> bool:
@@ -245,9 +245,10 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
     choice = _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    published = published_only or _published_for(request, plan)
+    suppressed = sensitive_indicators() if published_only else _suppressed_for(request, plan)
+    published = bool(suppressed)
     query = dict(choice.query)
-    if published:
+    if published_only:
         query["publie"] = "1"
     downloads = {
         output_format: f"{reverse(f'web:bilan_{output_format}', args=[plan.slug])}?{urlencode(query)}"
@@ -260,7 +261,7 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
     context = _plan_context(request, plan, choice, "bilan")
     context.update(
         {
-            "parts": bilan_parts(plan, choice, published=published),
+            "parts": bilan_parts(plan, choice, suppressed=suppressed),
             "downloads": downloads,
             "published": published,
             "published_only": published_only,
@@ -291,9 +292,9 @@ def bilan_download(request: HttpRequest, slug: str, output_format: str) -> HttpR
     choice = _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    published = _wants_published(request) or _published_for(request, plan)
-    _audit(request, AuditEvent.Action.EXPORT, plan, choice, published, format=output_format)
-    report = cached_bilan(plan, choice, published=published, charts=output_format == "pdf")
+    suppressed = sensitive_indicators() if _wants_published(request) else _suppressed_for(request, plan)
+    _audit(request, AuditEvent.Action.EXPORT, plan, choice, bool(suppressed), format=output_format)
+    report = cached_bilan(plan, choice, suppressed=suppressed, charts=output_format == "pdf")
     return HttpResponse(
         bilan_bytes(report, output_format),
         content_type=CONTENT_TYPES[output_format],

@@ -19,8 +19,11 @@ from copil.access import policy
 from copil.access.pseudonyms import pseudonym
 from copil.access.views import new_referral
 from copil.indicators.catalogue import get_catalogue
+from copil.indicators.periods import Period
 from copil.records.actions import create_record
 from copil.records.models import CareReferral
+from copil.reports.bilan import INDICATORS, build_bilan, sensitive_indicators
+from copil.reports.export import bilan_csv
 
 from .conftest import sample
 
@@ -194,3 +197,53 @@ def test_visitors_are_sent_to_the_login_page(world):
     response = Client().get(f"/compte/plans/{world.plan.slug}/orientation/")
     assert response.status_code == 302 and "/compte/connexion/" in response.url
     assert get_user_model().objects.count() == len(world.users)
+
+
+def _conviction(world, n):
+    partner = world.partners["justice-1"]
+    data = {**sample("conviction", partner, f"C-{n}"), "pseudonym": f"{100 + n:064x}"}
+    data["convicted_on"] = dt.date(2023, 4, 1 + n)
+    return create_record(world.users["justice"], "conviction", plan=world.plan, partner=partner, data=data)
+
+
+def _headline(csv_bytes: bytes, code: str) -> str:
+    rows = [line.split(";") for line in csv_bytes.decode("utf-8-sig").splitlines()]
+    return next(row[7] for row in rows if row[0] == code and row[5] == "valeur")
+
+
+def test_each_partner_reads_the_bilan_with_only_what_it_may_not_see_suppressed(world):
+    """Not all-or-nothing: the parquet reads its own small conviction count exactly but referrals as "< 5";
+    the police sees both suppressed; the coordinator neither; the public variant hides both."""
+    for n in (1, 2):
+        _referral(world, n)
+    for n in (1, 2, 3):
+        _conviction(world, n)
+    definitions = [get_catalogue()[code] for code in INDICATORS]
+    referrals = {d.code for d in definitions if d.source == "care_referral"}
+    convictions = {d.code for d in definitions if d.source == "conviction" and d.disclosure_threshold}
+    assert referrals and convictions
+    suppressed = {
+        role: policy.suppressed_indicators(world.users[role], world.plan, definitions) for role in world.users
+    }
+    assert suppressed["justice"] == referrals
+    assert suppressed["police"] == referrals | convictions == sensitive_indicators()
+    assert suppressed["coordinator"] == frozenset() == suppressed[policy.SUPERUSER]
+    period = Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    referral_code, conviction_code = sorted(referrals)[0], "convicted_persons"
+    for role, referral_shown, conviction_shown in [
+        ("justice", "< 5", "3"),
+        ("police", "< 5", "< 5"),
+        ("coordinator", "2", "3"),
+    ]:
+        bilan = build_bilan(world.plan, period, suppressed=suppressed[role], charts=False)
+        assert bilan.public is (role == "police") and bilan.published is (role != "coordinator")
+        figures = bilan_csv(bilan)
+        assert (_headline(figures, referral_code), _headline(figures, conviction_code)) == (
+            referral_shown,
+            conviction_shown,
+        ), role
+    client = Client()
+    client.force_login(world.users["justice"])
+    page = client.get(f"/plans/{world.plan.slug}/bilan/", {"periode": "2023"}).content.decode()
+    assert "Votre rôle ne donne pas accès à certains effectifs de personnes" in page
+    assert "3 personnes" in page

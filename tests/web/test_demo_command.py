@@ -72,3 +72,7 @@ def test_demo_writes_both_bilans_then_serves(tmp_path, demo_database_url):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    output = server.stdout.read()
+    # The early warning ran as of each bilan's last day: Paris has exactly the Rue Riquet regrouping.
+    assert "paris : 1 alerte(s) au 05/10/2023" in output
+    assert "Regroupement autour de Rue Riquet, angle rue de Tanger, Paris" in output

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from copil.alerts.services import alert_summary, run_hot_spots, run_scan
 from copil.imports.plan_file import import_plan_directory
 from copil.indicators.periods import parse_period
 from copil.plans.models import Plan
@@ -46,8 +47,16 @@ class Command(BaseCommand):
             bilan = build_bilan(plan, period)
             for output_format in ("html", "md", "pdf"):
                 self.stdout.write(str(write_bilan(bilan, output, output_format)))
+            self._early_warning(plan, period.end)
         if not no_serve:
             call_command("serve", address)
+
+    def _early_warning(self, plan: Plan, day) -> None:
+        """Run the daily scan and the hot-spot analysis as of the bilan's last day, so the map shows their alerts."""
+        alerts = run_scan(plan, day) + run_hot_spots(plan, day)
+        self.stdout.write(f"{plan.slug} : {len(alerts)} alerte(s) au {day:%d/%m/%Y}")
+        for alert in alerts:
+            self.stdout.write(f"  - {alert_summary(alert)}")
 
     def _demo_account(self) -> None:
         """A demo administrator, so the internal pages can be visited; its password is printed, never stored in git."""

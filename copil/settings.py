@@ -192,6 +192,7 @@ OIDC_RP_SIGN_ALGO = os.environ.get("COPIL_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("COPIL_OIDC_SCOPES", "openid email given_name usual_name")
 OIDC_CREATE_USER = False
 OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the ID token is the hint of the logout at the provider (copil.access.oidc)
 OIDC_TIMEOUT = 10
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("COPIL_OIDC_ACR_VALUES", "eidas1")}
 LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/?oidc=echec"

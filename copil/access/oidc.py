@@ -7,14 +7,19 @@ in — a coordinator invites them first (`copil.access.accounts.invite_member`).
 Configuration (environment): COPIL_OIDC_ENABLED, COPIL_OIDC_ISSUER, COPIL_OIDC_CLIENT_ID, COPIL_OIDC_CLIENT_SECRET,
 COPIL_OIDC_AUTHORIZATION_ENDPOINT, COPIL_OIDC_TOKEN_ENDPOINT, COPIL_OIDC_USERINFO_ENDPOINT,
 COPIL_OIDC_JWKS_ENDPOINT, COPIL_OIDC_SIGN_ALGO (RS256), COPIL_OIDC_SCOPES, COPIL_OIDC_ACR_VALUES.
-`settings_from_discovery` turns a provider's `/.well-known/openid-configuration` into those endpoints.
+`settings_from_discovery` turns a provider's `/.well-known/openid-configuration` into those endpoints. With
+COPIL_OIDC_LOGOUT_ENDPOINT (the provider's `end_session_endpoint`), logging out of Copil after an OIDC login
+also ends the session at the provider (`provider_logout_url`), as ProConnect requires.
 """
 
+import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -90,3 +95,19 @@ def settings_from_discovery(document: dict[str, Any]) -> dict[str, str]:
         "OIDC_OP_JWKS_ENDPOINT": document["jwks_uri"],
         "OIDC_OP_LOGOUT_ENDPOINT": document.get("end_session_endpoint", ""),
     }
+
+
+def provider_logout_url(request: HttpRequest) -> str | None:
+    """Where to send a user logging out so the provider ends its session too (RP-initiated logout, OpenID
+    Connect RP-Initiated Logout 1.0 §2): only after an OIDC login, and when the provider has a logout endpoint.
+    Read it before the Django session is flushed: it holds the ID token."""
+    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
+    id_token = request.session.get("oidc_id_token")
+    if not (getattr(settings, "COPIL_OIDC_ENABLED", False) and endpoint and id_token):
+        return None
+    query = {
+        "id_token_hint": id_token,
+        "state": secrets.token_urlsafe(16),
+        "post_logout_redirect_uri": request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL)),
+    }
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"

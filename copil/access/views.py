@@ -31,7 +31,7 @@ from copil.plans.models import Membership, Plan
 from copil.records.actions import create_record
 from copil.records.models import RECORD_KINDS, CareReferral
 
-from . import accounts, policy
+from . import accounts, oidc, policy
 from .audit import record_event
 from .forms import InvitationForm, LoginForm
 from .models import AuditEvent
@@ -53,7 +53,14 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    """Django's logout; after an OpenID Connect login, the provider's session is ended too."""
+
     template_name = "access/logged_out.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        at_provider = oidc.provider_logout_url(request)
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):

@@ -203,3 +203,24 @@ def test_oidc_is_off_by_default(world, settings):
     assert "copil.access.oidc.CopilOIDCBackend" not in settings.AUTHENTICATION_BACKENDS
     assert Client().get("/compte/oidc/authentification/").status_code == 404
     assert "ProConnect" not in Client().get("/compte/connexion/").content.decode()
+
+
+def test_logging_out_after_an_oidc_login_ends_the_providers_session_too(world, oidc_settings):
+    with FakeProvider(email="care@example.fr") as provider:
+        oidc_settings(provider)
+        client = Client()
+        _run_flow(client)
+        id_token = client.session["oidc_id_token"]
+        response = client.post("/compte/deconnexion/")
+    assert response.status_code == 302
+    target = urlparse(response.url)
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{provider.issuer}/logout"
+    query = parse_qs(target.query)
+    assert query["id_token_hint"] == [id_token] and query["post_logout_redirect_uri"] == ["http://testserver/"]
+    assert query["state"][0]
+    assert "_auth_user_id" not in client.session
+    # A password login logs out at home, with no detour through the provider.
+    password_client = Client()
+    password_client.force_login(world.users["care"])
+    assert "logout" not in password_client.post("/compte/deconnexion/").get("Location", "")
+    assert "_auth_user_id" not in password_client.session

@@ -16,7 +16,10 @@ class Record(models.Model):
     """Fields shared by every record kind."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique (partner, external_id) index serves every lookup by partner.
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     external_id = models.CharField(_("partner's identifier"), max_length=100)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

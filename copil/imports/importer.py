@@ -37,6 +37,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copil.access import audit
 from copil.access.pseudonyms import PSEUDONYM_PATTERN
 from copil.imports.formats import (
     EARLIEST_DATE,
@@ -356,7 +357,7 @@ def _import_rows(
         mark = time.perf_counter()
         report = ImportReport(kind=fmt.kind, file_name=name, rows=validator.row_count, dry_run=dry_run)
         now = timezone.now()
-        history = _History(actor, channel, fmt, plan, partner, report, now) if not dry_run and _audit() else None
+        history = None if dry_run else _History(actor, channel, fmt, plan, partner, report, now)
         stage.write(report, now, history, dry_run)
         if replace_period:
             stage.replace_period(report, replace_period, history, dry_run)
@@ -1438,30 +1439,11 @@ class _Stage:
             objects = list(self.model.objects.filter(pk__in=chunk).order_by("pk"))
             if history is not None:
                 history.deleted(objects)
-            with _auditlog_disabled():
+            with audit.auditlog_disabled():
                 self.model.objects.filter(pk__in=chunk).delete()
 
 
 # --- history --------------------------------------------------------------------------------------------------
-
-
-def _audit() -> Any:
-    """The audit trail module, when the access app provides it."""
-    try:
-        from copil.access import audit
-    except ImportError:  # pragma: no cover - the access app is part of the project
-        return None
-    return audit
-
-
-@contextmanager
-def _auditlog_disabled() -> Iterator[None]:
-    audit = _audit()
-    if audit is None or not hasattr(audit, "auditlog_disabled"):
-        yield
-        return
-    with audit.auditlog_disabled():
-        yield
 
 
 class _History:
@@ -1485,7 +1467,6 @@ class _History:
         report: ImportReport,
         now: dt.datetime,
     ):
-        self.audit = _audit()
         self.actor, self.channel, self.fmt = actor, channel, fmt
         self.plan, self.partner, self.report, self.now = plan, partner, report, now
         self.created: list[Any] = []
@@ -1538,7 +1519,7 @@ class _History:
             details.update(rows=report.rows, unchanged=report.rows - report.created - report.updated)
             if self.creations_summarised:
                 details.update(created=report.created, created_at=self.now.isoformat(), created_events=False)
-        self.audit.record_bulk_changes(
+        audit.record_bulk_changes(
             self.actor,
             self.fmt.model,
             created=self.created,

@@ -2,6 +2,9 @@
 
 import datetime as dt
 import itertools
+from decimal import Decimal
+
+from django.utils import timezone
 
 from copil.plans.models import Axis, Partner, Plan, Territory
 
@@ -38,3 +41,23 @@ def make_partner(plan: Plan, role: str = "police", code: str | None = None, **fi
         role=role,
         **fields,
     )
+
+
+def make_alert(plan: Plan, place: str = "Rue de la Gare", **fields):
+    """An open space-time cluster alert detected today, as `copil scan` stores it."""
+    from copil.alerts.models import Alert
+
+    day = fields.pop("detected_on", None) or timezone.localdate()
+    values = {
+        "kind": Alert.Kind.SCAN_CLUSTER,
+        "latitude": Decimal("48.43"),
+        "longitude": Decimal("0.09"),
+        "radius_m": 180,
+        "start_day": day - dt.timedelta(days=6),
+        "end_day": day,
+        "observed": 14,
+        "expected": 2.5,
+        "p_value": 0.002,
+        "recurrence_interval_days": 500,
+    }
+    return Alert.objects.create(plan=plan, detected_on=day, place=place, **{**values, **fields})

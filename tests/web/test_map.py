@@ -1,13 +1,9 @@
 """The map page and its GeoJSON layers: built from the records each role may read."""
 
-import datetime as dt
-from decimal import Decimal
-
 from django.test import override_settings
-from django.utils import timezone
 
-from copil.alerts.models import Alert
 from copil.plans.models import Plan
+from tests.factories import make_alert
 
 PERIOD = {"periode": "personnalisee", "du": "2023-01-01", "au": "2023-12-31"}
 URL = "/plans/ville/carte/couches.geojson"
@@ -68,23 +64,7 @@ def test_map_page_configures_leaflet_and_lists_every_layer_without_javascript(cl
 
 
 def test_open_alerts_are_a_layer_and_listed_on_the_page(client, site):
-    plan = Plan.objects.get(slug="ville")
-    day = timezone.localdate()
-    Alert.objects.create(
-        plan=plan,
-        kind=Alert.Kind.SCAN_CLUSTER,
-        detected_on=day,
-        place="Rue de la Gare",
-        latitude=Decimal("48.43"),
-        longitude=Decimal("0.09"),
-        radius_m=180,
-        start_day=day - dt.timedelta(days=6),
-        end_day=day,
-        observed=14,
-        expected=2.5,
-        p_value=0.002,
-        recurrence_interval_days=500,
-    )
+    make_alert(Plan.objects.get(slug="ville"))
     client.force_login(site.users["coordinator"])
     [feature] = _layer(client, "alertes")["features"]
     assert feature["properties"]["place"] == "Rue de la Gare" and feature["properties"]["radius_m"] == 180

@@ -1,15 +1,14 @@
 """Meetings of the steering committee: scheduling, agenda, attendees, decisions, actions, minutes."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from copil.access.models import AuditEvent
-from copil.alerts.models import Alert
 from copil.plans.models import Action, Decision, Meeting
 from copil.web import meetings as services
+from tests.factories import make_alert
 
 
 @pytest.fixture
@@ -102,22 +101,7 @@ def test_agenda_lists_movers_overdue_actions_and_open_alerts(site, meeting):
         title="Retard",
         due_on=timezone.localdate() - dt.timedelta(days=1),
     )
-    day = timezone.localdate()
-    Alert.objects.create(
-        plan=site.plan,
-        kind=Alert.Kind.SCAN_CLUSTER,
-        detected_on=day,
-        place="Rue de la Gare",
-        latitude=Decimal("48.43"),
-        longitude=Decimal("0.09"),
-        radius_m=180,
-        start_day=day - dt.timedelta(days=6),
-        end_day=day,
-        observed=14,
-        expected=2.5,
-        p_value=0.002,
-        recurrence_interval_days=500,
-    )
+    make_alert(site.plan)
     agenda = services.prepare_agenda(site.users["coordinator"], meeting)
     assert [a.title for a in agenda.overdue] == ["Retard"]
     [alert] = agenda.alerts

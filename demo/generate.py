@@ -225,8 +225,8 @@ def write_toml(path: Path, comment: str, spec: dict[str, object]) -> None:
     blocks = [comment]
     blocks += [toml_table("[[territories]]", t) for t in spec["territories"]]
     blocks.append(toml_table("[plan]", spec["plan"]))
-    for section in ("axes", "partners", "actions", "meetings"):
-        blocks += [toml_table(f"[[{section}]]", item) for item in spec[section]]
+    for section in ("axes", "partners", "actions", "meetings", "targets"):
+        blocks += [toml_table(f"[[{section}]]", item) for item in spec.get(section, [])]
     path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
 
 
@@ -459,6 +459,19 @@ def alencon_spec() -> dict[str, object]:
                 "owner": "mairie",
                 "status": "cancelled",
                 "due_on": date(2024, 3, 31),
+            },
+        ],
+        # The seed article gives no target: these are the demo's own, so the dashboard shows attainment.
+        "targets": [
+            {
+                "indicator": "cameras_in_service",
+                "value": 80,
+                "note": "Objectif de démonstration : 80 caméras en service à la fin du plan",
+            },
+            {
+                "indicator": "deal_points_neutralized",
+                "value": 6,
+                "note": "Objectif de démonstration : 6 points de deal neutralisés sur la durée du plan",
             },
         ],
         "meetings": [
@@ -1084,6 +1097,19 @@ def paris_spec() -> dict[str, object]:
                 "owner": "ville-paris",
                 "status": "planned",
                 "due_on": date(2024, 3, 31),
+            },
+        ],
+        # "Ce dispositif doit monter en puissance": the article gives no figure; these are the demo's own.
+        "targets": [
+            {
+                "indicator": "shelter_occupancy",
+                "value": 800,
+                "note": "Objectif de démonstration : 800 personnes accueillies chaque nuit",
+            },
+            {
+                "indicator": "hospital_places",
+                "value": 60,
+                "note": "Objectif de démonstration : 60 places dans les dispositifs hospitaliers",
             },
         ],
         "meetings": [

@@ -37,7 +37,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from copil.plans.models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Territory
+from copil.plans.models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
 from copil.records.models import RECORD_KINDS
 
 ACTIONS = ("create", "read", "update", "delete")
@@ -76,6 +76,7 @@ membership           CRU          r       r        r     r        r     r       
 action               CRUD         Ru      Ru       Ru    Ru       Ru    Ru      -       CRUD
 meeting              CRUD         R       R        R     R        R     R       -       CRUD
 decision             CRUD         R       R        R     R        R     R       -       CRUD
+target               CRUD         R       R        R     R        R     R       -       CRUD
 territory            R            R       R        R     R        R     R       -       CRUD
 """
 
@@ -87,6 +88,7 @@ PLAN_OBJECT_MODELS: dict[str, type[models.Model]] = {
     "action": Action,
     "meeting": Meeting,
     "decision": Decision,
+    "target": Target,
     "territory": Territory,
 }
 
@@ -99,6 +101,7 @@ _PLAN_PATH = {
     "action": "plan",
     "meeting": "plan",
     "decision": "meeting__plan",
+    "target": "plan",
     "territory": None,
 }
 _OWNER_PATH = {"partner": "pk", "membership": "partner", "action": "owner"}

@@ -1,12 +1,13 @@
 """Load a plan from a TOML description, and a whole plan directory of partners' CSV files.
 
-The TOML file holds what the coordinator maintains by hand (territories, plan, axes, partners,
+The TOML file holds what the coordinator maintains by hand (territories, plan, axes, partners, targets,
 actions, meetings); loading it again updates the same objects rather than duplicating them.
 """
 
 import datetime as dt
 import tomllib
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from copil.imports.formats import FORMATS_BY_FILE_STEM
 from copil.imports.importer import IMPORT_ORDER, ImportReport, import_records
-from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Territory
+from copil.indicators.catalogue import get_catalogue
+from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory
 
 PLAN_FILE_NAME = "plan.toml"
 
@@ -28,7 +30,8 @@ PARTNER_KEYS = {"code", "name", "role", "axes"}
 ACTION_KEYS = {"title", "axis", "owner", "status", "due_on", "done_on"}
 MEETING_KEYS = {"held_on", "title", "place", "attendees", "decisions"}
 DECISION_KEYS = {"text", "action"}
-TOP_LEVEL_KEYS = {"territories", "plan", "axes", "partners", "actions", "meetings"}
+TARGET_KEYS = {"indicator", "value", "direction", "note"}
+TOP_LEVEL_KEYS = {"territories", "plan", "axes", "partners", "actions", "meetings", "targets"}
 
 
 class PlanFileError(Exception):
@@ -182,6 +185,7 @@ def load_plan_file(path: str | Path) -> Plan:
     partner_codes = _read_partners(reader, data, steps, state, axis_codes)
     action_titles = _read_actions(reader, data, steps, state, axis_codes, partner_codes)
     _read_meetings(reader, data, steps, state, partner_codes, action_titles)
+    _read_targets(reader, data, steps, state)
 
     if reader.errors:
         raise PlanFileError(reader.errors)
@@ -304,6 +308,36 @@ def _read_partners(reader: _Reader, data: dict, steps: list, state: dict, axis_c
 
         steps.append(save)
     return codes
+
+
+def _read_targets(reader: _Reader, data: dict, steps: list, state: dict) -> None:
+    """`[[targets]]`: the figures the committee aims for, one per indicator of the catalogue."""
+    catalogue = get_catalogue()
+    seen: set[str] = set()
+    for key, item in reader.tables(data, "targets", TARGET_KEYS):
+        indicator = reader.text(item, key, "indicator", max_length=80)
+        if indicator and indicator not in catalogue:
+            reader.error(f"{key}.indicator", _("unknown indicator « {code} »").format(code=indicator))
+        elif indicator in seen:
+            reader.error(f"{key}.indicator", _("indicator « {code} » has two targets").format(code=indicator))
+        seen.add(indicator)
+        value = item.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            reader.error(
+                f"{key}.value", _("invalid target « {value} »: a positive number is expected").format(value=value)
+            )
+            value = 0
+        direction = reader.choice(item, key, "direction", Target.Direction, _("direction"), default="up")
+        note = reader.text(item, key, "note", required=False, max_length=300)
+
+        def save(indicator=indicator, value=value, direction=direction, note=note) -> None:
+            Target.objects.update_or_create(
+                plan=state["plan"],
+                indicator=indicator,
+                defaults={"value": Decimal(str(value)), "direction": direction, "note": note},
+            )
+
+        steps.append(save)
 
 
 def _read_actions(

@@ -23,7 +23,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, 
 from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
-from copil.plans.models import Plan, Territory
+from copil.plans.models import Plan, Target, Territory
 
 from .catalogue import MASS_GRAMS, YEAR, IndicatorDefinition, get_indicator
 from .periods import ONE_DAY, Period, format_date_fr
@@ -95,6 +95,7 @@ class IndicatorResult:
 class _Scope:
     plans: tuple[Plan, ...]
     population: int | None
+    targets: dict[str, tuple[Decimal, str]] = field(default_factory=dict)  # a single plan's own targets
 
     @property
     def plan_ids(self) -> tuple[int, ...]:
@@ -147,7 +148,8 @@ def _scope(plan: Plan | None, territory: Territory | None) -> _Scope:
     if (plan is None) == (territory is None):
         raise ValueError("Indiquer soit un plan, soit un territoire.")
     if plan is not None:
-        return _Scope((plan,), plan.territory.population)
+        targets = {t.indicator: (t.value, t.direction) for t in Target.objects.filter(plan=plan)}
+        return _Scope((plan,), plan.territory.population, targets)
     plans = Plan.objects.filter(territory__in=territory.descendants_and_self()).select_related("territory")
     return _Scope(tuple(plans.order_by("pk")), territory.population)
 
@@ -182,7 +184,7 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
     fields.update(baseline_value=baseline_value, baseline_label=baseline_label, baseline_period=baseline_period)
 
     headline = fields["mean"] if definition.aggregation == "daily" else fields["value"]
-    fields.update(_target(definition, headline))
+    fields.update(_target(definition, headline, scope))
     if scope.population and definition.aggregation != "daily" and fields["value"] is not None:
         rate = Decimal(fields["value"]) * 10000 / scope.population
         fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
@@ -223,12 +225,14 @@ def _baseline(
     return value, label, baseline_period
 
 
-def _target(definition: IndicatorDefinition, headline: Number | None) -> dict[str, Any]:
-    target = definition.target
+def _target(definition: IndicatorDefinition, headline: Number | None, scope: _Scope) -> dict[str, Any]:
+    """The plan's own target for the indicator, else the catalogue's; with its attainment (headline over target,
+    or target over headline when lower is better)."""
+    target, direction = scope.targets.get(definition.code, (definition.target, definition.target_direction))
     if target is None or headline is None:
         return {"target": target, "attainment": None, "target_met": None}
     headline = Decimal(headline)
-    if definition.target_direction == "down":
+    if direction == "down":
         attainment = target / headline if headline > 0 else None
         met = headline <= target
     else:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from copil.access import policy
 
-from .models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Territory
+from .models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
 
 _PLAN_FIELDS = {Plan: "pk", Axis: "plan", Partner: "plan", Meeting: "plan", Action: "plan"}
 
@@ -112,12 +112,25 @@ class AxisInline(PolicyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class TargetInline(PolicyAdminMixin, admin.TabularInline):
+    kind = "target"
+    model = Target
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(PolicyAdminMixin, admin.ModelAdmin):
     kind = "plan"
     list_display = ["name", "territory", "started_on", "ended_on"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AxisInline]
+    inlines = [AxisInline, TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    kind = "target"
+    list_display = ["indicator", "plan", "value", "direction"]
+    list_filter = ["plan"]
 
 
 @admin.register(Axis)

@@ -1,6 +1,7 @@
 """The plan and its governance: territories, plans, axes, partners, actions, meetings and decisions."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -210,3 +211,37 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Target(models.Model):
+    """A figure the committee aims for on one indicator of the catalogue (e.g. 80 cameras in service), against
+    which dashboards and the bilan state the attainment; it overrides the catalogue's default target."""
+
+    class Direction(models.TextChoices):
+        UP = "up", _("at least (the higher the better)")
+        DOWN = "down", _("at most (the lower the better)")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicator"), max_length=80, help_text=_("code of the catalogue's indicator"))
+    value = models.DecimalField(_("target value"), max_digits=14, decimal_places=3)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached figures' data version
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "indicator"], name="target_unique_per_plan_indicator"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} : {self.value}"
+
+    def clean(self) -> None:
+        from copil.indicators.catalogue import get_catalogue
+
+        if self.indicator and self.indicator not in get_catalogue():
+            raise ValidationError({"indicator": _("unknown indicator « {code} »").format(code=self.indicator)})

@@ -554,6 +554,24 @@ SECTION_WRITERS: dict[str, Callable[[_Writer, Plan, Period], list[Sentence]]] = 
 }
 
 
+def _targets(w: _Writer, axis: str) -> list[Sentence]:
+    """One sentence per indicator of the axis that has a target (the plan's own, else the catalogue's), with
+    its attainment; none for a figure the reader may not see exactly."""
+    sentences = []
+    for code, result in w.results.items():
+        definition = result.definition
+        if definition.axis != axis or result.target is None or w.hidden(code, int(result.headline or 0)):
+            continue
+        shown = format_mass(result.target) if definition.unit == "g" else format_number(result.target)
+        if result.attainment is None:
+            text = _("Target set for {indicator}: {target}.")
+        else:
+            text = _("Target set for {indicator}: {target}, {percent} % attained.")
+        percent = format_number(result.attainment * 100, 0) if result.attainment is not None else ""
+        sentences.append(w.sentence(text.format(indicator=definition.label, target=shown, percent=percent), code))
+    return sentences
+
+
 def _published_notice(suppressed: frozenset[str]) -> str:
     if not suppressed:
         return ""
@@ -591,7 +609,7 @@ def build_bilan(
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
         for code, write in SECTION_WRITERS.items():
-            sentences = write(writer, plan, period)
+            sentences = write(writer, plan, period) + _targets(writer, code)
             if sentences:
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
                 sections.append(Section(code, title, sentences, drawn.get(code, [])))

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from copil.access import policy
-from copil.plans.models import Action, Decision, Meeting, Partner, Plan
+from copil.plans.models import Action, Decision, Meeting, Partner, Plan, Target
 from copil.records.models import RECORD_KINDS
 
 T = TypeVar("T")
@@ -41,6 +41,11 @@ def data_version(plan: Plan) -> str:
             f"WHERE {quote('plan_id')} = %s"
         )
         params.append(plan.pk)
+    parts.append(
+        f"SELECT 'target', COUNT(*), CAST(MAX({quote('updated_at')}) AS TEXT) FROM {quote(Target._meta.db_table)} "
+        f"WHERE {quote('plan_id')} = %s"
+    )
+    params.append(plan.pk)
     parts.append(
         f"SELECT 'decision', COUNT(*), CAST(MAX(d.{quote('id')}) AS TEXT) FROM {quote(Decision._meta.db_table)} d "
         f"JOIN {quote(Meeting._meta.db_table)} m ON m.{quote('id')} = d.{quote('meeting_id')} "

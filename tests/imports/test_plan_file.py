@@ -1,10 +1,11 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from copil.imports.importer import ImportRejected
 from copil.imports.plan_file import PlanFileError, import_plan_directory, load_plan_file
-from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Territory
+from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory
 from copil.records.models import Agreement, Arrest, DealPoint, Network, Operation, Seizure
 from tests.imports.conftest import record_counts
 
@@ -228,3 +229,34 @@ def test_plan_directory_unknown_partner_folder(tmp_path):
     with pytest.raises(PlanFileError, match="le dossier « gendarmerie » ne correspond à aucun partenaire du plan"):
         import_plan_directory(tmp_path)
     assert plan_counts() == dict.fromkeys(plan_counts(), 0)
+
+
+def test_plan_file_targets(plan_file):
+    targets = (
+        '\n[[targets]]\nindicator = "cameras_in_service"\nvalue = 80\nnote = "80 caméras à la fin du plan"\n'
+        '\n[[targets]]\nindicator = "deal_points_active"\nvalue = 2.5\ndirection = "down"\n'
+    )
+    plan_file.write_text(PLAN_TOML + targets)
+    plan = load_plan_file(plan_file)
+    assert sorted(plan.targets.values_list("indicator", "value", "direction", "note")) == [
+        ("cameras_in_service", 80, "up", "80 caméras à la fin du plan"),
+        ("deal_points_active", Decimal("2.5"), "down", ""),
+    ]
+    load_plan_file(plan_file)
+    assert Target.objects.count() == 2  # loading again updates, never duplicates
+
+    plan_file.write_text(
+        PLAN_TOML
+        + '\n[[targets]]\nindicator = "cameras"\nvalue = 80\n'
+        + '\n[[targets]]\nindicator = "arrests"\nvalue = -1\ndirection = "sideways"\n'
+        + '\n[[targets]]\nindicator = "arrests"\nvalue = 3\n'
+    )
+    with pytest.raises(PlanFileError) as caught:
+        load_plan_file(plan_file)
+    assert caught.value.errors == [
+        "plan.toml, targets[1].indicator : indicateur inconnu « cameras »",
+        "plan.toml, targets[2].value : objectif invalide « -1 » : un nombre positif est attendu",
+        "plan.toml, targets[2].direction : sens inconnu « sideways » (valeurs admises : up, down)",
+        "plan.toml, targets[3].indicator : l’indicateur « arrests » a deux objectifs",
+    ]
+    assert Target.objects.count() == 2

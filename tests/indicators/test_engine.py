@@ -11,6 +11,7 @@ import pytest
 from copil.indicators.catalogue import get_catalogue, get_indicator
 from copil.indicators.engine import compute, compute_many
 from copil.indicators.periods import Period
+from copil.plans.models import Target
 from copil.records.models import (
     Arrest,
     Camera,
@@ -448,3 +449,19 @@ def test_compute_many_keeps_the_order_given(plan, police):
     results = compute_many(["seizures", "arrests"], FIRST_HALF, plan=plan, today=TODAY)
     assert list(results) == ["seizures", "arrests"]
     assert results["arrests"].value == 1 and results["arrests"].code == "arrests"
+
+
+def test_a_plans_own_target_overrides_the_catalogue(plan, police):
+    for _ in range(30):
+        add(Arrest, plan, police, arrested_on=D(2023, 2, 1), role="trafficker")
+    Target.objects.create(plan=plan, indicator="arrests", value=Decimal(40))
+    result = compute("arrests", FIRST_HALF, plan=plan, today=TODAY)
+    assert (result.target, result.attainment, result.target_met) == (40, Decimal("0.75"), False)
+    catalogue_target = dataclasses.replace(get_indicator("arrests"), target=Decimal(10), target_direction="up")
+    assert run(catalogue_target, FIRST_HALF, plan).target == 40  # the plan's target wins
+    Target.objects.filter(plan=plan).update(value=Decimal(20), direction="down")
+    result = compute_many(["arrests", "seizures"], FIRST_HALF, plan=plan, today=TODAY)
+    assert (result["arrests"].attainment, result["arrests"].target_met) == (Decimal("0.6667"), False)
+    assert result["seizures"].target is None
+    # A territory holds several plans: no single plan's target applies to their sum.
+    assert compute("arrests", FIRST_HALF, territory=plan.territory, today=TODAY).target is None

@@ -20,6 +20,8 @@ def test_alencon_bilan_states_the_article_figures(alencon):
     assert "toutes ont fait l'objet d'un déferrement" in text
     assert re.search(r"les \d+ récidivistes ont fait l'objet d'une interdiction de séjour", text)
     assert "20 nouvelles caméras nocturnes ont été installées en 2023, portant le total à 72 caméras" in text
+    # The demo plan's own target (demo/alencon/plan.toml), measured against the computed stock: 72 / 80.
+    assert "Objectif fixé pour les caméras de vidéoprotection en service : 80, atteint à 90 %" in text
     for association in ["Drog'Aide 61", "Addictions France", "Croix-Rouge", "Entraid'Addict61"]:
         assert association in text
     assert "4 associations" in text
@@ -35,6 +37,7 @@ def test_paris_bilan_states_the_article_figures(paris):
     assert "contre 200 avant le plan" in text
     assert "50 places hospitalières" in text
     assert "contre 35 avant le plan" in text
+    assert "Objectif fixé pour les personnes accueillies chaque nuit en hébergement : 800, atteint à 76 %" in text
 
 
 def test_every_figure_sentence_has_a_footnote_with_sources_and_record_count(alencon):

@@ -2,10 +2,12 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 
+from copil.plans.models import Target
 from copil.records.models import Seizure
 from copil.web import caching
 
@@ -118,3 +120,14 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     for path in ("/plans/ville/reunions/", "/plans/ville/actions/"):
         with django_assert_max_num_queries(6):
             assert client.get(path).status_code == 200
+
+
+def test_a_plan_target_shows_its_attainment_and_a_change_refreshes_the_page(client, site):
+    client.force_login(site.users["coordinator"])
+    target = Target.objects.create(plan=site.plan, indicator="seizures", value=Decimal(40))
+    seizures = _card(client.get("/plans/ville/", PERIOD).content.decode(), "seizures")
+    assert "objectif 40 — atteint à 25\u00a0%" in seizures  # 10 seizures
+    target.value = Decimal(20)
+    target.save()
+    seizures = _card(client.get("/plans/ville/", PERIOD).content.decode(), "seizures")
+    assert "objectif 20 — atteint à 50\u00a0%" in seizures

@@ -1,7 +1,6 @@
 """The plan and its governance: territories, plans, axes, partners, actions, meetings and decisions."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -213,6 +212,13 @@ class Decision(models.Model):
         return self.text[:80]
 
 
+def indicator_choices() -> list[tuple[str, str]]:
+    """The catalogue's indicators, for the target form's drop-down list (read when the form is built)."""
+    from copil.indicators.catalogue import get_catalogue  # the catalogue reads the record models
+
+    return [(code, f"{definition.label} ({code})") for code, definition in get_catalogue().items()]
+
+
 class Target(models.Model):
     """A figure the committee aims for on one indicator of the catalogue (e.g. 80 cameras in service), against
     which dashboards and the bilan state the attainment; it overrides the catalogue's default target."""
@@ -222,7 +228,7 @@ class Target(models.Model):
         DOWN = "down", _("at most (the lower the better)")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
-    indicator = models.CharField(_("indicator"), max_length=80, help_text=_("code of the catalogue's indicator"))
+    indicator = models.CharField(_("indicator"), max_length=80, choices=indicator_choices)
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=3)
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -239,9 +245,3 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} : {self.value}"
-
-    def clean(self) -> None:
-        from copil.indicators.catalogue import get_catalogue
-
-        if self.indicator and self.indicator not in get_catalogue():
-            raise ValidationError({"indicator": _("unknown indicator « {code} »").format(code=self.indicator)})

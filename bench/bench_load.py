@@ -19,7 +19,6 @@ import csv
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -74,12 +73,6 @@ def setup_database() -> dict:
 
 
 # --- parent -----------------------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(url: str, timeout: float = 60) -> None:
@@ -180,7 +173,7 @@ def main() -> int:
         print(json.dumps(setup_database()))
         return 0
 
-    from copil.testing.postgres import TemporaryPostgres, find_server_binaries
+    from copil.testing.postgres import TemporaryPostgres, find_server_binaries, free_port
 
     binaries = find_server_binaries()
     if binaries is None:
@@ -211,7 +204,7 @@ def main() -> int:
             f"== demo data on PostgreSQL: {info['records']:,} records in {', '.join(info['plans'])} "
             f"(migrate + import {time.perf_counter() - started:.0f} s)"
         )
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
             [

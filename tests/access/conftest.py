@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from copil.access.audit import auditlog_disabled
 from copil.plans.models import Membership, Partner, Plan
+from copil.records.models import RECORD_KINDS
 from tests.factories import make_partner, make_plan
 
 ROLES = [role.value for role in Partner.Role]
@@ -76,6 +77,21 @@ def build_world() -> World:
             users[role] = user
         users[SUPERUSER] = user_model.objects.create_superuser("admin-user", "admin@example.fr", None)
     return World(plan, foreign, partners, users)
+
+
+def delete_world(world: World) -> None:
+    """Undo `build_world` (and any record left in its plans), for worlds built once per module outside the
+    tests' transactions."""
+    with auditlog_disabled():
+        for model in RECORD_KINDS.values():
+            model.objects.filter(plan__in=[world.plan, world.foreign_plan]).delete()
+        territories = [world.plan.territory, world.foreign_plan.territory]
+        for plan in (world.plan, world.foreign_plan):
+            plan.delete()
+        for territory in territories:
+            territory.delete()
+        for user in world.users.values():
+            user.delete()
 
 
 @pytest.fixture

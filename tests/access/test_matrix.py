@@ -26,7 +26,7 @@ from copil.plans.models import Partner
 from copil.records.actions import create_record, delete_record, update_record
 from copil.records.models import RECORD_KINDS, Record
 
-from .conftest import ALL_ROLES, MATRIX, SUPERUSER, World, build_world, sample
+from .conftest import ALL_ROLES, MATRIX, SUPERUSER, World, build_world, delete_world, sample
 
 ACTIONS = ("create", "read", "update", "delete")
 TARGETS = ("own", "other", "foreign")
@@ -282,14 +282,8 @@ def matrix_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         world = build_world()
     yield world
-    with django_db_blocker.unblock(), auditlog_disabled():
-        territories = [world.plan.territory, world.foreign_plan.territory]
-        for plan in (world.plan, world.foreign_plan):
-            plan.delete()
-        for territory in territories:
-            territory.delete()
-        for user in world.users.values():
-            user.delete()
+    with django_db_blocker.unblock():
+        delete_world(world)
 
 
 def pytest_generate_tests(metafunc):

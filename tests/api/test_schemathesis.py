@@ -19,7 +19,7 @@ from schemathesis.checks import (
 
 from copil.access.audit import auditlog_disabled
 from copil.records.models import RECORD_KINDS
-from tests.access.conftest import build_world
+from tests.access.conftest import build_world, delete_world
 from tests.records.helpers import OWNER_ROLE, complete_sample
 
 from .conftest import SCHEMATHESIS_CASES as CASES
@@ -63,16 +63,8 @@ def tokens(django_db_setup, django_db_blocker):
                     record.parties.set(parties)
         secrets = {role: issue_token(world, role) for role in set(OWNER_ROLE.values())}
     yield secrets
-    with django_db_blocker.unblock(), auditlog_disabled():
-        for model in RECORD_KINDS.values():
-            model.objects.filter(plan__in=[world.plan, world.foreign_plan]).delete()
-        territories = [world.plan.territory, world.foreign_plan.territory]
-        for plan in (world.plan, world.foreign_plan):
-            plan.delete()
-        for territory in territories:
-            territory.delete()
-        for user in world.users.values():
-            user.delete()
+    with django_db_blocker.unblock():
+        delete_world(world)
 
 
 @schema.parametrize()

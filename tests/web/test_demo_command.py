@@ -1,7 +1,6 @@
 """`copil demo` end to end, in a subprocess: seed plans loaded, bilans written, server answering."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,11 +10,7 @@ import uuid
 import pytest
 from django.db import connection
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from copil.testing.postgres import free_port
 
 
 @pytest.fixture
@@ -37,7 +32,7 @@ def demo_database_url(db):
 
 
 def test_demo_writes_both_bilans_then_serves(tmp_path, demo_database_url):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "COPIL_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "copil.settings"}
     env.pop("DATABASE_URL", None)
     if demo_database_url:

@@ -2,7 +2,6 @@
 the two-command demo too; stopping the server stops the worker."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -12,11 +11,7 @@ import urllib.request
 import pytest
 from django.db import connection
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from copil.testing.postgres import free_port
 
 
 def _copil(env, *arguments, **kwargs):
@@ -39,7 +34,7 @@ def test_serve_runs_the_queued_tasks_and_stops_its_worker(tmp_path, db):
             return [row[0] for row in db_file.execute("SELECT status FROM django_tasks_database_dbtaskresult")]
 
     assert statuses() == ["READY"]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "copil", "serve", f"127.0.0.1:{port}"],
         env=env,

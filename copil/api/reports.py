@@ -18,7 +18,7 @@ from copil.indicators.catalogue import IndicatorDefinition, get_catalogue, get_i
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period, parse_period
 from copil.plans.models import Plan, Territory
-from copil.reports.bilan import INDICATORS, Bilan, build_bilan
+from copil.reports.bilan import Bilan, build_bilan, suppressed_for
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name, render_bilan
 
 from .errors import FieldErrors
@@ -251,8 +251,7 @@ def plan_bilan(
 ) -> Any:
     plan = _plan(slug)
     parsed = _period(period, plan_start=plan.started_on, plan_end=plan.ended_on)
-    definitions = [get_indicator(code) for code in INDICATORS]
-    suppressed = policy.suppressed_indicators(request.auth, plan, definitions)
+    suppressed = suppressed_for(request.auth, plan)
     published = bool(suppressed)
     action = AuditEvent.Action.BILAN if format in {"json", "html"} else AuditEvent.Action.EXPORT
     record_event(

@@ -11,11 +11,13 @@ The published variant (`published=True`, for the public and the press) prints sm
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from copil.access import policy
 from copil.indicators.catalogue import get_indicator
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
@@ -585,6 +587,12 @@ def _published_notice(suppressed: frozenset[str]) -> str:
 def sensitive_indicators() -> frozenset[str]:
     """The bilan's indicators whose small values the published variant hides (counts of persons)."""
     return frozenset(code for code in INDICATORS if disclosure.is_sensitive(get_indicator(code)))
+
+
+def suppressed_for(reader: Any, plan: Plan) -> frozenset[str]:
+    """The bilan's indicators whose small counts this reader (user or API token) may not see exactly in the plan
+    (`copil.access.policy.aggregate_rule`): what `build_bilan(suppressed=…)` hides for them."""
+    return policy.suppressed_indicators(reader, plan, [get_indicator(code) for code in INDICATORS])
 
 
 def build_bilan(

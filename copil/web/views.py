@@ -27,9 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from copil.access import policy
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
-from copil.indicators.catalogue import get_indicator
 from copil.plans.models import Meeting, Plan
-from copil.reports.bilan import INDICATORS, sensitive_indicators
+from copil.reports.bilan import sensitive_indicators, suppressed_for
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
 
 from . import comparison as comparison_module
@@ -205,13 +204,6 @@ def map_layers(request: HttpRequest, plan: Plan) -> HttpResponse:
 # --- bilan ------------------------------------------------------------------------------------------------------
 
 
-def _suppressed_for(request: HttpRequest, plan: Plan) -> frozenset[str]:
-    """The bilan's indicators whose small counts the user may not read exactly
-    (`copil.access.policy.aggregate_rule`); all the sensitive ones for visitors."""
-    definitions = [get_indicator(code) for code in INDICATORS]
-    return policy.suppressed_indicators(request.user, plan, definitions)
-
-
 def _wants_published(request: HttpRequest) -> bool:
     return request.GET.get("publie") == "1"
 
@@ -245,7 +237,7 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
     choice = _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    suppressed = sensitive_indicators() if published_only else _suppressed_for(request, plan)
+    suppressed = sensitive_indicators() if published_only else suppressed_for(request.user, plan)
     published = bool(suppressed)
     query = dict(choice.query)
     if published_only:
@@ -292,7 +284,7 @@ def bilan_download(request: HttpRequest, slug: str, output_format: str) -> HttpR
     choice = _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    suppressed = sensitive_indicators() if _wants_published(request) else _suppressed_for(request, plan)
+    suppressed = sensitive_indicators() if _wants_published(request) else suppressed_for(request.user, plan)
     _audit(request, AuditEvent.Action.EXPORT, plan, choice, bool(suppressed), format=output_format)
     report = cached_bilan(plan, choice, suppressed=suppressed, charts=output_format == "pdf")
     return HttpResponse(

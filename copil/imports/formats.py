@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 from copil.access.pseudonyms import PSEUDONYM_PATTERN
 from copil.plans.models import Axis
 from copil.records import models as m
@@ -60,6 +62,8 @@ class Column:
     maximum: float | None = None
     decimal_char: str = ","  # the decimal mark the published schema declares; both marks are read
     pattern: str = ""  # for TEXT columns: a regular expression the whole value must match
+    pattern_reason: str = ""  # the French reason a value not matching `pattern` is refused
+    echo_refused: bool = True  # False: a refused value is never repeated in messages (it may be an identity)
     title: str = ""
     description: str = ""
 
@@ -130,6 +134,12 @@ ID = Column(
         "réimporter une ligne avec le même identifiant met à jour l'enregistrement au lieu d'en créer un second."
     ),
 )
+# Person-level records hold `copil.access.pseudonyms.pseudonym(...)`; anything else there may be a name.
+PSEUDONYM = {
+    "pattern": PSEUDONYM_PATTERN,
+    "pattern_reason": gettext_lazy("not a pseudonym (64 lowercase hexadecimal characters expected, never a name)"),
+    "echo_refused": False,
+}
 ADDRESS = Column("adresse", "address", ColumnType.TEXT, title="Adresse", description="Adresse postale ou lieu-dit.")
 COORDINATE_NOTE = "en degrés décimaux (WGS84), point décimal ; Copil accepte aussi la virgule"
 LATITUDE = Column(
@@ -360,7 +370,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "pseudonyme",
                     "pseudonym",
                     ColumnType.TEXT,
-                    pattern=PSEUDONYM_PATTERN,
+                    **PSEUDONYM,
                     title="Pseudonyme",
                     description="Pseudonyme de la personne condamnée (64 caractères hexadécimaux, jamais son nom).",
                 ),
@@ -489,7 +499,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "pseudonym",
                     ColumnType.TEXT,
                     required=True,
-                    pattern=PSEUDONYM_PATTERN,
+                    **PSEUDONYM,
                     title="Pseudonyme",
                     description="Pseudonyme de la personne orientée (64 caractères hexadécimaux, jamais son nom).",
                 ),

@@ -38,7 +38,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import audit
-from copil.access.pseudonyms import PSEUDONYM_PATTERN
 from copil.imports.formats import (
     EARLIEST_DATE,
     FORMATS,
@@ -733,7 +732,7 @@ class _Validator:
             (index + 2, position, slot.column.name, self._converter(slot.column))
             for index, (slot, position) in enumerate(self.values)
         ]
-        masked = {slot.column.name for slot, _position in self.values if slot.column.pattern == PSEUDONYM_PATTERN}
+        masked = {slot.column.name for slot, _position in self.values if not slot.column.echo_refused}
         first_reference = 2 + len(values)
         references = [
             (first_reference + 2 * index, position, id_slot.column.name)
@@ -780,7 +779,6 @@ class _Validator:
                 try:
                     out[slot] = convert(cells[position])
                 except _Invalid as invalid:
-                    # a refused pseudonym may be an identity typed in its place: never echoed or kept
                     shown = None if name in masked else _shown(cells[position])
                     error(line, name, shown, invalid.reason, position)
             for slot, position, name in references:
@@ -964,12 +962,7 @@ class _Validator:
 
             def text(raw: str) -> str:
                 if pattern is not None and pattern(raw) is None:
-                    if column.pattern == PSEUDONYM_PATTERN:
-                        raise _Invalid(
-                            _("not a pseudonym (64 lowercase hexadecimal characters expected, never a name)")
-                        )
-                    expected = _("value does not match the expected pattern {pattern}")
-                    raise _Invalid(expected.format(pattern=column.pattern))
+                    raise _Invalid(str(column.pattern_reason))
                 if max_length and len(raw) > max_length:
                     raise _Invalid(
                         _("text too long ({length} characters, at most {maximum})").format(

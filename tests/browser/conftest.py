@@ -17,6 +17,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+# The SQLite leg's in-memory test database is one connection, which Django shares with the live server's
+# threads: two requests at once (the map fetches its layers in parallel) deadlocked on it now and then, the
+# journey hanging for good. The live server answers one request at a time (and closes each connection), in its
+# own thread, which already uses the shared connection.
+
+
+class _OneRequestAtATime(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 CHROMIUM = os.environ.get("COPIL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

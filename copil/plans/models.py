@@ -122,7 +122,11 @@ class Partner(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         ordering = ["plan", "name"]
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="partner_unique_code_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="partner_unique_code_per_plan"),
+            # what records' (partner, plan) foreign key references
+            models.UniqueConstraint(fields=["id", "plan"], name="partner_unique_id_plan"),
+        ]
 
     def __str__(self) -> str:
         return self.name

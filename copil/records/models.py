@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from copil.plans.models import Axis, Partner, Plan
+from copil.records.constraints import CompositeForeignKey
 
 MAX_DIGITS = 14
 
@@ -15,10 +16,18 @@ MAX_DIGITS = 14
 class Record(models.Model):
     """Fields shared by every record kind."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    # The database checks both keys at once, by `partner_of_plan` below; Django still applies on_delete.
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     # No index of its own: the unique (partner, external_id) index serves every lookup by partner.
     partner = models.ForeignKey(
-        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+", db_index=False
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     external_id = models.CharField(_("partner's identifier"), max_length=100)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -28,7 +37,13 @@ class Record(models.Model):
     class Meta:
         abstract = True
         constraints = [
-            models.UniqueConstraint(fields=["partner", "external_id"], name="%(class)s_unique_partner_identifier")
+            models.UniqueConstraint(fields=["partner", "external_id"], name="%(class)s_unique_partner_identifier"),
+            CompositeForeignKey(
+                fields=["partner", "plan"],
+                to="plans.Partner",
+                to_fields=["id", "plan"],
+                name="%(class)s_partner_of_plan",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,8 @@ class Territory(models.Model):
         related_name="children",
     )
 
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
+
     class Meta:
         verbose_name = _("territory")
         verbose_name_plural = _("territories")
@@ -55,6 +57,8 @@ class Plan(models.Model):
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("plan")
@@ -85,6 +89,8 @@ class Axis(models.Model):
     code = models.CharField(_("code"), max_length=30, choices=Code.choices)
     title = models.CharField(_("title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("axis")
@@ -117,6 +123,8 @@ class Partner(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), through="Membership", blank=True
     )
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("partner")
@@ -174,6 +182,8 @@ class Action(models.Model):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
+
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -192,6 +202,8 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=300, blank=True)
     attendees = models.ManyToManyField(Partner, verbose_name=_("attendees"), blank=True)
 
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -207,6 +219,8 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("text"))
     action = models.ForeignKey(Action, verbose_name=_("action"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("decision")

@@ -2,9 +2,11 @@
 
 A key names the plan, the period, what the user may see of the aggregates (exact or suppressed, per
 indicator: `visibility_key`) and the plan's data version (`data_version`): one query counting the records of
-every kind of the plan with their latest change, and the plan's meetings, decisions and actions. Any
-create, update or delete through Copil changes it (records carry `updated_at`; a deletion lowers a count), so
-a figure is recomputed as soon as its records change. Entries also expire after COPIL_PAGE_CACHE_SECONDS.
+every kind of the plan with their latest change, and the same for the plan's meetings, decisions, actions,
+partners, axes and targets, with the plan's and its territory's last change. Any create, update or delete
+through Copil changes it (every one of them carries `updated_at`, moved on by a change of a many-to-many relation
+too; a deletion lowers a count), so a page is recomputed as soon as anything it states changes. Entries also expire
+after COPIL_PAGE_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from copil.access import policy
-from copil.plans.models import Action, Decision, Meeting, Partner, Plan, Target
+from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory
 from copil.records.models import RECORD_KINDS
 
 T = TypeVar("T")
@@ -29,29 +31,26 @@ def data_version(plan: Plan) -> str:
     """A fingerprint of every record and plan object of the plan, read in a single query."""
     quote = connection.ops.quote_name
     parts, params = [], []
+
+    def latest(name: str, model: type, join: str = "", plan_column: str = "o.plan_id") -> None:
+        """Count and latest change of the plan's objects of this model (alias `o`)."""
+        column = ".".join(quote(part) for part in plan_column.split("."))
+        parts.append(
+            f"SELECT '{name}', COUNT(*), CAST(MAX(o.{quote('updated_at')}) AS TEXT) "
+            f"FROM {quote(model._meta.db_table)} o {join} WHERE {column} = %s"
+        )
+        params.append(plan.pk)
+
     for kind, model in RECORD_KINDS.items():
-        parts.append(
-            f"SELECT '{kind}', COUNT(*), CAST(MAX({quote('updated_at')}) AS TEXT) FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote('plan_id')} = %s"
-        )
-        params.append(plan.pk)
-    for name, model in (("meeting", Meeting), ("action", Action), ("partner", Partner)):
-        parts.append(
-            f"SELECT '{name}', COUNT(*), CAST(MAX({quote('id')}) AS TEXT) FROM {quote(model._meta.db_table)} "
-            f"WHERE {quote('plan_id')} = %s"
-        )
-        params.append(plan.pk)
-    parts.append(
-        f"SELECT 'target', COUNT(*), CAST(MAX({quote('updated_at')}) AS TEXT) FROM {quote(Target._meta.db_table)} "
-        f"WHERE {quote('plan_id')} = %s"
-    )
-    params.append(plan.pk)
-    parts.append(
-        f"SELECT 'decision', COUNT(*), CAST(MAX(d.{quote('id')}) AS TEXT) FROM {quote(Decision._meta.db_table)} d "
-        f"JOIN {quote(Meeting._meta.db_table)} m ON m.{quote('id')} = d.{quote('meeting_id')} "
-        f"WHERE m.{quote('plan_id')} = %s"
-    )
-    params.append(plan.pk)
+        latest(kind, model)
+    for name, model in (("meeting", Meeting), ("action", Action), ("partner", Partner), ("axis", Axis)):
+        latest(name, model)
+    latest("target", Target)
+    meetings = f"JOIN {quote(Meeting._meta.db_table)} m ON m.{quote('id')} = o.{quote('meeting_id')}"
+    latest("decision", Decision, meetings, "m.plan_id")
+    latest("plan", Plan, "", "o.id")
+    territories = f"JOIN {quote(Plan._meta.db_table)} p ON p.{quote('territory_id')} = o.{quote('id')}"
+    latest("territory", Territory, territories, "p.id")
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = sorted((str(kind), int(count), str(latest)) for kind, count, latest in cursor.fetchall())

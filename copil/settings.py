@@ -97,6 +97,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("COPIL_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `copil serve` and its `copil db_worker` share the file: pages read on while an import writes (WAL), and a
+    # write waits for the one in progress (begun IMMEDIATE, so waiting is possible) instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

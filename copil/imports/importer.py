@@ -1165,6 +1165,7 @@ class _Stage:
 
     def create(self) -> None:
         slots = [*self.slots, *(_Slot(f"r{index}_pk", "bigint") for index in range(len(self.validator.references)))]
+        slots.append(_Slot("record_pk", "bigint"))  # the partner's existing record of that identifier (`mark_known`)
         columns = ", ".join(f"{self.quote(slot.name)} {slot.db_type}" for slot in slots)
         suffix = "" if self.sqlite else " ON COMMIT DROP"
         with connection.cursor() as cursor:
@@ -1230,6 +1231,17 @@ class _Stage:
                     [self.plan_id],
                 )
 
+    def mark_known(self) -> None:
+        """Give each staged row the primary key of the partner's record it updates (`record_pk`), before any write:
+        the INSERT then reads only the stage, never the table it is filling (an anti-join on that table rescans
+        the rows it adds whenever the planner picks a nested loop, which makes a large import quadratic)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self.stage} AS s SET {self.quote('record_pk')} = t.id FROM {self.target} t "
+                "WHERE t.partner_id = %s AND t.external_id = s.ext",
+                [self.partner_id],
+            )
+
     def unknown_references(self, index: int, limit: int) -> list[tuple[int, int, str]]:
         partner, external, pk = (self.quote(f"r{index}_{part}") for part in ("partner", "id", "pk"))
         with connection.cursor() as cursor:
@@ -1283,7 +1295,8 @@ class _Stage:
         changed = self._changed()
         stamp = connection.ops.adapt_datetimefield_value(now)
         match = "t.partner_id = %s AND t.external_id = s.ext"
-        missing = f"NOT EXISTS (SELECT 1 FROM {self.target} t WHERE t.partner_id = %s AND t.external_id = s.ext)"
+        missing = f"s.{self.quote('record_pk')} IS NULL"  # set by `mark_known`
+        self.mark_known()
         with connection.cursor() as cursor:
             parties_only: set[str] = set()
             if self.validator.parties is not None:
@@ -1294,7 +1307,7 @@ class _Stage:
                     [self.partner_id],
                 )
                 report.updated = cursor.fetchone()[0] + len(parties_only)
-                cursor.execute(f"SELECT COUNT(*) FROM {self.stage} s WHERE {missing}", [self.partner_id])
+                cursor.execute(f"SELECT COUNT(*) FROM {self.stage} s WHERE {missing}")
                 report.created = cursor.fetchone()[0]
                 return
             if history is not None:
@@ -1320,14 +1333,7 @@ class _Stage:
             cursor.execute(
                 f"INSERT INTO {self.target} ({', '.join(self.quote(c) for c in columns)}) "
                 f"SELECT {', '.join(expressions)} FROM {self.stage} s WHERE {missing}",
-                [
-                    self.plan_id,
-                    self.partner_id,
-                    stamp,
-                    stamp,
-                    *[value for _attname, value in defaults],
-                    self.partner_id,
-                ],
+                [self.plan_id, self.partner_id, stamp, stamp, *[value for _attname, value in defaults]],
             )
             report.created = cursor.rowcount
             if self.validator.parties is not None:

@@ -1162,6 +1162,7 @@ class _Stage:
         self.sqlite = connection.vendor == "sqlite"
         self.plan_id = validator.plan.pk
         self.partner_id = validator.partner.pk
+        self.known = f"t.id = s.{self.quote('record_pk')}"  # joins a staged row to its record (`mark_known`)
 
     def create(self) -> None:
         slots = [*self.slots, *(_Slot(f"r{index}_pk", "bigint") for index in range(len(self.validator.references)))]
@@ -1233,8 +1234,8 @@ class _Stage:
 
     def mark_known(self) -> None:
         """Give each staged row the primary key of the partner's record it updates (`record_pk`), before any write:
-        the INSERT then reads only the stage, never the table it is filling (an anti-join on that table rescans
-        the rows it adds whenever the planner picks a nested loop, which makes a large import quadratic)."""
+        the updates join on it, and the INSERT reads only the stage, never the table it is filling (an anti-join
+        on that table rescans the rows it adds whenever the planner picks a nested loop: quadratic)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {self.stage} AS s SET {self.quote('record_pk')} = t.id FROM {self.target} t "
@@ -1294,18 +1295,14 @@ class _Stage:
         """Update the changed records, create the new ones (or, for a dry run, count them); fill the report."""
         changed = self._changed()
         stamp = connection.ops.adapt_datetimefield_value(now)
-        match = "t.partner_id = %s AND t.external_id = s.ext"
-        missing = f"s.{self.quote('record_pk')} IS NULL"  # set by `mark_known`
         self.mark_known()
+        match, missing = self.known, f"s.{self.quote('record_pk')} IS NULL"
         with connection.cursor() as cursor:
             parties_only: set[str] = set()
             if self.validator.parties is not None:
                 parties_only = self._parties_changed(cursor) - self._changed_ext(cursor)
             if dry_run:
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {self.stage} s JOIN {self.target} t ON {match} WHERE {changed}",
-                    [self.partner_id],
-                )
+                cursor.execute(f"SELECT COUNT(*) FROM {self.stage} s JOIN {self.target} t ON {match} WHERE {changed}")
                 report.updated = cursor.fetchone()[0] + len(parties_only)
                 cursor.execute(f"SELECT COUNT(*) FROM {self.stage} s WHERE {missing}")
                 report.created = cursor.fetchone()[0]
@@ -1314,15 +1311,14 @@ class _Stage:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.quote(BEFORE_TABLE)}")
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {self.quote(BEFORE_TABLE)} AS SELECT t.* FROM {self.stage} s "
-                    f"JOIN {self.target} t ON {match} WHERE {changed}",
-                    [self.partner_id],
+                    f"JOIN {self.target} t ON {match} WHERE {changed}"
                 )
             assigned = self._assignments()
             assignments = "".join(f"{self.quote(attname)} = {expression}, " for attname, expression in assigned)
             cursor.execute(
                 f"UPDATE {self.target} AS t SET {assignments}version = t.version + 1, updated_at = %s "
                 f"FROM {self.stage} s WHERE {match} AND ({changed})",
-                [stamp, self.partner_id],
+                [stamp],
             )
             report.updated = cursor.rowcount
             defaults = self._absent_defaults()
@@ -1347,11 +1343,7 @@ class _Stage:
             history.record_changes(self.model, now)
 
     def _changed_ext(self, cursor: Any) -> set[str]:
-        cursor.execute(
-            f"SELECT s.ext FROM {self.stage} s JOIN {self.target} t ON t.partner_id = %s AND t.external_id = s.ext "
-            f"WHERE {self._changed()}",
-            [self.partner_id],
-        )
+        cursor.execute(f"SELECT s.ext FROM {self.stage} s JOIN {self.target} t ON {self.known} WHERE {self._changed()}")
         return {row[0] for row in cursor.fetchall()}
 
     # agreements: their signatories are a many-to-many relation, set in Python (agreement files are small)

@@ -5,7 +5,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Territory(models.Model):
+class Changed(models.Model):
+    """A plan object whose last change is kept: `copil.web.caching.data_version` reads it, so a cached page is
+    recomputed as soon as anything it states is edited."""
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Territory(Changed):
     """An administrative area identified by its INSEE code, nested commune → … → national."""
 
     class Level(models.TextChoices):
@@ -29,8 +39,6 @@ class Territory(models.Model):
         related_name="children",
     )
 
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
-
     class Meta:
         verbose_name = _("territory")
         verbose_name_plural = _("territories")
@@ -48,7 +56,7 @@ class Territory(models.Model):
         return found
 
 
-class Plan(models.Model):
+class Plan(Changed):
     """A local anti-drug action plan steered by a COPIL over a territory."""
 
     slug = models.SlugField(_("identifier"), unique=True)
@@ -57,8 +65,6 @@ class Plan(models.Model):
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("plan")
@@ -75,7 +81,7 @@ class Plan(models.Model):
         return self.name
 
 
-class Axis(models.Model):
+class Axis(Changed):
     """One line of action of a plan (repression, video-protection, prevention and care…)."""
 
     class Code(models.TextChoices):
@@ -90,8 +96,6 @@ class Axis(models.Model):
     title = models.CharField(_("title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
-
     class Meta:
         verbose_name = _("axis")
         verbose_name_plural = _("axes")
@@ -102,7 +106,7 @@ class Axis(models.Model):
         return self.title
 
 
-class Partner(models.Model):
+class Partner(Changed):
     """An organisation taking part in a plan, with the role that decides what it records and sees."""
 
     class Role(models.TextChoices):
@@ -123,8 +127,6 @@ class Partner(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), through="Membership", blank=True
     )
-
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("partner")
@@ -165,7 +167,7 @@ class Membership(models.Model):
         return self.deactivated_at is None
 
 
-class Action(models.Model):
+class Action(Changed):
     """A commitment of the plan, owned by a partner, with a due date and a status."""
 
     class Status(models.TextChoices):
@@ -182,8 +184,6 @@ class Action(models.Model):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
-
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -193,7 +193,7 @@ class Action(models.Model):
         return self.title
 
 
-class Meeting(models.Model):
+class Meeting(Changed):
     """A session of the steering committee."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="meetings")
@@ -201,8 +201,6 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=300, blank=True)
     attendees = models.ManyToManyField(Partner, verbose_name=_("attendees"), blank=True)
-
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("meeting")
@@ -213,14 +211,12 @@ class Meeting(models.Model):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
 
-class Decision(models.Model):
+class Decision(Changed):
     """A decision taken in a meeting, optionally turned into an action."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("text"))
     action = models.ForeignKey(Action, verbose_name=_("action"), null=True, blank=True, on_delete=models.SET_NULL)
-
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached pages' data version
 
     class Meta:
         verbose_name = _("decision")
@@ -237,7 +233,7 @@ def indicator_choices() -> list[tuple[str, str]]:
     return [(code, f"{definition.label} ({code})") for code, definition in get_catalogue().items()]
 
 
-class Target(models.Model):
+class Target(Changed):
     """A figure the committee aims for on one indicator of the catalogue (e.g. 80 cameras in service), against
     which dashboards and the bilan state the attainment; it overrides the catalogue's default target."""
 
@@ -250,7 +246,6 @@ class Target(models.Model):
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=3)
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)  # part of the cached figures' data version
 
     class Meta:
         verbose_name = _("target")

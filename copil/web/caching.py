@@ -43,9 +43,9 @@ def data_version(plan: Plan) -> str:
 
     for kind, model in RECORD_KINDS.items():
         latest(kind, model)
-    for name, model in (("meeting", Meeting), ("action", Action), ("partner", Partner), ("axis", Axis)):
+    plan_objects = {"meeting": Meeting, "action": Action, "partner": Partner, "axis": Axis, "target": Target}
+    for name, model in plan_objects.items():
         latest(name, model)
-    latest("target", Target)
     meetings = f"JOIN {quote(Meeting._meta.db_table)} m ON m.{quote('id')} = o.{quote('meeting_id')}"
     latest("decision", Decision, meetings, "m.plan_id")
     latest("plan", Plan, "", "o.id")

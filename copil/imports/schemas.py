@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import models
 
-from copil.imports.formats import EARLIEST_DATE, FORMATS, FORMATS_BY_FILE_STEM, Column, ColumnType, RecordFormat
+from copil.formats import EARLIEST_DATE, FORMATS, FORMATS_BY_FILE_STEM, Column, ColumnType, RecordFormat
 
 SCHEMA_VERSION = "1.0.0"
 TABLE_SCHEMA = "https://frictionlessdata.io/schemas/table-schema.json"

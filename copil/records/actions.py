@@ -25,6 +25,7 @@ from copil.access import policy
 from copil.access.audit import auditlog_disabled, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.pseudonyms import is_pseudonym
+from copil.formats.references import referable_records
 from copil.plans.models import Partner, Plan
 
 from .models import RECORD_KINDS, Record
@@ -93,7 +94,8 @@ def _split(model: type[Record], data: Mapping[str, Any]) -> tuple[dict[str, Any]
 
 
 def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> None:
-    """Linked records and partners must belong to the record's plan, and the actor must be able to see them."""
+    """Linked records must be ones the actor may link to (`copil.formats.referable_records`, the rule of every
+    channel), linked partners partners of the record's plan."""
     errors: dict[str, str] = {}
     for field in record._meta.concrete_fields:
         if not field.is_relation or field.name in {"plan", "partner"}:
@@ -104,12 +106,7 @@ def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> No
         target_kind = next((k for k, m in RECORD_KINDS.items() if m is field.related_model), None)
         if target_kind is None:
             continue
-        candidates = (
-            policy.visible_records(actor, target_kind, plan=record.plan_id)
-            if actor is not None
-            else field.related_model.objects.filter(plan_id=record.plan_id)
-        )
-        if not candidates.filter(pk=target_id).exists():
+        if not referable_records(actor, target_kind, record.plan_id).filter(pk=target_id).exists():
             errors[field.name] = _("Unknown record, or one of another plan.")
     for name, values in m2m.items():
         ids = [v.pk if isinstance(v, models.Model) else v for v in values]

@@ -13,7 +13,7 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 import copil
-from copil.imports.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType
+from copil.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType
 from copil.imports.importer import IMPORT_ORDER, import_records
 from copil.imports.schemas import (
     EXAMPLES,

@@ -5,6 +5,9 @@ templates and the formats page), not interface messages: they are written in Fre
 the French column names they describe, and `copil schemas` turns them into Table Schemas.
 """
 
+from typing import TypedDict
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from copil.access.pseudonyms import PSEUDONYM_PATTERN
@@ -34,8 +37,20 @@ ID = Column(
         "réimporter une ligne avec le même identifiant met à jour l'enregistrement au lieu d'en créer un second."
     ),
 )
+
+
 # Person-level records hold `copil.access.pseudonyms.pseudonym(...)`; anything else there may be a name.
-PSEUDONYM = {
+class _PseudonymRules(TypedDict):
+    pattern: str
+    pattern_reason: str | Promise
+    echo_refused: bool
+
+
+class _Count(TypedDict):
+    minimum: float
+
+
+PSEUDONYM: _PseudonymRules = {
     "pattern": PSEUDONYM_PATTERN,
     "pattern_reason": gettext_lazy("not a pseudonym (64 lowercase hexadecimal characters expected, never a name)"),
     "echo_refused": False,
@@ -62,7 +77,7 @@ LONGITUDE = Column(
     title="Longitude",
     description=f"Longitude {COORDINATE_NOTE}.",
 )
-COUNT = {"minimum": 0}
+COUNT: _Count = {"minimum": 0}
 
 
 def _date(name: str, field_name: str, title: str, description: str, required: bool = False) -> Column:

@@ -33,7 +33,7 @@ def referable_records(actor: Any, kind: str, plan: Plan | int) -> QuerySet[Recor
     """The records of `kind` a record of `plan` entered by `actor` may link to (None: the system)."""
     if actor is None:
         plan_id = plan.pk if isinstance(plan, Plan) else plan
-        return RECORD_KINDS[kind].objects.filter(plan_id=plan_id)
+        return RECORD_KINDS[kind]._default_manager.filter(plan_id=plan_id)
     records: QuerySet[Record] = policy.visible_records(actor, kind, plan=plan)
     return records
 

@@ -161,7 +161,7 @@ class RowParser:
         external_id = values.get(ID_COLUMN)
         if not external_id:
             return
-        taken = self.model.objects.filter(partner=self.partner, external_id=external_id)
+        taken = self.model._default_manager.filter(partner=self.partner, external_id=external_id)
         if instance is not None:
             taken = taken.exclude(pk=instance.pk)
         if taken.exists():

@@ -34,7 +34,9 @@ ID = Column(
     title="Identifiant",
     description=(
         "Identifiant de l'enregistrement chez le partenaire, unique dans le fichier et stable d'un envoi à l'autre : "
-        "réimporter une ligne avec le même identifiant met à jour l'enregistrement au lieu d'en créer un second."
+        "réimporter une ligne avec le même identifiant met à jour l'enregistrement au lieu d'en créer un second. "
+        "Il ne commence ni par =, +, -, @, ni par une tabulation ou un retour chariot (un tableur le lirait comme "
+        "une formule)."
     ),
 )
 

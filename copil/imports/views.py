@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from copil.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType, RecordFormat
-from copil.imports.schemas import example_csv, schema_json, schema_text, xlsx_template
+from copil.formats.schemas import example_csv, schema_json, schema_text, xlsx_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -2,20 +2,22 @@
 
 How a file goes in, with memory flat in its size:
 
-1. The rows are streamed from the file (`copil.imports.sources`) and every cell is checked: type,
-   enumeration, range, length, dates (see below), the order of paired dates, unnamed or extra cells.
-   Each row, valid or not, is written at once to a temporary staging table (PostgreSQL: `COPY`;
-   SQLite: `executemany`), in the database transaction that will hold the whole import.
+1. The rows are streamed from the file (`copil.imports.sources`) and every cell is checked by the cell
+   parsers of `copil.formats` (`copil.imports.validation`): type, enumeration, range, length, dates (see
+   below), the order of paired dates, unnamed or extra cells. Each row, valid or not, is written at once
+   to a temporary staging table (`copil.imports.staging`; PostgreSQL: `COPY`, SQLite: `executemany`), in
+   the database transaction that will hold the whole import.
 2. Checks that need every row or the database run in SQL on the staging table: identifiers given twice
-   in the file, and references (a seizure's operation, a deal point's network…) that name no record
-   of the plan; each reference is resolved to its primary key there, by one index probe per row.
+   in the file, and references (a seizure's operation, a deal point's network…) that name no record the
+   person importing may link to (`copil.formats.referable_records`, the forms' and the API's rule); each
+   reference is resolved to its primary key there, by one index probe per row.
 3. If any error was found, the transaction is rolled back: nothing was written, and `ImportRejected`
-   lists every error (file, line, column, value, French reason), at most `MAX_ERRORS` of them kept.
+   lists every error (file, line, column, value, French reason, code), at most `MAX_ERRORS` of them kept.
 4. Otherwise, in the same transaction: one `UPDATE … FROM staging` changes the records whose values
    differ (version + 1, `updated_at`), one `INSERT … SELECT` creates the new ones, and, with
    `replace_period`, the partner's records of that kind dated within the period and absent from the
    file are deleted. Re-importing the same file changes nothing: records are keyed by
-   (partner, identifier). The changes are written to the audit trail (`copil.access.audit`).
+   (partner, identifier). The changes are written to the audit trail (`copil.imports.history`).
 
 Dates must lie between 1 January 2000 and today (Paris time): earlier dates are typing errors in
 practice, later ones are impossible for facts already recorded. Dates outside the plan's period are

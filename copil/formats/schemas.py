@@ -460,7 +460,7 @@ def _readme() -> str:
         "",
         "Un schéma de données ([Table Schema](https://specs.frictionlessdata.io/table-schema/)) par type",
         "d'enregistrement, avec un fichier d'exemple valide. Ces fichiers sont générés par `copil schemas`",
-        "à partir des formats d'import (`copil/imports/formats.py`) : ne les modifiez pas à la main.",
+        "à partir des formats d'import (`copil/formats/catalogue.py`) : ne les modifiez pas à la main.",
         "",
         "| fichier | schéma | contenu |",
         "|---|---|---|",

@@ -88,3 +88,6 @@ class InactivityWarning(models.Model):
         verbose_name = _("inactivity warning")
         verbose_name_plural = _("inactivity warnings")
         ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.sent_at:%d/%m/%Y}"

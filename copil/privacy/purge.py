@@ -197,7 +197,9 @@ def _finished_uploads() -> list[Any]:
 
     root = upload_dir()
     jobs = ImportJob.objects.filter(status__in=FINISHED_IMPORTS).exclude(stored_path="")
-    return [job for job in jobs if Path(job.stored_path).parent.parent == root and Path(job.stored_path).parent.exists()]
+    return [
+        job for job in jobs if Path(job.stored_path).parent.parent == root and Path(job.stored_path).parent.exists()
+    ]
 
 
 def plan_purge(today: dt.date, plans: Iterable[Plan] | None = None) -> list[PurgeStep]:

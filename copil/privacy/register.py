@@ -101,8 +101,10 @@ def build_register(plan: Plan) -> Register:
         Section(
             _("Purposes"),
             [
-                _("Steering the local action plan against drug trafficking and its harms: following the actions of "
-                  "each partner, computing the plan's indicators and writing its periodic bilan."),
+                _(
+                    "Steering the local action plan against drug trafficking and its harms: following the actions of "
+                    "each partner, computing the plan's indicators and writing its periodic bilan."
+                ),
                 _("Early warning of the re-forming of open-air drug scenes from field observations."),
                 _("Counting the persons referred to care and the persons convicted, without identifying them."),
             ],
@@ -110,8 +112,10 @@ def build_register(plan: Plan) -> Register:
         Section(
             _("Legal basis"),
             [
-                _("Task carried out in the public interest (GDPR art. 6-1-e): local policy of crime prevention and "
-                  "the fight against drugs led by the prefect."),
+                _(
+                    "Task carried out in the public interest (GDPR art. 6-1-e): local policy of crime prevention and "
+                    "the fight against drugs led by the prefect."
+                ),
                 _("Health data (referrals to care): GDPR art. 9-2-h and 9-2-i, pseudonymised at entry."),
                 _("Data on criminal convictions: GDPR art. 10, entered by the public prosecutor's office only."),
             ],
@@ -169,8 +173,10 @@ def build_register(plan: Plan) -> Register:
         Section(
             _("Rights of the persons"),
             [
-                _("The plan's data protection officer finds a person's records from their identity, exports them "
-                  "(access), corrects them, restricts or erases them (anonymisation); each step is audited.")
+                _(
+                    "The plan's data protection officer finds a person's records from their identity, exports them "
+                    "(access), corrects them, restricts or erases them (anonymisation); each step is audited."
+                )
             ],
         ),
     ]
@@ -188,13 +194,11 @@ def _level_label(level: str) -> str:
 def _security_measures() -> list[str]:
     rules = retention_rules()
     measures = [
-        _("Pseudonymisation: persons are recorded only as an HMAC-SHA-256 of their identity, keyed by a secret of "
-          "the deployment; the identity is never stored."),
-        ngettext(
-            "Access matrix: one policy table of %(roles)d roles, enforced on every channel and proven by tests.",
-            "Access matrix: one policy table of %(roles)d roles, enforced on every channel and proven by tests.",
-            len(policy.RECORD_POLICY),
-        )
+        _(
+            "Pseudonymisation: persons are recorded only as an HMAC-SHA-256 of their identity, keyed by a secret of "
+            "the deployment; the identity is never stored."
+        ),
+        _("Access matrix: one policy table of %(roles)d roles, enforced on every channel and proven by tests.")
         % {"roles": len(policy.RECORD_POLICY)},
         _("Audit trail: append-only, every change, export and purge, kept %(months)d months.")
         % {"months": rules[AUDIT_TRAIL].months},

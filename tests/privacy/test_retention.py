@@ -179,5 +179,3 @@ def test_uploads_are_deleted_once_imported(db, tmp_path, settings):
         "previewed": True,
         "cancelled": False,
     }
-
-

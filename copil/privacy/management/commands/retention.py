@@ -36,7 +36,9 @@ class Command(BaseCommand):
         day = day or timezone.localdate()
         if enqueue:
             result = daily_privacy.enqueue(day=day.isoformat())
-            self.stdout.write(f"Tâche quotidienne de protection des données du {day:%d/%m/%Y} mise en file ({result.id}).")
+            self.stdout.write(
+                f"Tâche quotidienne de protection des données du {day:%d/%m/%Y} mise en file ({result.id})."
+            )
             return
         plans = None
         if plan:

@@ -3,7 +3,9 @@ deactivated; `COPIL_ACCOUNT_WARNING_DAYS` days (14) before, its holder gets an e
 An account is never deactivated without that warning having been sent at least that many days earlier.
 
 Deactivation keeps the account (the audit trail names who acted, for the trail's own retention) but it can no
-longer log in; each warning and deactivation is audited.
+longer log in; each warning and deactivation is audited. Once the trail's retention has run out since a
+deactivated account's last activity, its name and address are removed (`forget_former_members`), as every
+trail entry naming it has been deleted by then.
 """
 
 from __future__ import annotations
@@ -106,3 +108,27 @@ def _deactivate(user, last: dt.datetime) -> None:
             obj=user,
             details={"privacy": "inactive_account", "last_activity": last, "days": inactive_days()},
         )
+
+
+FORMER_MEMBER_PREFIX = "ancien-membre-"
+
+
+def former_members(before: dt.datetime):
+    """Deactivated accounts, not yet forgotten, whose last activity is older than `before`."""
+    users = get_user_model().objects.filter(is_active=False).exclude(username__startswith=FORMER_MEMBER_PREFIX)
+    return users.filter(Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before))
+
+
+def forget_former_members(before: dt.datetime) -> int:
+    """Remove the name and address of the former members inactive since before `before`; returns how many.
+
+    The account row stays (memberships and imports keep pointing to it) under a neutral username."""
+    count = 0
+    with transaction.atomic(), auditlog_disabled():
+        for user in former_members(before).select_for_update():
+            user.username = f"{FORMER_MEMBER_PREFIX}{user.pk}"
+            user.first_name = user.last_name = user.email = ""
+            user.set_unusable_password()
+            user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
+            count += 1
+    return count

@@ -6,7 +6,9 @@ counted once and can no longer be found from their identity), the partner's iden
 blanked and dates move to the first day of their month (never across the plan's start or end). Counts by month,
 quarter, year and over the plan keep their values; only day and week figures may move within the month.
 
-Each purge step writes one audit entry with its counts, never the content it removed.
+The audit trail is deleted after its own retention, and with it the last mention of former members, whose
+accounts are then forgotten (name and address removed). Each purge step writes one audit entry with its
+counts, never the content it removed.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from copil.access.models import AuditEvent
 from copil.access.retention import ANONYMISE, AUDIT_TRAIL, UPLOAD, RetentionRule, retention_rules
 from copil.indicators.periods import add_months
 from copil.plans.models import Plan
+from copil.privacy.accounts import forget_former_members, former_members
 from copil.records.models import RECORD_KINDS, Record
 
 ANONYMOUS_PREFIX = "anonyme-"
+FORMER_MEMBERS = "former_members"  # deactivated accounts, forgotten with the trail that names them
 FINISHED_IMPORTS = ("done", "rejected", "cancelled", "failed")
 _KEPT_FIELDS = frozenset({"pseudonym", "external_id"})
 
@@ -218,6 +222,9 @@ def _deployment_steps(today: dt.date) -> list[PurgeStep]:
     steps = []
     if trail:
         steps.append(PurgeStep(AUDIT_TRAIL, None, retention_rules()[AUDIT_TRAIL].at_expiry, trail, day))
+    members = former_members(instant).count()
+    if members:
+        steps.append(PurgeStep(FORMER_MEMBERS, None, ANONYMISE, members, day))
     uploads = _finished_uploads()
     if uploads:
         steps.append(PurgeStep(UPLOAD, None, retention_rules()[UPLOAD].at_expiry, len(uploads), today))
@@ -274,6 +281,12 @@ def _purge_deployment(today: dt.date) -> list[PurgeStep]:
             count += cursor.rowcount
         step = PurgeStep(AUDIT_TRAIL, None, "delete", count, day)
         _audit_step(step, count, retention_rules()[AUDIT_TRAIL])
+        done.append(step)
+    if former_members(instant).exists():
+        with transaction.atomic():
+            count = forget_former_members(instant)
+            step = PurgeStep(FORMER_MEMBERS, None, ANONYMISE, count, day)
+            _audit_step(step, count, retention_rules()[AUDIT_TRAIL])
         done.append(step)
     uploads = _finished_uploads()
     if uploads:

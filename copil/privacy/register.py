@@ -43,6 +43,8 @@ def kind_label(kind: str) -> str:
         return _("audit trail entries")
     if kind == UPLOAD:
         return _("uploaded files")
+    if kind == "former_members":
+        return _("accounts of former members")
     return str(RECORD_KINDS[kind]._meta.verbose_name_plural)
 
 

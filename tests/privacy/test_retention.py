@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from copil.access.models import AuditEvent
 from copil.access.policy import PERSON_LEVEL_KINDS
@@ -141,19 +141,23 @@ def test_the_dry_run_says_what_would_go_and_changes_nothing(person_plan):
     assert CareReferral.objects.filter(external_id__startswith=ANONYMOUS_PREFIX).count() == 4
 
 
-def test_the_audit_trail_is_deleted_after_its_own_retention(db):
-    from copil.access.audit import record_event
+def test_the_audit_trail_and_former_members_are_forgotten_after_the_trails_retention(db):
+    from django.contrib.auth import get_user_model
 
-    old = record_event(None, AuditEvent.Action.LOGIN, details={"marker": "old"})
-    recent = record_event(None, AuditEvent.Action.LOGIN, details={"marker": "recent"})
-    day = old.at.date()
-    # six years later the first is due; the second was made after the cutoff is moved back a day
-    steps = plan_purge(add_months(day, 72) + dt.timedelta(days=1))
-    assert [(s.kind, s.count >= 2) for s in steps] == [("audit_trail", True)]
-    purge(add_months(day, 72) + dt.timedelta(days=1))
-    assert not AuditEvent.objects.filter(pk__in=[old.pk, recent.pk]).exists()
-    last = AuditEvent.objects.order_by("-pk").first()
-    assert last.details["kind"] == "audit_trail" and last.details["count"] >= 2
+    old_time = timezone.make_aware(dt.datetime(2020, 5, 31, 12))
+    former = get_user_model().objects.create_user("jdupont", "j.dupont@example.fr", None, first_name="Jean")
+    get_user_model().objects.filter(pk=former.pk).update(is_active=False, last_login=old_time, date_joined=old_time)
+    old = AuditEvent.objects.create(at=old_time, action="login", actor=former, actor_label="jdupont")
+    kept = AuditEvent.objects.create(at=old_time + dt.timedelta(days=2), action="login", actor_label="autre")
+    # on 1 June 2026 the entries of before 1 June 2020 are due (72 months)
+    assert [(s.kind, s.count) for s in plan_purge(PURGE_DAY)] == [("audit_trail", 1), ("former_members", 1)]
+    purge(PURGE_DAY)
+    assert list(AuditEvent.objects.filter(pk__in=[old.pk, kept.pk])) == [kept]
+    former.refresh_from_db()
+    assert (former.username, former.email, former.first_name) == (f"ancien-membre-{former.pk}", "", "")
+    events = AuditEvent.objects.filter(details__privacy="retention").order_by("pk")
+    assert [(e.details["kind"], e.details["count"]) for e in events] == [("audit_trail", 1), ("former_members", 1)]
+    assert "jdupont" not in repr([(e.details, e.object_repr, e.actor_label) for e in events])
 
 
 def test_uploads_are_deleted_once_imported(db, tmp_path, settings):

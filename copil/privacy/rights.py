@@ -124,6 +124,18 @@ def _person_record(plan: Plan, identity: Identity, record: Record) -> None:
         raise PermissionDenied(_("This record is not one of this person's records in the plan."))
 
 
+def rectifiable_fields(kind: str) -> dict[str, Any]:
+    """The fields of a person-level record the officer may correct: every editable value but the pseudonym
+    (it follows the identity), the partner's identifier and the bookkeeping fields."""
+    return {
+        field.name: field
+        for field in RECORD_KINDS[kind]._meta.concrete_fields
+        if field.editable
+        and not field.is_relation
+        and field.name not in {"id", "pseudonym", "external_id", "version", "created_at", "updated_at"}
+    }
+
+
 def rectify_record(
     actor: Any, plan: Plan, identity: Identity, record: Record, data: Mapping[str, Any], *, expected_version: int
 ) -> Record:

@@ -145,3 +145,33 @@ def test_erasure_anonymises_the_persons_records(person_plan, officer):
     assert CareReferral.objects.filter(external_id__startswith=ANONYMOUS_PREFIX).count() == 3
     assert search_person(officer, person_plan, ALICE).count == 0
     assert CareReferral.objects.filter(pseudonym=person_pseudonym("bruno")).count() == 2
+
+
+def _page(client, plan, **data):
+    identity = {"last_name": "Martin", "first_name": "Alice", "birth_date": "02/03/1990"}
+    return client.post(f"/protection-des-donnees/{plan.slug}/personne/", {**identity, **data}, follow=True)
+
+
+def test_the_page_finds_exports_corrects_and_erases(client, person_plan, officer):
+    client.force_login(officer)
+    page = _page(client, person_plan, step="search").content.decode()
+    assert "4 enregistrements" in page and "OR-3" in page and "OR-4" not in page
+    exported = _page(client, person_plan, step="export")
+    assert exported["Content-Disposition"].startswith("attachment")
+    assert len(json.loads(exported.content)["enregistrements"]) == 4
+    record = CareReferral.objects.get(external_id="OR-3")
+    ref = {"record": f"care_referral:{record.pk}", "version": record.version}
+    refused = _page(client, person_plan, step="rectify", field="referred_on", value="31/02/2023", **ref)
+    assert "Correction refusée, champ « date »" in refused.content.decode()
+    _page(client, person_plan, step="rectify", field="referred_on", value="21/05/2023", **ref)
+    record.refresh_from_db()
+    assert record.referred_on == dt.date(2023, 5, 21)
+    stale = _page(client, person_plan, step="rectify", field="outcome", value="lost", **ref)
+    assert "Conflit" in stale.content.decode()
+    conviction = Conviction.objects.get(external_id="CD-1")
+    ref = {"record": f"conviction:{conviction.pk}", "version": conviction.version}
+    _page(client, person_plan, step="rectify", field="repeat_offender", value="non", **ref)
+    conviction.refresh_from_db()
+    assert conviction.repeat_offender is False
+    erased = _page(client, person_plan, step="erase").content.decode()
+    assert "4 enregistrements anonymisés" in erased and "0 enregistrement" in erased

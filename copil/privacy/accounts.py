@@ -114,9 +114,18 @@ FORMER_MEMBER_PREFIX = "ancien-membre-"
 
 
 def former_members(before: dt.datetime):
-    """Deactivated accounts, not yet forgotten, whose last activity is older than `before`."""
-    users = get_user_model().objects.filter(is_active=False).exclude(username__startswith=FORMER_MEMBER_PREFIX)
-    return users.filter(Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before))
+    """Deactivated accounts, not yet forgotten, whose last activity is older than `before` and that no audit
+    entry from `before` on names (as actor or as the account acted upon)."""
+    from copil.access.audit import object_type
+
+    model = get_user_model()
+    users = model.objects.filter(is_active=False).exclude(username__startswith=FORMER_MEMBER_PREFIX)
+    users = users.filter(Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before))
+    named = AuditEvent.objects.filter(at__gte=before)
+    about = named.filter(object_type=object_type(model)).values_list("object_id", flat=True).distinct()
+    return users.exclude(pk__in=named.filter(actor__isnull=False).values("actor_id")).exclude(
+        pk__in=[int(pk) for pk in about if pk.isdigit()]
+    )
 
 
 def forget_former_members(before: dt.datetime) -> int:

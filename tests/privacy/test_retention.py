@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from copil.access.audit import auditlog_disabled
 from copil.access.models import AuditEvent
 from copil.access.policy import PERSON_LEVEL_KINDS
 from copil.access.retention import RETENTION_TABLE, parse_retention_table
@@ -145,8 +146,12 @@ def test_the_audit_trail_and_former_members_are_forgotten_after_the_trails_reten
     from django.contrib.auth import get_user_model
 
     old_time = timezone.make_aware(dt.datetime(2020, 5, 31, 12))
-    former = get_user_model().objects.create_user("jdupont", "j.dupont@example.fr", None, first_name="Jean")
-    get_user_model().objects.filter(pk=former.pk).update(is_active=False, last_login=old_time, date_joined=old_time)
+    users = get_user_model().objects
+    with auditlog_disabled():  # accounts of 2020: their creation is no longer in the trail
+        former = users.create_user("jdupont", "j.dupont@example.fr", None, first_name="Jean", is_active=False)
+        named = users.create_user("mmartin", "m.martin@example.fr", None, is_active=False)
+    users.filter(pk__in=[former.pk, named.pk]).update(last_login=old_time, date_joined=old_time)
+    AuditEvent.objects.create(action="deactivate", object_type="auth.user", object_id=str(named.pk))
     old = AuditEvent.objects.create(at=old_time, action="login", actor=former, actor_label="jdupont")
     kept = AuditEvent.objects.create(at=old_time + dt.timedelta(days=2), action="login", actor_label="autre")
     # on 1 June 2026 the entries of before 1 June 2020 are due (72 months)
@@ -155,6 +160,8 @@ def test_the_audit_trail_and_former_members_are_forgotten_after_the_trails_reten
     assert list(AuditEvent.objects.filter(pk__in=[old.pk, kept.pk])) == [kept]
     former.refresh_from_db()
     assert (former.username, former.email, former.first_name) == (f"ancien-membre-{former.pk}", "", "")
+    named.refresh_from_db()
+    assert named.username == "mmartin"  # a recent entry still names them
     events = AuditEvent.objects.filter(details__privacy="retention").order_by("pk")
     assert [(e.details["kind"], e.details["count"]) for e in events] == [("audit_trail", 1), ("former_members", 1)]
     assert "jdupont" not in repr([(e.details, e.object_repr, e.actor_label) for e in events])
@@ -183,3 +190,12 @@ def test_uploads_are_deleted_once_imported(db, tmp_path, settings):
         "previewed": True,
         "cancelled": False,
     }
+
+
+def test_the_daily_task_purges_and_sweeps_the_accounts(person_plan):
+    from copil.privacy.tasks import daily_privacy
+
+    counts = daily_privacy.call(day=PURGE_DAY.isoformat())
+    assert counts["plan-rgpd:care_referral"] == 4 and counts["plan-rgpd:conviction"] == 2
+    assert {"warned", "deactivated"} <= set(counts)
+    assert daily_privacy.call(day=PURGE_DAY.isoformat()).get("plan-rgpd:care_referral") is None

@@ -201,8 +201,3 @@ def erase_person(actor: Any, plan: Plan, identity: Identity) -> int:
                 count += anonymise_records(plan, kind, locked)
         _audit(actor, plan, AuditEvent.Action.UPDATE, "erasure", found, anonymised=count, restricted=len(restricted))
     return count
-
-
-def is_restricted(record: Record) -> bool:
-    """Whether the record's processing is restricted (the usual channels may then neither change nor delete it)."""
-    return Restriction.objects.filter(kind=kind_of(record), record_id=record.pk).exists()

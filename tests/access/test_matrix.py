@@ -509,13 +509,11 @@ DATA_PROTECTION = "data_protection"
 def test_only_the_data_protection_role_searches_by_identity(db, matrix_world, role):
     """Every role (a plain coordinator and superusers included) is refused the identity search, by the service and
     by the page; the coordinator designated data protection officer gets it, in their plan only."""
-    from copil.access.pseudonyms import deployment_key, pseudonym
     from copil.privacy.models import DataProtectionOfficer
-    from copil.privacy.rights import Identity, search_person
+    from copil.privacy.rights import Identity, person_pseudonym, search_person
 
     world = matrix_world
     identity = Identity("Martin", "Alice", "02/03/1990")
-    value = pseudonym(identity.last_name, identity.first_name, identity.birth_date, key=deployment_key())
     for plan, suffix in ((world.plan, "1"), (world.foreign_plan, "b")):
         with auditlog_disabled():
             RECORD_KINDS["care_referral"].objects.create(
@@ -524,7 +522,7 @@ def test_only_the_data_protection_role_searches_by_identity(db, matrix_world, ro
                 external_id=f"RGPD-{suffix}",
                 referred_on=dt.date(2024, 3, 1),
                 destination="csapa",
-                pseudonym=value,
+                pseudonym=person_pseudonym(plan, identity),
             )
     user = world.users.get(role)
     if role == DATA_PROTECTION:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 
 from copil.access.audit import auditlog_disabled
-from copil.access.pseudonyms import pseudonym
+from copil.privacy import rights
 from copil.records.models import CareReferral, Conviction
 from tests.factories import make_partner, make_plan
 
@@ -19,8 +18,9 @@ PERSONS = {
 }
 
 
-def person_pseudonym(name: str) -> str:
-    return pseudonym(*PERSONS[name], key=settings.COPIL_PSEUDONYM_KEY)
+def person_pseudonym(name: str, plan) -> str:
+    """The person's pseudonym in the plan, as `copil.privacy.rights` computes it."""
+    return rights.person_pseudonym(plan, rights.Identity(*PERSONS[name]))
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def person_plan(db):
                 external_id=f"OR-{n}",
                 referred_on=day,
                 destination=destination,
-                pseudonym=person_pseudonym(name),
+                pseudonym=person_pseudonym(name, plan),
                 outcome="admitted",
             )
         for n, (name, day, repeat) in enumerate(convictions, 1):
@@ -55,7 +55,7 @@ def person_plan(db):
                 partner=justice,
                 external_id=f"CD-{n}",
                 convicted_on=day,
-                pseudonym=person_pseudonym(name),
+                pseudonym=person_pseudonym(name, plan),
                 sentence="6 mois avec sursis, dossier 2023/118",
                 repeat_offender=repeat,
             )

@@ -70,7 +70,9 @@ def _figures(plan) -> dict:
 def test_a_purge_at_a_moved_date_anonymises_exactly_the_records_due_and_keeps_every_figure(person_plan):
     before = _figures(person_plan)
     assert any(value for value, _b, _n in before.values())
-    bruno = set(CareReferral.objects.filter(pseudonym=person_pseudonym("bruno")).values_list("pk", "referred_on"))
+    bruno = set(
+        CareReferral.objects.filter(pseudonym=person_pseudonym("bruno", person_plan)).values_list("pk", "referred_on")
+    )
 
     steps = purge(PURGE_DAY)
 
@@ -78,10 +80,13 @@ def test_a_purge_at_a_moved_date_anonymises_exactly_the_records_due_and_keeps_ev
     referrals = CareReferral.objects.filter(plan=person_plan)
     anonymised = referrals.filter(external_id__startswith=ANONYMOUS_PREFIX)
     assert anonymised.count() == 4  # alice's three and chloe's one; bruno's last contact is of August 2024
-    assert set(referrals.filter(pseudonym=person_pseudonym("bruno")).values_list("pk", "referred_on")) == bruno
+    assert (
+        set(referrals.filter(pseudonym=person_pseudonym("bruno", person_plan)).values_list("pk", "referred_on"))
+        == bruno
+    )
     for name in ("alice", "chloe"):
-        assert not CareReferral.objects.filter(pseudonym=person_pseudonym(name)).exists()
-        assert not Conviction.objects.filter(pseudonym=person_pseudonym(name)).exists()
+        assert not CareReferral.objects.filter(pseudonym=person_pseudonym(name, person_plan)).exists()
+        assert not Conviction.objects.filter(pseudonym=person_pseudonym(name, person_plan)).exists()
     # one token per person: alice still counts once; dates on the month, never before the plan's start
     assert len(set(anonymised.values_list("pseudonym", flat=True))) == 2
     assert sorted(anonymised.values_list("referred_on", flat=True)) == [
@@ -127,7 +132,7 @@ def test_restricted_records_are_kept_and_counted(person_plan):
     steps = {s.kind: s for s in purge(PURGE_DAY)}
     assert (steps["care_referral"].count, steps["care_referral"].restricted) == (3, 1)
     restricted.refresh_from_db()
-    assert restricted.pseudonym == person_pseudonym("chloe")
+    assert restricted.pseudonym == person_pseudonym("chloe", person_plan)
 
 
 def test_the_dry_run_says_what_would_go_and_changes_nothing(person_plan):

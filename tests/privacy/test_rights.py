@@ -58,7 +58,7 @@ def other_plan_alice(person_plan):
             external_id="B-1",
             referred_on=dt.date(2024, 1, 5),
             destination="csapa",
-            pseudonym=person_pseudonym("alice"),
+            pseudonym=person_pseudonym("alice", plan),
         )
     return plan
 
@@ -86,7 +86,7 @@ def test_the_search_finds_the_persons_records_in_the_plan_and_nothing_in_another
     (event,) = _events_since(mark)[:1]
     assert event.details["privacy"] == "search" and event.actor == officer
     text = json.dumps([e.details for e in _events_since(mark)])
-    assert "Martin" not in text and person_pseudonym("alice") not in text
+    assert "Martin" not in text and person_pseudonym("alice", person_plan) not in text
 
 
 def test_a_coordinator_without_the_designation_is_refused(person_plan, officer):
@@ -140,11 +140,11 @@ def test_a_restricted_record_is_changed_by_no_usual_channel_until_lifted(person_
 
 def test_erasure_anonymises_the_persons_records(person_plan, officer):
     assert erase_person(officer, person_plan, ALICE) == 4
-    assert not CareReferral.objects.filter(pseudonym=person_pseudonym("alice")).exists()
-    assert not Conviction.objects.filter(pseudonym=person_pseudonym("alice")).exists()
+    assert not CareReferral.objects.filter(pseudonym=person_pseudonym("alice", person_plan)).exists()
+    assert not Conviction.objects.filter(pseudonym=person_pseudonym("alice", person_plan)).exists()
     assert CareReferral.objects.filter(external_id__startswith=ANONYMOUS_PREFIX).count() == 3
     assert search_person(officer, person_plan, ALICE).count == 0
-    assert CareReferral.objects.filter(pseudonym=person_pseudonym("bruno")).count() == 2
+    assert CareReferral.objects.filter(pseudonym=person_pseudonym("bruno", person_plan)).count() == 2
 
 
 def _page(client, plan, **data):

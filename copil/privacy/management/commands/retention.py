@@ -47,7 +47,6 @@ class Command(BaseCommand):
                 known = ", ".join(Plan.objects.order_by("slug").values_list("slug", flat=True)) or "aucun"
                 raise CommandError(f"Plan inconnu : « {plan} » (plans : {known})")
         steps = plan_purge(day, plans) if dry_run else purge(day, plans)
-        verb = "partiraient" if dry_run else "traités"
         self.stdout.write(f"Conservation au {day:%d/%m/%Y} ({'simulation' if dry_run else 'purge'}) :")
         if not steps:
             self.stdout.write("  rien n'est échu.")
@@ -60,7 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if plan is None:
             sweep = sweep_inactive_accounts(dry_run=dry_run)
+            verbs = ("seraient prévenus", "seraient désactivés") if dry_run else ("prévenus", "désactivés")
             self.stdout.write(
-                f"Comptes inactifs : {len(sweep.warned)} prévenus, {len(sweep.deactivated)} désactivés"
-                + (f" ({verb})." if dry_run else ".")
+                f"Comptes inactifs : {len(sweep.warned)} {verbs[0]}, {len(sweep.deactivated)} {verbs[1]}."
             )

@@ -84,6 +84,12 @@ def _retention_text(plan: Plan | None, kind: str) -> tuple[str, str, str]:
 def build_register(plan: Plan) -> Register:
     """The register entry of the plan's processing, in French."""
     person_kinds = sorted(policy.PERSON_LEVEL_KINDS)
+    partners = {
+        role: ", ".join(Partner.objects.filter(plan=plan, role=role).order_by("name").values_list("name", flat=True))
+        for role in policy.ROLES
+        if Partner.objects.filter(plan=plan, role=role).exists()
+    }
+    partners[policy.SUPERUSER] = _("deployment administrators")
     sections = [
         Section(
             _("Controller and data protection officer"),
@@ -142,8 +148,8 @@ def build_register(plan: Plan) -> Register:
             _("Categories of persons"),
             [
                 ngettext(
-                    "Persons recorded under a pseudonym in %(kinds)s (%(n)d kind of record).",
-                    "Persons recorded under a pseudonym in %(kinds)s (%(n)d kinds of record).",
+                    "Persons recorded under a pseudonym (%(n)d kind of record): %(kinds)s.",
+                    "Persons recorded under a pseudonym (%(n)d kinds of record): %(kinds)s.",
                     len(person_kinds),
                 )
                 % {"kinds": ", ".join(kind_label(k) for k in person_kinds), "n": len(person_kinds)},
@@ -153,7 +159,13 @@ def build_register(plan: Plan) -> Register:
         Section(
             _("Recipients"),
             [_("Per role, the records whose lines it reads (access policy table) and the figures it sees on persons.")],
-            header=[_("Role"), _("Its own partner's records"), _("Every record of the plan"), _("Figures on persons")],
+            header=[
+                _("Role"),
+                _("Its own partner's records"),
+                _("Every record of the plan"),
+                _("Figures on persons"),
+                _("Organisations of the plan"),
+            ],
             rows=[
                 [
                     role_label(role),
@@ -162,6 +174,7 @@ def build_register(plan: Plan) -> Register:
                     ", ".join(
                         f"{kind_label(k)} : {_level_label(policy.AGGREGATE_POLICY[role][k])}" for k in person_kinds
                     ),
+                    partners.get(role, "—"),
                 ]
                 for role, kinds in recipients().items()
             ],
@@ -170,6 +183,13 @@ def build_register(plan: Plan) -> Register:
             _("Retention"),
             header=[_("Kind of data"), _("Kept for"), _("Counted from"), _("Then")],
             rows=[[kind_label(kind), *_retention_text(plan, kind)] for kind in retention_rules()],
+        ),
+        Section(
+            _("Volumes (for the impact assessment)"),
+            header=[_("Kind of record"), _("Records"), _("Distinct persons")],
+            rows=[
+                [kind_label(kind), str(records), str(persons)] for kind, (records, persons) in _volumes(plan).items()
+            ],
         ),
         Section(_("Security measures"), _security_measures()),
         Section(
@@ -187,6 +207,16 @@ def build_register(plan: Plan) -> Register:
         "date": f"{timezone.localdate():%d/%m/%Y}",
     }
     return Register(title, sections)
+
+
+def _volumes(plan: Plan) -> dict[str, tuple[int, int]]:
+    """Records and distinct persons (pseudonyms, anonymised tokens included) per person-level kind in the plan."""
+    volumes = {}
+    for kind in sorted(policy.PERSON_LEVEL_KINDS):
+        records = RECORD_KINDS[kind].objects.filter(plan=plan)
+        persons = records.exclude(pseudonym="").values("pseudonym").distinct().count()
+        volumes[kind] = (records.count(), persons + records.filter(pseudonym="").count())
+    return volumes
 
 
 def _level_label(level: str) -> str:

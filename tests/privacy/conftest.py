@@ -27,7 +27,7 @@ def person_pseudonym(name: str, plan) -> str:
 def person_plan(db):
     """A plan from 10 January 2023 to 31 December 2024 (a start within a month, as plan-relative periods have)."""
     plan = make_plan(slug="plan-rgpd", started_on=dt.date(2023, 1, 10), ended_on=dt.date(2024, 12, 31))
-    care = make_partner(plan, role="care", code="csapa")
+    care = make_partner(plan, role="care", code="csapa", name="CSAPA de l'Orne")
     justice = make_partner(plan, role="justice", code="parquet")
     referrals = [
         ("alice", dt.date(2022, 12, 15), "csapa"),  # before the plan: the baseline

@@ -21,7 +21,7 @@ def _register_recipients(register) -> dict[str, dict[str, str]]:
     """{role label: {kind label: scope}} as the register's table states them."""
     table = _section(register, "Destinataires")
     found = {}
-    for role, own, plan_wide, _figures in table.rows:
+    for role, own, plan_wide, _figures, _organisations in table.rows:
         kinds = {k: "own" for k in own.split(", ") if k != "—"}
         kinds.update({k: "plan" for k in plan_wide.split(", ") if k != "—"})
         found[role] = kinds
@@ -52,6 +52,10 @@ def test_the_registers_recipients_are_the_policy_tables(person_plan, french):
     assert _register_recipients(build_register(person_plan)) == _policy_recipients()
     assert "orientations vers le soin" in _register_recipients(build_register(person_plan))["soins"]
     assert "orientations vers le soin" not in _register_recipients(build_register(person_plan))["coordinateur"]
+    organisations = {row[0]: row[4] for row in _section(build_register(person_plan), "Destinataires").rows}
+    assert organisations["soins"] == "CSAPA de l'Orne"
+    volumes = {row[0]: row[1:] for row in _section(build_register(person_plan), "Volumes (pour l'AIPD)").rows}
+    assert volumes == {"condamnations": ["2", "2"], "orientations vers le soin": ["6", "3"]}
 
 
 def test_a_change_to_the_policy_changes_the_register(person_plan, french, monkeypatch):
@@ -93,7 +97,7 @@ def test_copil_registre_writes_markdown_and_odt(person_plan, tmp_path):
     from odf import teletype
 
     tables = document.getElementsByType(Table)
-    assert len(tables) == 3  # categories of data, recipients, retention
+    assert len(tables) == 4  # categories of data, recipients, retention, volumes
     recipients_table = teletype.extractText(tables[1])
     assert recipients_table.startswith("RôleSes propres enregistrements")
     assert "orientations vers le soin" in recipients_table

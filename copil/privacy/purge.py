@@ -207,11 +207,16 @@ def _finished_uploads() -> list[Any]:
 
 
 def plan_purge(today: dt.date, plans: Iterable[Plan] | None = None) -> list[PurgeStep]:
-    """What a purge on `today` would remove, step by step (`copil retention --dry-run`)."""
-    plans = list(plans) if plans is not None else list(Plan.objects.order_by("slug"))
-    steps = [step for step, _ids in _record_steps(today, plans)]
-    steps.extend(_deployment_steps(today))
+    """What a purge on `today` would remove, step by step (`copil retention --dry-run`); given `plans`, only
+    their records (the trail, accounts and uploads are the deployment's)."""
+    steps = [step for step, _ids in _record_steps(today, _plans(plans))]
+    if plans is None:
+        steps.extend(_deployment_steps(today))
     return steps
+
+
+def _plans(plans: Iterable[Plan] | None) -> list[Plan]:
+    return list(plans) if plans is not None else list(Plan.objects.order_by("slug"))
 
 
 def _deployment_steps(today: dt.date) -> list[PurgeStep]:
@@ -232,10 +237,10 @@ def _deployment_steps(today: dt.date) -> list[PurgeStep]:
 
 
 def purge(today: dt.date, plans: Iterable[Plan] | None = None) -> list[PurgeStep]:
-    """Remove what is due on `today`; one transaction and one audit entry (counts only) per step."""
-    plans = list(plans) if plans is not None else list(Plan.objects.order_by("slug"))
+    """Remove what is due on `today`; one transaction and one audit entry (counts only) per step. Given
+    `plans`, only their records."""
     done = []
-    for step, ids in _record_steps(today, plans):
+    for step, ids in _record_steps(today, _plans(plans)):
         with transaction.atomic():
             model = RECORD_KINDS[step.kind]
             records = list(model.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
@@ -246,7 +251,8 @@ def purge(today: dt.date, plans: Iterable[Plan] | None = None) -> list[PurgeStep
                     count, _by_model = model.objects.filter(pk__in=[r.pk for r in records]).delete()
             _audit_step(step, count, retention_rules()[step.kind])
         done.append(PurgeStep(step.kind, step.plan, step.action, count, step.due_before, step.restricted))
-    done.extend(_purge_deployment(today))
+    if plans is None:
+        done.extend(_purge_deployment(today))
     return done
 
 

@@ -150,6 +150,8 @@ def test_the_dry_run_says_what_would_go_and_changes_nothing(person_plan):
 def test_the_audit_trail_and_former_members_are_forgotten_after_the_trails_retention(db):
     from django.contrib.auth import get_user_model
 
+    from tests.factories import make_plan
+
     old_time = timezone.make_aware(dt.datetime(2020, 5, 31, 12))
     users = get_user_model().objects
     with auditlog_disabled():  # accounts of 2020: their creation is no longer in the trail
@@ -159,6 +161,7 @@ def test_the_audit_trail_and_former_members_are_forgotten_after_the_trails_reten
     AuditEvent.objects.create(action="deactivate", object_type="auth.user", object_id=str(named.pk))
     old = AuditEvent.objects.create(at=old_time, action="login", actor=former, actor_label="jdupont")
     kept = AuditEvent.objects.create(at=old_time + dt.timedelta(days=2), action="login", actor_label="autre")
+    assert plan_purge(PURGE_DAY, [make_plan()]) == []  # one plan's purge leaves the deployment's data alone
     # on 1 June 2026 the entries of before 1 June 2020 are due (72 months)
     assert [(s.kind, s.count) for s in plan_purge(PURGE_DAY)] == [("audit_trail", 1), ("former_members", 1)]
     purge(PURGE_DAY)

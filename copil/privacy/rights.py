@@ -34,10 +34,10 @@ from .purge import anonymise_records
 
 @dataclass(frozen=True)
 class Identity:
-    """A person as the referral form asks for them; never stored."""
+    """A person as the referral form asks for them; never stored, and left out of any repr (tracebacks, logs)."""
 
-    last_name: str
-    first_name: str
+    last_name: str = field(repr=False)
+    first_name: str = field(repr=False)
     birth_date: dt.date | str = field(repr=False)
 
 

@@ -4,6 +4,7 @@ an address, and is hidden from error reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
@@ -76,6 +78,8 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
             )
         elif step == "rectify":
             _rectify(request, plan, identity)
+        elif step == "erase" and request.POST.get("confirm") != "1":
+            messages.error(request, _("Tick the confirmation box: the erasure cannot be undone."))
         elif step == "erase":
             count = rights.erase_person(request.user, plan, identity)
             messages.success(
@@ -93,7 +97,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
                 "ref": f"{kind}:{record.pk}",
                 "restricted": (kind, record.pk) in restricted,
                 "fields": [
-                    (name, field.verbose_name, field.value_to_string(record))
+                    (name, field.verbose_name, _display(record, field))
                     for name, field in rights.rectifiable_fields(kind).items()
                 ],
             }
@@ -101,6 +105,20 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
             for record in records
         ]
     return render(request, "privacy/person.html", {"plan": plan, "form": form, "found": found, "rows": rows})
+
+
+def _display(record: Any, field: Any) -> str:
+    """A field's value as the page shows it: choices by their label, dates in French, « oui »/« non »."""
+    value = getattr(record, field.attname)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(record, f"get_{field.name}_display")())
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 def _form_field_value(field: Any, text: str) -> Any:

@@ -173,5 +173,7 @@ def test_the_page_finds_exports_corrects_and_erases(client, person_plan, officer
     _page(client, person_plan, step="rectify", field="repeat_offender", value="non", **ref)
     conviction.refresh_from_db()
     assert conviction.repeat_offender is False
-    erased = _page(client, person_plan, step="erase").content.decode()
+    page = _page(client, person_plan, step="erase").content.decode()
+    assert "Cochez la case de confirmation" in page and "21/05/2023" in page and "non" in page  # nothing erased
+    erased = _page(client, person_plan, step="erase", confirm="1").content.decode()
     assert "4 enregistrements anonymisés" in erased and "0 enregistrement" in erased

@@ -565,3 +565,15 @@ def require_rights(user: Any, plan: Plan | int) -> None:
     """`may_answer_rights`, or PermissionDenied with a French message."""
     if not may_answer_rights(user, plan):
         raise PermissionDenied(_("Only the plan's data protection officer may search records by identity."))
+
+
+def may_designate_officers(user: Any) -> bool:
+    """Only the deployment's administrators designate a plan's data protection officers: a coordinator cannot
+    grant themselves the identity search."""
+    return _is_superuser(user)
+
+
+def may_set_retention(user: Any, plan: Plan | int) -> bool:
+    """A plan's own retention durations (within the table's bounds) are set by the deployment's administrators
+    or by the plan's data protection officer."""
+    return _is_superuser(user) or may_answer_rights(user, plan)

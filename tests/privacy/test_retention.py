@@ -100,6 +100,23 @@ def test_a_purge_at_a_moved_date_anonymises_exactly_the_records_due_and_keeps_ev
     assert plan_purge(PURGE_DAY) == []  # nothing is due twice
 
 
+def test_the_plans_bilan_reads_the_same_after_the_purge(person_plan):
+    """The bilan over the plan's whole duration, for members and as published: same prose, same footnotes."""
+    from copil.reports.bilan import build_bilan
+
+    def bilans():
+        period = plan_period(person_plan.started_on, person_plan.ended_on)
+        built = [build_bilan(person_plan, period, charts=False, published=published) for published in (False, True)]
+        return [(b.text, [(s.text, s.notes) for section in b.sections for s in section.sentences]) for b in built]
+
+    before = bilans()
+    # alice's two referrals of the plan still make one person: a blanked pseudonym would have made four
+    assert "3 personnes identifiées comme consommatrices ont été orientées" in before[0][0]
+    assert "2 personnes ont été condamnées" in before[0][0]
+    purge(PURGE_DAY)
+    assert bilans() == before
+
+
 def test_each_purge_step_writes_one_audit_entry_with_counts_and_no_content(person_plan):
     originals = set(CareReferral.objects.values_list("pseudonym", "external_id")) | set(
         Conviction.objects.values_list("pseudonym", "external_id")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -125,6 +125,15 @@ def _check_pseudonym(record: Record) -> None:
         )
 
 
+def _refuse_if_restricted(kind: str, record: Record) -> None:
+    """A record whose processing the person had restricted (GDPR art. 18) is changed only by the plan's data
+    protection officer (`copil.privacy.rights`)."""
+    from copil.privacy.models import Restriction
+
+    if Restriction.objects.filter(kind=kind, record_id=record.pk).exists():
+        raise PermissionDenied(_("This record's processing is restricted at the request of the person concerned."))
+
+
 def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
     """Create a record of `kind` for `partner` in `plan` from field values (`data`: field name → value;
     foreign keys as instances or `<name>_id`; many-to-many as lists). Raises PermissionDenied (policy),
@@ -157,6 +166,7 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
     model = type(record)
     if actor is not None:
         policy.require(actor, "update", kind, record.partner)
+        _refuse_if_restricted(kind, record)
     values, m2m = _split(model, data)
     with transaction.atomic(), auditlog_disabled():
         current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
@@ -201,6 +211,7 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
     model = type(record)
     if actor is not None:
         policy.require(actor, "delete", kind, record.partner)
+        _refuse_if_restricted(kind, record)
     with transaction.atomic(), auditlog_disabled():
         current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
         if current is None:

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -108,9 +108,12 @@ def verify(request: HttpRequest) -> HttpResponse:
                 left = twofactor.unused_recovery_codes(user)
                 messages.warning(
                     request,
-                    _(
-                        "You signed in with a recovery code; {left} left. Enrol your authenticator again if you "
-                        "lost it: new recovery codes come with it."
+                    ngettext(
+                        "You signed in with a recovery code; {left} is left. Enrol your authenticator again if you "
+                        "lost it: new recovery codes come with it.",
+                        "You signed in with a recovery code; {left} are left. Enrol your authenticator again if you "
+                        "lost it: new recovery codes come with it.",
+                        left,
                     ).format(left=left),
                 )
             return HttpResponseRedirect(_next_url(request))

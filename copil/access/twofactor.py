@@ -191,7 +191,7 @@ def verify_code(user: Any, code: str, *, request: HttpRequest | None = None) -> 
     typed = normalize_code(code)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     method = None
-    if device is not None and typed.isdigit():
+    if device is not None and typed.isdigit() and len(typed) <= 8:
         with transaction.atomic():
             device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
             if device.verify_token(typed):

@@ -195,3 +195,10 @@ def test_the_second_factor_requirement_follows_the_policy_table():
 
     with pytest.raises(ValueError, match="person-level"):
         policy._parse_second_factor(policy.SECOND_FACTOR_TABLE.replace("care          required", "care optional"))
+
+
+def test_the_admin_shows_no_authenticator_key(world):
+    """Devices are not in the admin: their keys stay hidden and a reset always goes through the audited page."""
+    client = Client()
+    client.force_login(world.users["superuser"])
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404

@@ -177,6 +177,7 @@ def pass_second_factor(page, username: str) -> None:
     elif "/compte/double-facteur/" in page.url:
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
         authenticator = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
-        page.get_by_role("textbox", name=re.compile("^Code")).fill(authenticator.at(time.time() + authenticator.interval))
+        next_step = authenticator.at(time.time() + authenticator.interval)  # the current one may be spent
+        page.get_by_role("textbox", name=re.compile("^Code")).fill(next_step)
         page.get_by_role("button", name="Valider").click()
         page.wait_for_load_state()

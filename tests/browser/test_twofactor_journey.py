@@ -5,6 +5,7 @@ password and code, then with a recovery code, which works once. Screenshots of t
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -76,9 +77,8 @@ def test_an_association_worker_enrols_then_signs_in_with_a_code_and_a_recovery_c
     assert "/compte/double-facteur/" in page.url and "activer" not in page.url
     check_accessibility(page, "twofactor-code")
     _both_widths(page, "code")
-    import time
-
-    page.get_by_role("textbox", name=re.compile("^Code")).fill(authenticator.at(time.time() + authenticator.interval))  # the next step's code
+    next_step = authenticator.at(time.time() + authenticator.interval)  # the enrolment spent the current step
+    page.get_by_role("textbox", name=re.compile("^Code")).fill(next_step)
     page.get_by_role("button", name="Valider").click()
     page.wait_for_load_state()
     page.goto("/enregistrements/care_referral/")

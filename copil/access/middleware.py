@@ -1,6 +1,7 @@
 """Request middlewares of the access app: the audit context of a request, the Content-Security-Policy header, and
 the confinement of a session that has not passed its second factor."""
 
+import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from . import audit
+from . import audit, twofactor
 
 
 class AuditContextMiddleware:
@@ -54,8 +55,6 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not self._open(request.path_info):
-            from . import twofactor
-
             if twofactor.session_second_factor(request) is None:
                 enrolled, required = twofactor.sign_in_status(user)
                 if enrolled or required:
@@ -66,9 +65,11 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _open(path: str) -> bool:
-        """Pages an account may reach before its second factor: the sign-in and two-factor pages, static files."""
-        static = "/" + settings.STATIC_URL.lstrip("/")
-        return path.startswith(static) or any(path.startswith(reverse(name)) for name in _OPEN_PAGES)
+        return path.startswith(_open_prefixes())
 
 
-_OPEN_PAGES = ("access:login", "access:logout", "access:second_factor", "access:second_factor_enrol")
+@functools.cache
+def _open_prefixes() -> tuple[str, ...]:
+    """Pages an account may reach before its second factor: the sign-in and two-factor pages, static files."""
+    names = ("access:login", "access:logout", "access:second_factor", "access:second_factor_enrol")
+    return ("/" + settings.STATIC_URL.lstrip("/"), *(reverse(name) for name in names))

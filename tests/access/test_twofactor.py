@@ -202,3 +202,10 @@ def test_the_admin_shows_no_authenticator_key(world):
     client = Client()
     client.force_login(world.users["superuser"])
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_an_optional_role_finds_the_enrolment_from_any_page(world):
+    client = Client()
+    client.force_login(world.users["police"])
+    assert 'href="/compte/double-facteur/activer/"' in client.get(RECORDS).content.decode()
+    assert client.get("/compte/double-facteur/activer/").status_code == 200

@@ -1,0 +1,235 @@
+"""Import of the SSMSI « base statistique communale / départementale de la délinquance enregistrée » (data.gouv.fr).
+
+The file is streamed (`.csv` or `.csv.gz`, hundreds of MB): every line's shape is checked, only the rows of the
+kept indicators are parsed, and nothing is written unless the whole file is valid (all or nothing, idempotent on
+geography, code, year, indicator and unit). Columns are found by name, so both published layouts are read:
+
+- current: `CODGEO_<year>;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;…`
+  (départemental base: `Code_departement;Code_region;annee;indicateur;…`, no `est_diffuse`);
+- older: `CODGEO_2023;annee;classe;unité.de.compte;valeur.publiée;faits;tauxpourmille;…;POP;millPOP;LOG;millLOG`
+  (départemental: `Code.département;Code.région;annee;classe;unité.de.compte;faits;…`).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import OfficialFigure
+
+DRUG_INDICATORS = ("Usage de stupéfiants", "Usage de stupéfiants (AFD)", "Trafic de stupéfiants")
+"""Kept by default: the drug indicators of the base (unit « Mis en cause »)."""
+
+MISSING = {"NA", ""}
+RATE_PLACES = Decimal("0.000001")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "year": ("annee",),
+    "indicator": ("indicateur", "classe"),
+    "unit": ("unite_de_compte", "unité.de.compte"),
+    "count": ("nombre", "faits"),
+    "rate": ("taux_pour_mille", "tauxpourmille"),
+    "published": ("est_diffuse", "valeur.publiée"),
+    "population": ("insee_pop", "POP"),
+    "population_year": ("insee_pop_millesime", "millPOP"),
+}
+OPTIONAL = {"published", "population", "population_year", "rate"}
+CODE_PATTERNS = {
+    OfficialFigure.Geography.COMMUNE: re.compile(r"(?:\d{5}|2[AB]\d{3})"),
+    OfficialFigure.Geography.DEPARTEMENT: re.compile(r"(?:\d{2}|2[AB]|97\d)"),
+}
+Key = tuple[str, str, int, str, str]
+
+
+class SsmsiFileError(ValueError):
+    """A malformed file, located by line and column (both as the file's user sees them)."""
+
+    def __init__(self, line: int, column: str | None, message: str) -> None:
+        self.line, self.column = line, column
+        if column is None:
+            text = _("line {line}: {message}").format(line=line, message=message)
+        else:
+            text = _("line {line}, column « {column} »: {message}").format(line=line, column=column, message=message)
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rows_read: int
+    kept: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+def open_text(path: Path | str) -> io.TextIOWrapper:
+    """The file as text, gunzipped when it is gzip (by its first bytes, whatever its name)."""
+    raw = open(path, "rb")  # noqa: SIM115 - the wrapper owns and closes it
+    if raw.peek(2)[:2] == b"\x1f\x8b":
+        raw = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def read_figures(lines: Iterable[str], indicators: Iterable[str] = DRUG_INDICATORS) -> tuple[dict[Key, dict], int]:
+    """Parse the file's kept rows into {key: fields}; the number of data rows read. Raises SsmsiFileError."""
+    kept = set(indicators)
+    reader = csv.reader(lines, delimiter=";", quotechar='"')
+    header = next(reader, None)
+    if not header:
+        raise SsmsiFileError(1, None, _("the file is empty"))
+    geography, positions = _layout(header)
+    width = len(header)
+    indicator_at, code_at = positions["indicator"], positions["code"]
+    figures: dict[Key, dict] = {}
+    rows = 0
+    for row in reader:
+        rows += 1
+        if len(row) != width:
+            raise SsmsiFileError(
+                reader.line_num, None, _("{found} columns instead of {expected}").format(found=len(row), expected=width)
+            )
+        if row[indicator_at] not in kept:
+            continue
+        line = reader.line_num
+        key, fields = _figure(row, header, positions, geography, line)
+        if key in figures:
+            raise SsmsiFileError(line, header[code_at], _("the same figure appears twice in the file"))
+        figures[key] = fields
+    return figures, rows
+
+
+def import_file(path: Path | str, indicators: Iterable[str] = DRUG_INDICATORS) -> ImportSummary:
+    """Read the whole file, then store its kept figures in one transaction (nothing stored if any line is bad)."""
+    with open_text(path) as lines:
+        try:
+            figures, rows = read_figures(lines, indicators)
+        except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error) as error:
+            raise SsmsiFileError(0, None, _("unreadable file ({error})").format(error=error)) from error
+    created, updated, unchanged = store(figures)
+    return ImportSummary(rows, len(figures), created, updated, unchanged)
+
+
+def store(figures: dict[Key, dict]) -> tuple[int, int, int]:
+    """Create or update the figures; rows already equal are left untouched (a re-import changes nothing)."""
+    with transaction.atomic():
+        existing: dict[Key, OfficialFigure] = {}
+        geographies = {key[0] for key in figures}
+        years = {key[2] for key in figures}
+        indicators = {key[3] for key in figures}
+        query = OfficialFigure.objects.filter(geography__in=geographies, year__in=years, indicator__in=indicators)
+        for figure in query.iterator(chunk_size=5000):
+            existing[(figure.geography, figure.code, figure.year, figure.indicator, figure.unit)] = figure
+        new, changed = [], []
+        fields = ["published", "count", "rate_per_thousand", "population", "population_year"]
+        for key, values in figures.items():
+            figure = existing.get(key)
+            if figure is None:
+                new.append(
+                    OfficialFigure(
+                        **dict(zip(("geography", "code", "year", "indicator", "unit"), key, strict=True)), **values
+                    )
+                )
+            elif any(getattr(figure, name) != values[name] for name in fields):
+                for name in fields:
+                    setattr(figure, name, values[name])
+                changed.append(figure)
+        OfficialFigure.objects.bulk_create(new, batch_size=2000)
+        OfficialFigure.objects.bulk_update(changed, fields, batch_size=2000)
+    return len(new), len(changed), len(figures) - len(new) - len(changed)
+
+
+def _layout(header: list[str]) -> tuple[str, dict[str, int]]:
+    first = header[0].strip()
+    if first.upper().startswith("CODGEO"):
+        geography = OfficialFigure.Geography.COMMUNE
+    elif first in {"Code_departement", "Code.département"}:
+        geography = OfficialFigure.Geography.DEPARTEMENT
+    else:
+        raise SsmsiFileError(
+            1,
+            first,
+            _("unknown layout: the first column must be CODGEO_<year> (communes) or Code_departement (départements)"),
+        )
+    positions = {"code": 0}
+    for role, names in COLUMNS.items():
+        found = [i for i, name in enumerate(header) if name.strip() in names]
+        if found:
+            positions[role] = found[0]
+        elif role not in OPTIONAL:
+            raise SsmsiFileError(1, names[0], _("column missing from the header"))
+    return geography, positions
+
+
+def _figure(row: list[str], header: list[str], at: dict[str, int], geography: str, line: int) -> tuple[Key, dict]:
+    def cell(role: str) -> str | None:
+        return row[at[role]].strip() if role in at else None
+
+    def error(role: str, message: str) -> SsmsiFileError:
+        return SsmsiFileError(line, header[at[role]], message)
+
+    code = cell("code")
+    if not CODE_PATTERNS[geography].fullmatch(code):
+        raise error("code", _("« {value} » is not an INSEE code").format(value=code))
+    year = _integer(cell("year"))
+    if year is not None and year < 100:
+        year += 2000  # older files give the year on two digits
+    if year is None or not 1990 <= year <= 2100:
+        raise error("year", _("« {value} » is not a year").format(value=cell("year")))
+    published_text = cell("published")
+    if published_text in (None, "diff"):
+        published = True
+    elif published_text == "ndiff":
+        published = False
+    else:
+        raise error("published", _("« {value} » is neither diff nor ndiff").format(value=published_text))
+    population = _number(cell("population"), lambda: error("population", _("not a whole number")), whole=True)
+    population_year = _number(cell("population_year"), lambda: error("population_year", _("not a year")), whole=True)
+    count = rate = None
+    if published:
+        count = _number(cell("count"), lambda: error("count", _("not a whole number")), whole=True)
+        if count is None:
+            raise error("count", _("a published figure has no value"))
+        if population != 0:  # no inhabitants, no rate (whatever the file says: NA, Inf)
+            rate = _number(cell("rate"), lambda: error("rate", _("not a number (decimal comma expected)")))
+            rate = None if rate is None else rate.quantize(RATE_PLACES)
+    key = (str(geography), code, year, cell("indicator"), cell("unit"))
+    return key, {
+        "published": published,
+        "count": count,
+        "rate_per_thousand": rate,
+        "population": population,
+        "population_year": population_year,
+    }
+
+
+def _integer(text: str | None) -> int | None:
+    try:
+        return int(text) if text not in MISSING and text is not None else None
+    except ValueError:
+        return None
+
+
+def _number(text: str | None, error, *, whole: bool = False) -> Decimal | int | None:
+    """A value with a decimal comma, None for NA; `whole`: an integer (« 12 » or « 12,0 »)."""
+    if text is None or text in MISSING:
+        return None
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise error() from None
+    if not value.is_finite() or value < 0:
+        raise error()
+    if whole:
+        if value != value.to_integral_value():
+            raise error()
+        return int(value)
+    return value

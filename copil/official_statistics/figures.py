@@ -24,6 +24,12 @@ FIRST_YEAR = 2016
 METROPOLITAN_DEPARTEMENTS = 96
 Status = Literal["published", "withheld", "no_population", "missing"]
 
+DRUG_INDICATOR_UNITS = (
+    ("Usage de stupéfiants", "Mis en cause"),
+    ("Usage de stupéfiants (AFD)", "Mis en cause"),
+    ("Trafic de stupéfiants", "Mis en cause"),
+)
+
 INDICATOR_PHRASES = {
     ("Usage de stupéfiants", "Mis en cause"): "personnes mises en cause pour usage de stupéfiants",
     ("Usage de stupéfiants (AFD)", "Mis en cause"): (
@@ -48,6 +54,18 @@ class OfficialYear:
     territory: OfficialRate
     departement: OfficialRate
     france: OfficialRate
+
+    @property
+    def territory_text(self) -> str:
+        return format_rate(self.territory)
+
+    @property
+    def departement_text(self) -> str:
+        return format_rate(self.departement)
+
+    @property
+    def france_text(self) -> str:
+        return format_rate(self.france)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Import of the SSMSI « base statistique communale / départementale de la délinquance enregistrée » (data.gouv.fr).
 
 The file is streamed (`.csv` or `.csv.gz`, hundreds of MB): every line's shape is checked, only the rows of the
-kept indicators are parsed, and nothing is written unless the whole file is valid (all or nothing, idempotent on
-geography, code, year, indicator and unit). Columns are found by name, so both published layouts are read:
+kept indicators are parsed and stored, chunk by chunk, in one transaction that a bad line rolls back (all or
+nothing; idempotent on geography, code, year, indicator and unit). Columns are found by name, so both
+published layouts are read:
 
 - current: `CODGEO_<year>;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;…`
   (départemental base: `Code_departement;Code_region;annee;indicateur;…`, no `est_diffuse`);
@@ -16,7 +17,7 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -31,6 +32,7 @@ DRUG_INDICATORS = ("Usage de stupéfiants", "Usage de stupéfiants (AFD)", "Traf
 
 MISSING = {"NA", ""}
 RATE_PLACES = Decimal("0.000001")
+CHUNK = 20_000
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("annee",),
@@ -79,8 +81,8 @@ def open_text(path: Path | str) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
-def read_figures(lines: Iterable[str], indicators: Iterable[str] = DRUG_INDICATORS) -> tuple[dict[Key, dict], int]:
-    """Parse the file's kept rows into {key: fields}; the number of data rows read. Raises SsmsiFileError."""
+def iter_figures(lines: Iterable[str], indicators: Iterable[str], counter: list[int]) -> Iterator[tuple[Key, dict]]:
+    """The file's kept figures, one by one; `counter[0]` counts the data rows read. Raises SsmsiFileError."""
     kept = set(indicators)
     reader = csv.reader(lines, delimiter=";", quotechar='"')
     header = next(reader, None)
@@ -89,10 +91,9 @@ def read_figures(lines: Iterable[str], indicators: Iterable[str] = DRUG_INDICATO
     geography, positions = _layout(header)
     width = len(header)
     indicator_at, code_at = positions["indicator"], positions["code"]
-    figures: dict[Key, dict] = {}
-    rows = 0
+    seen: set[int] = set()  # hashes of the keys met: a duplicate is refused without keeping the keys themselves
     for row in reader:
-        rows += 1
+        counter[0] += 1
         if len(row) != width:
             raise SsmsiFileError(
                 reader.line_num, None, _("{found} columns instead of {expected}").format(found=len(row), expected=width)
@@ -101,49 +102,61 @@ def read_figures(lines: Iterable[str], indicators: Iterable[str] = DRUG_INDICATO
             continue
         line = reader.line_num
         key, fields = _figure(row, header, positions, geography, line)
-        if key in figures:
+        digest = hash(key)
+        if digest in seen:
             raise SsmsiFileError(line, header[code_at], _("the same figure appears twice in the file"))
-        figures[key] = fields
-    return figures, rows
+        seen.add(digest)
+        yield key, fields
 
 
 def import_file(path: Path | str, indicators: Iterable[str] = DRUG_INDICATORS) -> ImportSummary:
-    """Read the whole file, then store its kept figures in one transaction (nothing stored if any line is bad)."""
-    with open_text(path) as lines:
+    """Stream the file and store its kept figures chunk by chunk, all in one transaction: a bad line anywhere
+    rolls everything back, so the database is left as it was."""
+    counter, kept, created, updated, unchanged = [0], 0, 0, 0, 0
+    with open_text(path) as lines, transaction.atomic():
+        chunk: dict[Key, dict] = {}
         try:
-            figures, rows = read_figures(lines, indicators)
+            for key, fields in iter_figures(lines, indicators, counter):
+                chunk[key] = fields
+                if len(chunk) >= CHUNK:
+                    counts = store(chunk)
+                    created, updated, unchanged = created + counts[0], updated + counts[1], unchanged + counts[2]
+                    kept += len(chunk)
+                    chunk = {}
         except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, csv.Error) as error:
-            raise SsmsiFileError(0, None, _("unreadable file ({error})").format(error=error)) from error
-    created, updated, unchanged = store(figures)
-    return ImportSummary(rows, len(figures), created, updated, unchanged)
+            raise SsmsiFileError(counter[0] + 1, None, _("unreadable file ({error})").format(error=error)) from error
+        counts = store(chunk)
+        created, updated, unchanged = created + counts[0], updated + counts[1], unchanged + counts[2]
+        kept += len(chunk)
+    return ImportSummary(counter[0], kept, created, updated, unchanged)
+
+
+FIELDS = ("published", "count", "rate_per_thousand", "population", "population_year")
+KEY_FIELDS = ("geography", "code", "year", "indicator", "unit")
 
 
 def store(figures: dict[Key, dict]) -> tuple[int, int, int]:
     """Create or update the figures; rows already equal are left untouched (a re-import changes nothing)."""
-    with transaction.atomic():
-        existing: dict[Key, OfficialFigure] = {}
-        geographies = {key[0] for key in figures}
-        years = {key[2] for key in figures}
-        indicators = {key[3] for key in figures}
-        query = OfficialFigure.objects.filter(geography__in=geographies, year__in=years, indicator__in=indicators)
-        for figure in query.iterator(chunk_size=5000):
-            existing[(figure.geography, figure.code, figure.year, figure.indicator, figure.unit)] = figure
-        new, changed = [], []
-        fields = ["published", "count", "rate_per_thousand", "population", "population_year"]
-        for key, values in figures.items():
-            figure = existing.get(key)
-            if figure is None:
-                new.append(
-                    OfficialFigure(
-                        **dict(zip(("geography", "code", "year", "indicator", "unit"), key, strict=True)), **values
-                    )
-                )
-            elif any(getattr(figure, name) != values[name] for name in fields):
-                for name in fields:
-                    setattr(figure, name, values[name])
-                changed.append(figure)
-        OfficialFigure.objects.bulk_create(new, batch_size=2000)
-        OfficialFigure.objects.bulk_update(changed, fields, batch_size=2000)
+    if not figures:
+        return 0, 0, 0
+    existing = {
+        row[1:6]: row
+        for row in OfficialFigure.objects.filter(
+            geography__in={key[0] for key in figures},
+            code__in={key[1] for key in figures},
+            year__in={key[2] for key in figures},
+            indicator__in={key[3] for key in figures},
+        ).values_list("pk", *KEY_FIELDS, *FIELDS)
+    }
+    new, changed = [], []
+    for key, values in figures.items():
+        row = existing.get(key)
+        if row is None:
+            new.append(OfficialFigure(**dict(zip(KEY_FIELDS, key, strict=True)), **values))
+        elif row[6:] != tuple(values[name] for name in FIELDS):
+            changed.append(OfficialFigure(pk=row[0], **dict(zip(KEY_FIELDS, key, strict=True)), **values))
+    OfficialFigure.objects.bulk_create(new, batch_size=2000)
+    OfficialFigure.objects.bulk_update(changed, FIELDS, batch_size=2000)
     return len(new), len(changed), len(figures) - len(new) - len(changed)
 
 

@@ -8,11 +8,21 @@ from django.utils.translation import gettext as _
 from matplotlib.ticker import MaxNLocator
 
 from copil.indicators.evaluation import IndicatorEvaluation
+from copil.plans.models import Plan
 from copil.reports.charts import BLUE_FRANCE, RC, Chart, _chart, _figure, _month_tick
 
-from .figures import OfficialComparison
+from .figures import DRUG_INDICATOR_UNITS, OfficialComparison, official_comparison, official_sentence
 
 SERIES_COLOURS = (BLUE_FRANCE, "#E69F00", "#009E73")
+
+
+def statistics_sections(plan: Plan) -> list[dict]:
+    """For each drug indicator: the comparison, its sentence and its chart (the page's and the bilan's context)."""
+    sections = []
+    for indicator, unit in DRUG_INDICATOR_UNITS:
+        found = official_comparison(plan, indicator, unit)
+        sections.append({"comparison": found, "sentence": official_sentence(found), "chart": official_chart(found)})
+    return sections
 
 
 def official_chart(comparison: OfficialComparison) -> Chart | None:

@@ -27,6 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from copil.access import policy
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
+from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_indicators, evaluate
+from copil.official_statistics.charts import evaluation_chart, statistics_sections
 from copil.plans.models import Meeting, Plan
 from copil.reports.bilan import sensitive_indicators, suppressed_for
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
@@ -483,13 +485,7 @@ def statistics(request: HttpRequest, plan: Plan) -> HttpResponse:
 
     Official statistics are public, but the page stays behind the plan's normal read access like its other pages.
     """
-    from copil.official_statistics.charts import official_chart
-    from copil.official_statistics.figures import DRUG_INDICATOR_UNITS, official_comparison, official_sentence
-
-    sections = []
-    for indicator, unit in DRUG_INDICATOR_UNITS:
-        found = official_comparison(plan, indicator, unit)
-        sections.append({"comparison": found, "sentence": official_sentence(found), "chart": official_chart(found)})
+    sections = statistics_sections(plan)
     context = _plan_context(request, plan, None, "statistics")
     context["sections"] = sections
     return render(request, "web/statistics.html", context)
@@ -503,9 +499,6 @@ def evaluation(request: HttpRequest, plan: Plan) -> HttpResponse:
     `?indicateurs=code,code` chooses among the catalogue's counts; indicators the user may not see exactly are left
     out, like everywhere else.
     """
-    from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_indicators, evaluate
-    from copil.official_statistics.charts import evaluation_chart
-
     available = {d.code: d for d in evaluable_indicators() if policy.aggregate_rule(request.user, d, plan=plan).exact}
     asked = [code for code in request.GET.get("indicateurs", "").split(",") if code]
     chosen = [available[code] for code in asked or OUTCOME_INDICATORS if code in available]

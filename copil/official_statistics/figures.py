@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from copil.plans.models import Plan, Territory
@@ -136,7 +136,7 @@ def _rate(figure: OfficialFigure | None) -> OfficialRate:
     return OfficialRate("published", figure.rate_per_thousand, figure.count)
 
 
-def _france(departemental) -> dict[int, OfficialRate]:
+def _france(departemental: QuerySet[OfficialFigure]) -> dict[int, OfficialRate]:
     """France per year from complete départemental years only (see the module's docstring)."""
     rows = departemental.values("year").annotate(
         departements=Count("pk"),

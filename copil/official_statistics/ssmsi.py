@@ -17,7 +17,7 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -238,7 +238,7 @@ def _integer(text: str | None) -> int | None:
         return None
 
 
-def _number(text: str | None, error, *, whole: bool = False) -> Decimal | int | None:
+def _number(text: str | None, error: Callable[[], SsmsiFileError], *, whole: bool = False) -> Decimal | int | None:
     """A value with a decimal comma, None for NA; `whole`: an integer (« 12 » or « 12,0 »)."""
     if text is None or text in MISSING:
         return None

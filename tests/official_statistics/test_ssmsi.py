@@ -110,3 +110,21 @@ def test_a_file_of_another_kind_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="ligne 1, colonne « date »"):
         call_command("import-ssmsi", str(path))
     assert not OfficialFigure.objects.exists()
+
+
+def test_the_same_figure_twice_is_refused(imported, tmp_path):
+    lines = (DATA / "communes.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join([*lines, lines[2]]) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="ligne 10, colonne « CODGEO_2024 » : le même chiffre figure deux fois"):
+        call_command("import-ssmsi", str(path))
+    assert figures() == imported
+
+
+def test_a_broken_gzip_is_refused_in_french(imported, tmp_path):
+    packed = gzip.compress((DATA / "communes.csv").read_bytes())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(CommandError, match="fichier illisible"):
+        call_command("import-ssmsi", str(path))
+    assert figures() == imported

@@ -242,6 +242,8 @@ def _number(text: str | None, error: Callable[[], SsmsiFileError], *, whole: boo
     """A value with a decimal comma, None for NA; `whole`: an integer (« 12 » or « 12,0 »)."""
     if text is None or text in MISSING:
         return None
+    if whole and text.isascii() and text.isdigit():
+        return int(text)
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:

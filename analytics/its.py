@@ -1,17 +1,21 @@
 """Evaluation of a plan by interrupted time series: segmented quasi-Poisson regression of a monthly count.
 
-The model of Bernal, Cummins & Gasparrini (2017), "Interrupted time series regression for the evaluation of public
-health interventions: a tutorial", Int. J. Epidemiol. 46(1):348-355, equation (2) with seasonality and an offset:
+The segmented regression of Bernal, Cummins & Gasparrini (2017), "Interrupted time series regression for the
+evaluation of public health interventions: a tutorial", Int. J. Epidemiol. 46(1):348-355 (Y_t = β₀ + β₁T + β₂X_t +
+β₃TX_t, on the log scale for counts), with the slope term written from the interruption as in Wagner et al. (2002),
+"Segmented regression analysis of interrupted time series studies in medication use research", J. Clin. Pharm.
+Ther. 27:299-309, so that β₂ is the level change at the plan's first month:
 
     log E[Y_t] = log(exposure_t) + β₀ + β₁·T + β₂·X_t + β₃·(T − T₀)·X_t + Σₘ γₘ·[month(t) = m]
 
 - Y_t: the count of month t; T: time since the start of the series (months); X_t: 1 from the plan's first month
   T₀ onwards, else 0 (the intervention); β₂: the level change at T₀, β₃: the slope change;
-- γₘ: month-of-year indicators (January as reference) for seasonality (tutorial, section "Seasonality");
+- γₘ: month-of-year indicators (January as reference) for seasonality (the tutorial's "seasonality" step; it
+  uses Fourier terms, indicators need no choice of harmonics and are identified from 24 months on);
 - exposure_t: the days of the month (or any exposure), so short or clipped months weigh less;
-- overdispersion by quasi-Poisson (section "Over-dispersion"): the GLM is fitted as Poisson and the covariance
-  multiplied by the scale φ = Pearson χ² / (n − p) (McCullagh & Nelder 1989, §4.5), intervals on Student's t
-  with n − p degrees of freedom.
+- overdispersion by quasi-Poisson (the tutorial's "over-dispersion" step): the GLM is fitted as Poisson and the
+  covariance multiplied by the scale φ = Pearson χ² / (n − p) (McCullagh & Nelder 1989, §4.5), intervals on
+  Student's t with n − p degrees of freedom.
 
 The effect h months after T₀ relative to the counterfactual (the pre-plan trend continued) is
 RR(h) = exp(β₂ + β₃·h), with 95 % interval exp(c'β̂ ± t₀.₉₇₅,ₙ₋ₚ · √(c' V̂ c)), c = (0, 0, 1, h, 0…).

@@ -1,6 +1,7 @@
 """The official statistics and evaluation pages of a plan: content, and the plan's normal read access."""
 
 import datetime as dt
+import html
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,17 @@ def test_evaluation_page_says_why_it_cannot_conclude(client, db):
     client.force_login(site.users["coordinator"])
     page = client.get(reverse("web:evaluation", args=[site.plan.slug])).content.decode()
     assert "la série ne compte que 18 mois avant le lancement du plan ; il en faut au moins 24" in page
+
+
+def test_evaluation_leaves_out_what_the_role_may_not_read_exactly(client, db):
+    """Referrals to care are person-level health data: a police member asking for them gets no evaluation."""
+    site = make_site("secret")
+    client.force_login(site.users["police"])
+    page = client.get(reverse("web:evaluation", args=[site.plan.slug]), {"indicateurs": "care_referrals"})
+    assert "orientations vers le soin" not in page.content.decode()
+    assert "Aucun indicateur à évaluer." in page.content.decode()
+    client.force_login(site.users["care"])
+    page = client.get(reverse("web:evaluation", args=[site.plan.slug]), {"indicateurs": "care_referrals"})
+    assert "Aucun enregistrement pour l'indicateur « orientations vers le soin »" in html.unescape(
+        page.content.decode()
+    )

@@ -17,10 +17,11 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Literal
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -91,6 +92,7 @@ def iter_figures(lines: Iterable[str], indicators: Iterable[str], counter: list[
     geography, positions = _layout(header)
     width = len(header)
     indicator_at, code_at = positions["indicator"], positions["code"]
+    parse = _RowParser(header, positions, geography)
     seen: set[int] = set()  # hashes of the keys met: a duplicate is refused without keeping the keys themselves
     for row in reader:
         counter[0] += 1
@@ -101,7 +103,7 @@ def iter_figures(lines: Iterable[str], indicators: Iterable[str], counter: list[
         if row[indicator_at] not in kept:
             continue
         line = reader.line_num
-        key, fields = _figure(row, header, positions, geography, line)
+        key, fields = parse(row, line)
         digest = hash(key)
         if digest in seen:
             raise SsmsiFileError(line, header[code_at], _("the same figure appears twice in the file"))
@@ -189,46 +191,64 @@ def _layout(header: list[str]) -> tuple[str, dict[str, int]]:
     return geography, positions
 
 
-def _figure(row: list[str], header: list[str], at: dict[str, int], geography: str, line: int) -> tuple[Key, dict]:
-    def cell(role: str) -> str | None:
-        return row[at[role]].strip() if role in at else None
+class _RowParser:
+    """Turns a kept row into its key and stored values; positions looked up once per file, not per row."""
 
-    def error(role: str, message: str) -> SsmsiFileError:
-        return SsmsiFileError(line, header[at[role]], message)
+    def __init__(self, header: list[str], positions: dict[str, int], geography: str) -> None:
+        self.header, self.geography = header, str(geography)
+        self.pattern = CODE_PATTERNS[geography]
+        self.at = {role: positions.get(role, -1) for role in ("code", *COLUMNS)}
 
-    code = cell("code")
-    if not CODE_PATTERNS[geography].fullmatch(code):
-        raise error("code", _("« {value} » is not an INSEE code").format(value=code))
-    year = _integer(cell("year"))
-    if year is not None and year < 100:
-        year += 2000  # older files give the year on two digits
-    if year is None or not 1990 <= year <= 2100:
-        raise error("year", _("« {value} » is not a year").format(value=cell("year")))
-    published_text = cell("published")
-    if published_text in (None, "diff"):
-        published = True
-    elif published_text == "ndiff":
-        published = False
-    else:
-        raise error("published", _("« {value} » is neither diff nor ndiff").format(value=published_text))
-    population = _number(cell("population"), lambda: error("population", _("not a whole number")), whole=True)
-    population_year = _number(cell("population_year"), lambda: error("population_year", _("not a year")), whole=True)
-    count = rate = None
-    if published:
-        count = _number(cell("count"), lambda: error("count", _("not a whole number")), whole=True)
-        if count is None:
-            raise error("count", _("a published figure has no value"))
-        if population != 0:  # no inhabitants, no rate (whatever the file says: NA, Inf)
-            rate = _number(cell("rate"), lambda: error("rate", _("not a number (decimal comma expected)")))
-            rate = None if rate is None else rate.quantize(RATE_PLACES)
-    key = (str(geography), code, year, cell("indicator"), cell("unit"))
-    return key, {
-        "published": published,
-        "count": count,
-        "rate_per_thousand": rate,
-        "population": population,
-        "population_year": population_year,
-    }
+    def __call__(self, row: list[str], line: int) -> tuple[Key, dict]:
+        at = self.at
+
+        def cell(role: str) -> str | None:
+            index = at[role]
+            return row[index].strip() if index >= 0 else None
+
+        def error(role: str, message: str) -> SsmsiFileError:
+            return SsmsiFileError(line, self.header[at[role]], message)
+
+        code = cell("code")
+        if not self.pattern.fullmatch(code):
+            raise error("code", _("« {value} » is not an INSEE code").format(value=code))
+        year = _integer(cell("year"))
+        if year is not None and year < 100:
+            year += 2000  # older files give the year on two digits
+        if year is None or not 1990 <= year <= 2100:
+            raise error("year", _("« {value} » is not a year").format(value=cell("year")))
+        published_text = cell("published")
+        if published_text is None or published_text == "diff":
+            published = True
+        elif published_text == "ndiff":
+            published = False
+        else:
+            raise error("published", _("« {value} » is neither diff nor ndiff").format(value=published_text))
+        population = _whole(cell("population"))
+        if population is False:
+            raise error("population", _("not a whole number"))
+        population_year = _whole(cell("population_year"))
+        if population_year is False:
+            raise error("population_year", _("not a year"))
+        count = rate = None
+        if published:
+            count = _whole(cell("count"))
+            if count is False:
+                raise error("count", _("not a whole number"))
+            if count is None:
+                raise error("count", _("a published figure has no value"))
+            if population != 0:  # no inhabitants, no rate (whatever the file says: NA, Inf)
+                rate = _decimal(cell("rate"))
+                if rate is False:
+                    raise error("rate", _("not a number (decimal comma expected)"))
+        key = (self.geography, code, year, cell("indicator"), cell("unit"))
+        return key, {
+            "published": published,
+            "count": count,
+            "rate_per_thousand": rate,
+            "population": population,
+            "population_year": population_year,
+        }
 
 
 def _integer(text: str | None) -> int | None:
@@ -238,20 +258,26 @@ def _integer(text: str | None) -> int | None:
         return None
 
 
-def _number(text: str | None, error: Callable[[], SsmsiFileError], *, whole: bool = False) -> Decimal | int | None:
-    """A value with a decimal comma, None for NA; `whole`: an integer (« 12 » or « 12,0 »)."""
+def _whole(text: str | None) -> int | None | Literal[False]:
+    """A whole number (« 12 » or « 12,0 »), None for NA, False when it is not one."""
     if text is None or text in MISSING:
         return None
-    if whole and text.isascii() and text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
+    value = _decimal(text)
+    if value is None or value is False or value != value.to_integral_value():
+        return False
+    return int(value)
+
+
+def _decimal(text: str | None) -> Decimal | None | Literal[False]:
+    """A non-negative finite number with a decimal comma (kept to 6 places), None for NA, False when it is not one."""
+    if text is None or text in MISSING:
+        return None
     try:
         value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise error() from None
-    if not value.is_finite() or value < 0:
-        raise error()
-    if whole:
-        if value != value.to_integral_value():
-            raise error()
-        return int(value)
-    return value
+        if not value.is_finite() or value < 0:
+            return False
+        return value.quantize(RATE_PLACES)
+    except InvalidOperation:  # unreadable, or too many digits for 6 places
+        return False

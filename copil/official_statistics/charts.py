@@ -42,7 +42,8 @@ def official_chart(comparison: OfficialComparison) -> Chart | None:
             values = [float(rate.value) if rate.status == "published" else float("nan") for rate in rates]
             if any(rate.status == "published" for rate in rates):
                 axes.plot(years, values, marker="o", color=colour, label=label, linewidth=1.6)
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xticks(years, [str(year) for year in years])
+        axes.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         axes.set_ylim(bottom=0)
         axes.legend(loc="lower left", ncols=3)
         description = _(

@@ -9,14 +9,14 @@ département of the year is in the database and published (at least the 96 of me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from copil.plans.models import Plan, Territory
-from copil.reports.formatting import format_number
 
 from .models import OfficialFigure
 
@@ -153,9 +153,15 @@ def _france(departemental: QuerySet[OfficialFigure]) -> dict[int, OfficialRate]:
 
 
 def format_rate(rate: OfficialRate) -> str:
-    """« 13,5 », « non diffusé », « sans population » or « — » (no figure imported)."""
+    """« 13,5 » (always one decimal, as the SSMSI publishes), « non diffusé », « sans population » or « — » (no
+    figure imported)."""
     if rate.status == "published":
-        return format_number(rate.value, max_decimals=1)
+        return formats.number_format(
+            rate.value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+            decimal_pos=1,
+            use_l10n=True,
+            force_grouping=True,
+        )
     if rate.status == "withheld":
         return _("withheld")
     if rate.status == "no_population":

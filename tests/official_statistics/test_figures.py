@@ -123,5 +123,5 @@ def test_the_sentence_names_france_when_it_is_known(db):
     )
     assert official_sentence(official_comparison(plan_on("01001", "Ain-ville"))) == (
         "En 2022, 4,3 personnes mises en cause pour usage de stupéfiants pour 1 000 habitants à Ain-ville, "
-        "contre 1 dans le département et 2,9 en France."
+        "contre 1,0 dans le département et 2,9 en France."
     )

@@ -44,7 +44,7 @@ def official_chart(comparison: OfficialComparison) -> Chart | None:
                 axes.plot(years, values, marker="o", color=colour, label=label, linewidth=1.6)
         axes.set_xticks(years, [str(year) for year in years])
         axes.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-        axes.set_ylim(bottom=0)
+        axes.set_ylim(0, axes.get_ylim()[1] * 1.1)  # room above the highest point
         axes.legend(loc="lower left", ncols=3)
         description = _(
             "Line chart of the {indicator} per 1,000 inhabitants each year from {first} to {last}: {place}, its "

@@ -53,7 +53,8 @@ class SegmentedFit:
 
     `relative_change` = RR(horizon) = exp(β₂ + β₃·horizon); `level_change` = exp(β₂) (at the plan's first month);
     `slope_change` = exp(β₃) (multiplicative change per month). `verdict`: « hausse » / « baisse » when the
-    interval of RR(horizon) excludes 1, else « stable ».
+    interval of RR(horizon) excludes 1, else « stable ». `fitted`: the model's expected count of each month;
+    `counterfactual`: the same without the plan (β₂ = β₃ = 0), the pre-plan trend and seasons continued.
     """
 
     relative_change: float
@@ -71,6 +72,8 @@ class SegmentedFit:
     months_after: int
     confidence: float
     verdict: Verdict
+    fitted: tuple[float, ...] = ()
+    counterfactual: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,13 @@ def segmented_regression(
     level = interval(contrast(1.0, 0.0))
     slope = interval(contrast(0.0, 1.0))
     verdict: Verdict = "hausse" if low > 1 else "baisse" if high < 1 else "stable"
-    return SegmentedFit(rr, low, high, h, *level, *slope, scale, before, after, confidence, verdict)
+    without_plan = beta.copy()
+    without_plan[2:4] = 0.0
+    fitted = tuple(float(v) for v in np.exp(offset + design @ beta))
+    counterfactual = tuple(float(v) for v in np.exp(offset + design @ without_plan))
+    return SegmentedFit(
+        rr, low, high, h, *level, *slope, scale, before, after, confidence, verdict, fitted, counterfactual
+    )
 
 
 def _quasi_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, int]:

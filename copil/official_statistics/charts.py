@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from matplotlib.ticker import MaxNLocator
 
+from analytics.its import SegmentedFit
 from copil.indicators.evaluation import IndicatorEvaluation
 from copil.plans.models import Plan
 from copil.reports.charts import BLUE_FRANCE, RC, Chart, _chart, _figure, _month_tick
@@ -67,12 +68,26 @@ def evaluation_chart(evaluation: IndicatorEvaluation) -> Chart | None:
         axes.bar(positions, [float(p.value or 0) for p in points], color=colours, width=0.72, linewidth=0)
         if 0 < evaluation.start_index < len(points):
             axes.axvline(evaluation.start_index - 0.5, color="#000000", linewidth=1, linestyle="--")
+        result = evaluation.result
+        if isinstance(result, SegmentedFit):
+            after = positions[evaluation.start_index :]
+            axes.plot(positions, result.fitted, color="#000000", linewidth=1.4, label=_("model"))
+            axes.plot(
+                after,
+                result.counterfactual[evaluation.start_index :],
+                color="#D55E00",
+                linewidth=1.4,
+                linestyle="--",
+                label=_("expected from the earlier trend"),
+            )
+            axes.legend(loc="lower left")
         every = max(1, -(-len(points) // 12))
         ticks = [_month_tick(p.period, first=i == 0) for i, p in enumerate(points)]
         axes.set_xticks(positions[::every], ticks[::every])
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         description = _(
             "Bar chart of the {label} each month, {before} months before the plan's launch (grey) and {after} "
-            "after (blue), the launch marked by a dashed line."
+            "after (blue), the launch marked by a dashed line; when the model is fitted, its line and, after the "
+            "launch, what the earlier trend led to expect (dashed)."
         ).format(label=label, before=evaluation.start_index, after=len(points) - evaluation.start_index)
         return _chart(f"evaluation_{evaluation.definition.code}", "evaluation", title, description, figure)

@@ -94,6 +94,8 @@ def test_a_large_effect_is_found_with_its_level_and_slope():
     assert fit.slope_lower < 0.98 < fit.slope_upper
     assert fit.relative_change == pytest.approx(fit.level_change * fit.slope_change**fit.horizon)
     assert fit.horizon == 23
+    assert fit.fitted[:36] == pytest.approx(fit.counterfactual[:36])
+    assert fit.fitted[-1] / fit.counterfactual[-1] == pytest.approx(fit.relative_change)
 
 
 def test_exposure_turns_counts_into_rates():

@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 from analytics.its import SegmentedFit
 from copil.indicators.evaluation import IndicatorEvaluation
 from copil.plans.models import Plan
-from copil.reports.charts import BLUE_FRANCE, RC, Chart, _chart, _figure, _month_tick
+from copil.reports.charts import BLUE_FRANCE, RC, Chart, _chart, _figure, _legend, _month_tick
 
 from .figures import DRUG_INDICATOR_UNITS, OfficialComparison, official_comparison, official_sentence
 
@@ -46,7 +46,7 @@ def official_chart(comparison: OfficialComparison) -> Chart | None:
         axes.set_xticks(years, [str(year) for year in years])
         axes.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         axes.set_ylim(0, axes.get_ylim()[1] * 1.1)  # room above the highest point
-        axes.legend(loc="lower left", ncols=3)
+        _legend(figure)
         description = _(
             "Line chart of the {indicator} per 1,000 inhabitants each year from {first} to {last}: {place}, its "
             "département and France; a missing point is a figure not published or not imported."
@@ -80,7 +80,7 @@ def evaluation_chart(evaluation: IndicatorEvaluation) -> Chart | None:
                 linestyle="--",
                 label=_("expected from the earlier trend"),
             )
-            axes.legend(loc="lower left")
+            _legend(figure)
         every = max(1, -(-len(points) // 12))
         ticks = [_month_tick(p.period, first=i == 0) for i, p in enumerate(points)]
         axes.set_xticks(positions[::every], ticks[::every])

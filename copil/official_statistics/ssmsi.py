@@ -34,6 +34,8 @@ DRUG_INDICATORS = ("Usage de stupéfiants", "Usage de stupéfiants (AFD)", "Traf
 MISSING = {"NA", ""}
 RATE_PLACES = Decimal("0.000001")
 CHUNK = 20_000
+LARGEST_WHOLE = 2**31 - 1  # the stored integer columns' range on every database
+LARGEST_RATE = Decimal(1_000_000)  # the stored rate's 12 digits, 6 of them decimals
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("annee",),
@@ -263,11 +265,13 @@ def _whole(text: str | None) -> int | None | Literal[False]:
     if text is None or text in MISSING:
         return None
     if text.isascii() and text.isdigit():
-        return int(text)
-    value = _decimal(text)
-    if value is None or value is False or value != value.to_integral_value():
-        return False
-    return int(value)
+        number = int(text)
+    else:
+        value = _decimal(text)
+        if value is None or value is False or value != value.to_integral_value():
+            return False
+        number = int(value)
+    return number if number <= LARGEST_WHOLE else False
 
 
 def _decimal(text: str | None) -> Decimal | None | Literal[False]:
@@ -276,7 +280,7 @@ def _decimal(text: str | None) -> Decimal | None | Literal[False]:
         return None
     try:
         value = Decimal(text.replace(",", "."))
-        if not value.is_finite() or value < 0:
+        if not value.is_finite() or value < 0 or value >= LARGEST_RATE:
             return False
         return value.quantize(RATE_PLACES)
     except InvalidOperation:  # unreadable, or too many digits for 6 places

@@ -93,6 +93,8 @@ def _bad_copy(tmp_path, line: int, old: str, new: str) -> Path:
         (8, '"2A004"', '"2C004"', "ligne 8, colonne « CODGEO_2024 » : « 2C004 » n'est pas un code INSEE"),
         (5, "120;8,5;", "120;", "ligne 5 : 12 colonnes au lieu de 13"),
         (4, "41;", "NA;", "ligne 4, colonne « nombre » : un chiffre diffusé n'a pas de valeur"),
+        (3, ";25848;", ";99999999999;", "ligne 3, colonne « insee_pop » : n'est pas un nombre entier"),
+        (3, "13,5020", "1e9", "ligne 3, colonne « taux_pour_mille » : n'est pas un nombre"),
     ],
 )
 def test_a_malformed_file_is_refused_with_line_and_column_and_nothing_changes(

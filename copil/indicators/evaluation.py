@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -57,7 +58,7 @@ def evaluate(plan: Plan, indicator: str | IndicatorDefinition, *, today: dt.date
         end = min(end, plan.ended_on)
     if first is None:
         return IndicatorEvaluation(definition, [], 0, None)
-    first = first.date() if isinstance(first, dt.datetime) else first
+    first = timezone.localdate(first) if isinstance(first, dt.datetime) else first
     start = first.replace(day=1)
     if start > end:
         return IndicatorEvaluation(definition, [], 0, None)

@@ -1,6 +1,7 @@
 """The committee's bilan: French prose by axis, every figure computed by the indicator engine.
 
-`build_bilan` turns indicator results into sentences; each sentence that states a figure carries a
+`build_bilan` turns indicator results into sentences: each axis's section composes the phrases the
+catalogue gives its indicators (`copil.indicators.phrases`); each sentence that states a figure carries a
 footnote naming the indicator, its source partners and the number of records behind it. Each axis also gets
 its charts (`charts.axis_charts`), drawn once here and embedded as they are in the HTML and the PDF.
 
@@ -153,9 +154,10 @@ class _Writer:
         """An indicator's figure as the bilan prints it, and the number that chooses the plural: `("34", 34)`,
         `("5,1 kg", 5100)` for a mass, or `("< 5", 5)` when a published bilan hides it."""
         definition = self.results[code].definition
-        value = _count(self.results, code) if value is None else value
         if definition.unit == "g":
-            return format_mass(value), int(value)
+            grams = (self.results[code].value or 0) if value is None else value
+            return format_mass(grams), int(grams)
+        value = _count(self.results, code) if value is None else value
         if self.hidden(code, value):
             return disclosure.suppressed_text(definition), disclosure.threshold(definition)
         return format_number(value), value
@@ -185,7 +187,7 @@ class _Writer:
             return False
         return bool(result.headline) or phrase_of(code).zero == STATE
 
-    def phrase(self, code: str, form: Plural, value: int | None = None, **fields: str) -> str:
+    def phrase(self, code: str, form: Plural, value: int | Decimal | None = None, **fields: str) -> str:
         """One of the indicator's phrases (`states`, `follows`…) formatted with its figure (default: headline)."""
         result = self.results[code]
         shown, plural = self.count(code, value)

@@ -53,7 +53,7 @@ class PartOf:
 class Phrase:
     """How the bilan states one indicator.
 
-    `states`: the figure as a clause opening a sentence (None: the bilan lists it in its notes and CSV only).
+    `states`: the figure as a clause opening a sentence (None: no sentence of its own; the bilan's CSV lists it).
     `follows`: the figure as a clause appended to another figure's sentence. `part_of`: likewise, as a part of
     another figure. `parts`: one clause per value of the figure's breakdown, listed in `{items}` of `states`, or
     appended one by one after another figure when the phrase has no `follows`. `zero`: "omit" says nothing of a

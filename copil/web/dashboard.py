@@ -25,7 +25,8 @@ from copil.formats import FORMATS, ColumnType
 from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
-from copil.plans.models import Axis, Plan
+from copil.plans.models import Axis, Membership, Plan
+from copil.records import listing
 from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
 from copil.reports.formatting import format_mass, format_number
@@ -235,13 +236,24 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
         if result.attainment is not None:
             card.target += " — " + _("{percent} % attained").format(percent=format_number(result.attainment * 100, 0))
     if policy.can(user, "read", definition.source, plan=plan):
-        if definition.is_flow or definition.aggregation == "daily":
-            card.records_url = records_url(definition.source, plan, period, _filters_for_link(definition))
-        else:
-            card.records_url = records_url(definition.source, plan, None, _filters_for_link(definition))
+        link_period = period if definition.is_flow or definition.aggregation == "daily" else None
+        filters = _filters_for_link(definition)
+        card.records_url = records_url(definition.source, plan, link_period, filters)
         if not suppress:
-            card.record_count = result.record_count
+            card.record_count = openable_count(user, definition.source, plan, link_period, filters)
     return card
+
+
+def openable_count(user: Any, kind: str, plan: Plan, period: Period | None, filters: dict[str, Any]) -> int:
+    """How many records the link of a card opens for this reader: the list's own query (what the reader may read
+    of the plan, on the period and filters of the link), not the indicator's count over every partner."""
+    narrowed = listing.RecordFilters(
+        plan=plan.slug,
+        start=period.start if period is not None else None,
+        end=period.end if period is not None else None,
+        choices={name: value for name, value in filters.items() if isinstance(value, str)},
+    )
+    return listing.filtered(listing.visible(user, kind), kind, narrowed).count()
 
 
 def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
@@ -266,7 +278,16 @@ def user_signature(user: Any, plan: Plan) -> str:
     record kinds whose lines the user may read (links). Users with the same signature see the same page."""
     catalogue = get_catalogue()
     readable = "".join("r" if policy.can(user, "read", kind, plan=plan) else "-" for kind in RECORD_KINDS)
-    return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + ":" + readable
+    # The links' counts are what the reader may open, which may be their own partners' records only.
+    partners = (
+        ",".join(
+            str(pk)
+            for pk in sorted(Membership.objects.filter(user=user, partner__plan=plan).values_list("partner", flat=True))
+        )
+        if getattr(user, "is_authenticated", False)
+        else ""
+    )
+    return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + f":{readable}:{partners}"
 
 
 def dashboard_html(user: Any, plan: Plan, period: Period) -> str:

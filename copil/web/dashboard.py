@@ -25,7 +25,7 @@ from copil.formats import FORMATS, ColumnType
 from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
-from copil.plans.models import Axis, Membership, Plan
+from copil.plans.models import Axis, Plan
 from copil.records import listing
 from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
@@ -202,7 +202,16 @@ def _filters_for_link(definition: IndicatorDefinition) -> dict[str, Any]:
     return {columns[name].name: value for name, value in definition.filter if name in columns}
 
 
-def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, previous: Any) -> Card | None:
+def make_card(
+    user: Any,
+    plan: Plan,
+    period: Period,
+    result: IndicatorResult,
+    previous: Any,
+    counts: dict[tuple, int] | None = None,
+) -> Card | None:
+    """One indicator's card as this user may read it (`counts`: the link counts already made for this page, by
+    kind, period and filters, so that indicators of one kind share one count)."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -240,7 +249,11 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
         filters = _filters_for_link(definition)
         card.records_url = records_url(definition.source, plan, link_period, filters)
         if not suppress:
-            card.record_count = openable_count(user, definition.source, plan, link_period, filters)
+            key = (definition.source, link_period, tuple(sorted(filters.items())))
+            counts = {} if counts is None else counts
+            if key not in counts:
+                counts[key] = openable_count(user, definition.source, plan, link_period, filters)
+            card.record_count = counts[key]
     return card
 
 
@@ -261,12 +274,13 @@ def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = No
     figures = dashboard_figures(plan, period, version=version)
     titles = {axis.code: axis.title for axis in plan.axes.all()}
     sections = []
+    counts: dict[tuple, int] = {}
     for axis in AXES:
         cards = [
             card
             for code, result in figures.results.items()
             if result.definition.axis == axis
-            and (card := make_card(user, plan, period, result, figures.previous.get(code))) is not None
+            and (card := make_card(user, plan, period, result, figures.previous.get(code), counts)) is not None
         ]
         if cards:
             sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))
@@ -279,14 +293,7 @@ def user_signature(user: Any, plan: Plan) -> str:
     catalogue = get_catalogue()
     readable = "".join("r" if policy.can(user, "read", kind, plan=plan) else "-" for kind in RECORD_KINDS)
     # The links' counts are what the reader may open, which may be their own partners' records only.
-    partners = (
-        ",".join(
-            str(pk)
-            for pk in sorted(Membership.objects.filter(user=user, partner__plan=plan).values_list("partner", flat=True))
-        )
-        if getattr(user, "is_authenticated", False)
-        else ""
-    )
+    partners = ",".join(str(seat.partner_id) for seat in policy.seats(user) if seat.plan_id == plan.pk)
     return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + f":{readable}:{partners}"
 
 

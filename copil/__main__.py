@@ -4,13 +4,20 @@ import os
 import sys
 
 
+def command_module_name(name: str) -> str:
+    """The module a command is written in: `import-plan` is `import_plan.py` (a module name has no hyphen)."""
+    return name if name.startswith("-") else name.replace("-", "_")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run a management command (`copil migrate`, `copil demo`, `copil bilan`…)."""
+    """Run a management command (`copil migrate`, `copil demo`, `copil import-plan`…)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copil.settings")
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "copil"
+    if len(argv) > 1:
+        argv[1] = command_module_name(argv[1])
     execute_from_command_line(argv)
 
 

@@ -1,8 +1,9 @@
 """Admin of the plan objects, governed by the access policy (`copil.access.policy.PLAN_OBJECT_TABLE`).
 
 Lists go through `visible_plan_objects`, permissions through `can`; choices of related objects are limited to
-the plans where the user may write. Saves are ordinary ORM saves: django-auditlog captures them into the
-audit trail with the user as actor.
+the plans where the user may write. Saves and deletions, inline rows included, go through
+`copil.plans.actions` (policy check in the write's transaction); django-auditlog captures them into the audit
+trail with the user as actor.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.http import HttpRequest
 
 from copil.access import policy
 
+from . import actions
 from .models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
 
 _PLAN_FIELDS = {Plan: "pk", Axis: "plan", Partner: "plan", Meeting: "plan", Action: "plan"}
@@ -54,6 +56,25 @@ class PolicyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, "delete", obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        actions.save_plan_object(obj, actor=request.user, kind=self.kind)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (axes, targets, memberships, decisions) are written through the actions too."""
+        kind = actions.kind_of(formset.model)
+        for obj in formset.save(commit=False):
+            actions.save_plan_object(obj, actor=request.user, kind=kind)
+        for obj in formset.deleted_objects:
+            actions.delete_plan_object(obj, actor=request.user, kind=kind)
+        formset.save_m2m()
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         plans = policy.plans_where(request.user, "create", self.kind) | policy.plans_where(

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from copil.access import policy
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
+from copil.plans import actions as plan_actions
 from copil.plans.models import Meeting, Plan
 from copil.reports.bilan import sensitive_indicators, suppressed_for
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
@@ -308,7 +309,7 @@ def meetings(request: HttpRequest, plan: Plan) -> HttpResponse:
             raise PermissionDenied(policy.denial_message("create", "meeting"))
         if form.is_valid():
             try:
-                meeting = meeting_services.schedule_meeting(request.user, plan, **form.cleaned_data)
+                meeting = plan_actions.schedule_meeting(plan, **form.cleaned_data, actor=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -384,7 +385,7 @@ def meeting_attendees(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse
     form = AttendeesForm(request.POST, plan=plan)
     if not form.is_valid():
         return _render_meeting(request, plan, item, attendees_form=form, status=400)
-    meeting_services.set_attendees(request.user, item, form.cleaned_data["attendees"])
+    plan_actions.set_attendees(item, form.cleaned_data["attendees"], actor=request.user)
     messages.success(request, _("Attendees recorded."))
     return redirect("web:meeting", slug=plan.slug, pk=item.pk)
 
@@ -397,7 +398,7 @@ def meeting_decision(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST, plan=plan)
     if form.is_valid():
         try:
-            meeting_services.add_decision(request.user, item, **form.cleaned_data)
+            plan_actions.add_decision(item, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -451,7 +452,7 @@ def action_status(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     policy.require(request.user, "update", "action", obj=action)
     form = ActionStatusForm(request.POST, prefix=f"a{action.pk}")
     if form.is_valid():
-        meeting_services.set_action_status(request.user, action, form.cleaned_data["status"])
+        plan_actions.set_action_status(action, form.cleaned_data["status"], actor=request.user)
         messages.success(request, _("Status of “{title}” updated.").format(title=action.title))
     else:
         messages.error(request, _("Unknown status."))

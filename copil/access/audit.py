@@ -31,6 +31,8 @@ from django.db.models.expressions import Combinable
 from django.db.models.signals import post_save
 from django.http import HttpRequest
 
+from copil.access.actors import Actor
+
 from .models import AuditEvent
 
 Action = AuditEvent.Action
@@ -150,7 +152,7 @@ def plan_and_partner_ids(obj: models.Model) -> tuple[int | None, int | None]:
     return getattr(obj, "plan_id", None), getattr(obj, "partner_id", None)
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Actor) -> dict[str, Any]:
     if actor is None:
         return {"actor": None, "actor_label": SYSTEM_LABEL}
     if isinstance(actor, AnonymousUser) or not getattr(actor, "is_authenticated", False):
@@ -163,7 +165,7 @@ def _id(value: Any) -> int | None:
 
 
 def record_event(
-    actor: Any,
+    actor: Actor,
     action: str,
     *,
     plan: Any = None,
@@ -211,7 +213,7 @@ def record_event(
 
 
 def record_bulk_changes(
-    actor: Any,
+    actor: Actor,
     model: type[models.Model],
     created: Iterable[models.Model | Mapping[str, Any]] = (),
     updated: Iterable[tuple[models.Model | Mapping[str, Any], models.Model | Mapping[str, Any]]] = (),
@@ -355,7 +357,7 @@ def _copy_log_entry(sender: type[models.Model], instance: Any, created: bool, **
     )
 
 
-def _label_of(user: Any) -> str:
+def _label_of(user: Actor) -> str:
     return user.get_username() if user is not None else SYSTEM_LABEL
 
 

@@ -37,6 +37,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from copil.access.actors import Actor
 from copil.plans.models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
 from copil.records.models import RECORD_KINDS
 
@@ -178,15 +179,15 @@ class Seat:
     role: str
 
 
-def _is_authenticated(user: Any) -> bool:
+def _is_authenticated(user: Actor) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def _is_superuser(user: Any) -> bool:
+def _is_superuser(user: Actor) -> bool:
     return _is_authenticated(user) and bool(getattr(user, "is_superuser", False))
 
 
-def seats(user: Any) -> tuple[Seat, ...]:
+def seats(user: Actor) -> tuple[Seat, ...]:
     """The user's active memberships (cached on the user object for the request)."""
     if not _is_authenticated(user):
         return ()
@@ -202,19 +203,19 @@ def seats(user: Any) -> tuple[Seat, ...]:
     return cached
 
 
-def forget(user: Any) -> None:
+def forget(user: Actor) -> None:
     """Drop the cached memberships of a user object (after its memberships changed)."""
     if user is not None and hasattr(user, "_copil_seats"):
         del user._copil_seats
 
 
-def user_partners(user: Any, plan: Plan | int | None = None) -> QuerySet[Partner]:
+def user_partners(user: Actor, plan: Plan | int | None = None) -> QuerySet[Partner]:
     """The partners the user actively acts for (in one plan if given)."""
     ids = [s.partner_id for s in seats(user) if plan is None or s.plan_id == _pk(plan)]
     return Partner.objects.filter(pk__in=ids)
 
 
-def user_roles(user: Any, plan: Plan | int) -> set[str]:
+def user_roles(user: Actor, plan: Plan | int) -> set[str]:
     """Every role the user holds in the plan ("public" for visitors and non-members)."""
     roles = {s.role for s in seats(user) if s.plan_id == _pk(plan)}
     return roles or {PUBLIC}
@@ -223,26 +224,26 @@ def user_roles(user: Any, plan: Plan | int) -> set[str]:
 _ROLE_PRIORITY = (COORDINATOR, "police", "justice", "city", "housing", "care", "health", PUBLIC)
 
 
-def user_role(user: Any, plan: Plan | int) -> str:
+def user_role(user: Actor, plan: Plan | int) -> str:
     """The user's main role in the plan: the first of coordinator, police, justice, city, housing, care,
     health it holds, else "public" (visitors, non-members). Access checks use every role (`user_roles`)."""
     roles = user_roles(user, plan)
     return next(role for role in _ROLE_PRIORITY if role in roles)
 
 
-def is_plan_coordinator(user: Any, plan: Plan | int) -> bool:
+def is_plan_coordinator(user: Actor, plan: Plan | int) -> bool:
     """Whether the user may manage the plan's members and read its audit trail."""
     return _is_superuser(user) or COORDINATOR in {s.role for s in seats(user) if s.plan_id == _pk(plan)}
 
 
-def coordinated_plans(user: Any) -> QuerySet[Plan]:
+def coordinated_plans(user: Actor) -> QuerySet[Plan]:
     """The plans whose members and audit trail the user manages."""
     if _is_superuser(user):
         return Plan.objects.all()
     return Plan.objects.filter(pk__in={s.plan_id for s in seats(user) if s.role == COORDINATOR})
 
 
-def visible_plans(user: Any) -> QuerySet[Plan]:
+def visible_plans(user: Actor) -> QuerySet[Plan]:
     """The plans the user is a member of (every plan for superusers)."""
     if _is_superuser(user):
         return Plan.objects.all()
@@ -266,7 +267,7 @@ def _record_grants(role: str, kind: str, action: str) -> set[str]:
 
 
 def can(
-    user: Any,
+    user: Actor,
     action: str,
     kind: str,
     partner: Partner | None = None,
@@ -291,7 +292,7 @@ def can(
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def _can_record(user: Any, action: str, kind: str, partner: Partner | None, plan: Plan | int | None) -> bool:
+def _can_record(user: Actor, action: str, kind: str, partner: Partner | None, plan: Plan | int | None) -> bool:
     if not _is_authenticated(user):
         return False
     plan_id = partner.plan_id if partner is not None else _pk(plan)
@@ -309,7 +310,7 @@ def _can_record(user: Any, action: str, kind: str, partner: Partner | None, plan
 
 
 def require(
-    user: Any,
+    user: Actor,
     action: str,
     kind: str,
     partner: Partner | None = None,
@@ -334,7 +335,7 @@ def denial_message(action: str, kind: str) -> str:
     return messages[action].format(what=what)
 
 
-def visible_records(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet:
+def visible_records(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet:
     """The records of `kind` the user may read (of one plan if given): the ONLY way channels list records.
 
     Visitors and deactivated users get an empty queryset.
@@ -342,14 +343,14 @@ def visible_records(user: Any, kind: str, plan: Plan | int | None = None) -> Que
     return _records_for(user, "read", kind, plan)
 
 
-def writable_records(user: Any, kind: str, action: str, plan: Plan | int | None = None) -> QuerySet:
+def writable_records(user: Actor, kind: str, action: str, plan: Plan | int | None = None) -> QuerySet:
     """The records of `kind` the user may update or delete (`action`), for bulk operations and forms."""
     if action not in {"update", "delete"}:
         raise ValueError("action must be update or delete")
     return _records_for(user, action, kind, plan)
 
 
-def _records_for(user: Any, action: str, kind: str, plan: Plan | int | None) -> QuerySet:
+def _records_for(user: Actor, action: str, kind: str, plan: Plan | int | None) -> QuerySet:
     model = RECORD_KINDS[kind]
     queryset = model.objects.all()
     if plan is not None:
@@ -368,7 +369,7 @@ def _records_for(user: Any, action: str, kind: str, plan: Plan | int | None) -> 
     return queryset.filter(condition)
 
 
-def creatable_partners(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet[Partner]:
+def creatable_partners(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet[Partner]:
     """The partners the user may create a record of `kind` for (form choices, API validation)."""
     partners = Partner.objects.all()
     if plan is not None:
@@ -417,7 +418,7 @@ def _owner_id_of(kind: str, obj: models.Model) -> int | None:
     return getattr(obj, f"{path}_id", None)
 
 
-def _can_plan_object(user: Any, action: str, kind: str, obj: models.Model | None, plan: Plan | int | None) -> bool:
+def _can_plan_object(user: Actor, action: str, kind: str, obj: models.Model | None, plan: Plan | int | None) -> bool:
     if not _is_authenticated(user):
         return False
     if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, action):
@@ -435,7 +436,7 @@ def _can_plan_object(user: Any, action: str, kind: str, obj: models.Model | None
     return False
 
 
-def _plan_ids_where(user: Any, action: str, kind: str) -> set[int] | None:
+def _plan_ids_where(user: Actor, action: str, kind: str) -> set[int] | None:
     """Ids of the plans where the user may `action` some object of `kind`; None for every plan."""
     _check_action(action)
     policy_table = RECORD_POLICY if kind in RECORD_KINDS else PLAN_OBJECT_POLICY
@@ -446,20 +447,20 @@ def _plan_ids_where(user: Any, action: str, kind: str) -> set[int] | None:
     return {s.plan_id for s in seats(user) if any(act == action for act, _scope in policy_table[s.role][kind])}
 
 
-def plans_where(user: Any, action: str, kind: str) -> QuerySet[Plan]:
+def plans_where(user: Actor, action: str, kind: str) -> QuerySet[Plan]:
     """The plans in which the user may `action` some object of `kind` (record kind or plan object)."""
     ids = _plan_ids_where(user, action, kind)
     return Plan.objects.all() if ids is None else Plan.objects.filter(pk__in=ids)
 
 
-def may_somewhere(user: Any, action: str, kind: str) -> bool:
+def may_somewhere(user: Actor, action: str, kind: str) -> bool:
     """Whether the user may `action` some object of `kind` in some plan (no query beyond the memberships):
     enough to show a menu entry or a button."""
     ids = _plan_ids_where(user, action, kind)
     return ids is None or bool(ids)
 
 
-def visible_plan_objects(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet:
+def visible_plan_objects(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet:
     """The plan objects of `kind` the user may read (of one plan if given)."""
     model = PLAN_OBJECT_MODELS[kind]
     queryset = model.objects.all()
@@ -510,7 +511,7 @@ def disclosure_threshold(definition: Any) -> int:
     return getattr(definition, "disclosure_threshold", None) or DEFAULT_DISCLOSURE_THRESHOLD
 
 
-def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | None = None) -> AggregateRule:
+def aggregate_rule(user: Actor, indicator_definition: Any, *, plan: Plan | int | None = None) -> AggregateRule:
     """Whether the user may see the indicator (a catalogue `IndicatorDefinition`) and whether small counts
     are suppressed for them.
 
@@ -537,7 +538,7 @@ def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | N
     return AggregateRule(visible=False, suppress=True, threshold=threshold)
 
 
-def suppressed_indicators(user: Any, plan: Plan | int, definitions: Iterable[Any]) -> frozenset[str]:
+def suppressed_indicators(user: Actor, plan: Plan | int, definitions: Iterable[Any]) -> frozenset[str]:
     """The codes of the indicators whose small counts are hidden from the user in the plan ("< 5"): a police
     officer reads the plan's figures exactly but referrals to care only above the threshold."""
     return frozenset(d.code for d in definitions if not aggregate_rule(user, d, plan=plan).exact)

@@ -6,11 +6,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest
 
+from copil.access.actors import Actor
+
 from . import audit, dbguard, throttling
 from .models import AuditEvent
 
 
-def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:
     audit.record_event(
         user,
         AuditEvent.Action.LOGIN,
@@ -19,7 +21,7 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
     )
 
 
-def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:
     if user is not None:
         audit.record_event(user, AuditEvent.Action.LOGOUT, ip=audit.client_ip(request))
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.plans.models import Partner
 
 from .models import ApiToken, hash_token
@@ -22,7 +23,7 @@ MAX_TOKEN_LENGTH = 200
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
-def can_manage_tokens(user: Any, partner: Partner) -> bool:
+def can_manage_tokens(user: Actor, partner: Partner) -> bool:
     """Administrators, the plan's coordinators and the partner's active members manage its tokens."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
@@ -31,7 +32,7 @@ def can_manage_tokens(user: Any, partner: Partner) -> bool:
     return any(seat.partner_id == partner.pk for seat in policy.seats(user))
 
 
-def manageable_partners(user: Any) -> Any:
+def manageable_partners(user: Actor) -> Any:
     """Partners whose tokens the user may create and revoke."""
     if not getattr(user, "is_authenticated", False):
         return Partner.objects.none()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.imports.formats import FORMATS, Column, ColumnType, RecordFormat
 from copil.imports.importer import _Invalid, _Validator
 from copil.plans.models import Partner, Plan
@@ -70,7 +71,7 @@ class RowParser:
     `actor`: references to other records must name records this user may read (None: the system).
     """
 
-    def __init__(self, kind: str, plan: Plan, partner: Partner, *, actor: Any = None):
+    def __init__(self, kind: str, plan: Plan, partner: Partner, *, actor: Actor = None):
         self.kind = kind
         self.fmt = FORMATS[kind]
         self.model = RECORD_KINDS[kind]

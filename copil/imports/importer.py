@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import audit
+from copil.access.actors import Actor
 from copil.imports.formats import (
     EARLIEST_DATE,
     FORMATS,
@@ -156,7 +157,7 @@ def import_records(
     file_name: str | None = None,
     dry_run: bool = False,
     replace_period: tuple[dt.date, dt.date] | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     channel: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
@@ -250,7 +251,7 @@ def _run(
     file_name: str | None,
     dry_run: bool,
     replace_period: tuple[dt.date, dt.date] | None,
-    actor: Any,
+    actor: Actor,
     channel: str | None,
     on_progress: ProgressCallback | None,
     sample: _Sample | None,
@@ -284,7 +285,7 @@ def _import_table(
     kind: str | None,
     dry_run: bool,
     replace_period: tuple[dt.date, dt.date] | None,
-    actor: Any,
+    actor: Actor,
     channel: str | None,
     on_progress: ProgressCallback | None,
     sample: _Sample | None,
@@ -306,7 +307,7 @@ def _import_rows(
     kind: str | None,
     dry_run: bool,
     replace_period: tuple[dt.date, dt.date] | None,
-    actor: Any,
+    actor: Actor,
     channel: str | None,
     on_progress: ProgressCallback | None,
     sample: _Sample | None,
@@ -1450,7 +1451,7 @@ class _History:
 
     def __init__(
         self,
-        actor: Any,
+        actor: Actor,
         channel: str | None,
         fmt: RecordFormat,
         plan: Plan,

@@ -25,6 +25,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.imports.importer import ImportRejected, import_records, preview_import
 from copil.imports.models import ImportJob
 from copil.imports.results import ImportError_, ImportReport
@@ -46,7 +47,7 @@ def background_limits() -> tuple[int, int]:
     return settings.COPIL_IMPORT_BACKGROUND_ROWS, settings.COPIL_IMPORT_BACKGROUND_BYTES
 
 
-def importable_partners(user: Any, plan: Plan | None = None) -> list[Partner]:
+def importable_partners(user: Actor, plan: Plan | None = None) -> list[Partner]:
     """The partners the user may import some kind of records for (create and update them)."""
     ids: set[int] = set()
     for kind in RECORD_KINDS:
@@ -55,7 +56,7 @@ def importable_partners(user: Any, plan: Plan | None = None) -> list[Partner]:
     return list(Partner.objects.filter(pk__in=ids).select_related("plan").order_by("plan__name", "name"))
 
 
-def require_import(user: Any, kind: str, partner: Partner, replace: bool) -> None:
+def require_import(user: Actor, kind: str, partner: Partner, replace: bool) -> None:
     """An import creates and updates the partner's records of the kind (and deletes some, replacing a period)."""
     for action in ("create", "update", *(("delete",) if replace else ())):
         policy.require(user, action, kind, partner)
@@ -83,7 +84,7 @@ def is_large(path: Path, size: int) -> bool:
 
 
 def start(
-    user: Any,
+    user: Actor,
     *,
     partner: Partner,
     upload: UploadedFile,
@@ -127,7 +128,7 @@ def start(
     return job
 
 
-def confirm(user: Any, job: ImportJob) -> ImportJob:
+def confirm(user: Actor, job: ImportJob) -> ImportJob:
     """Import a checked file (at once, or in the background if it is large)."""
     if job.status != ImportJob.Status.PREVIEWED:
         return job
@@ -263,7 +264,7 @@ def rejection_of(job: ImportJob) -> ImportRejected:
     return ImportRejected(errors, job.error_count)
 
 
-def jobs_of(user: Any) -> Any:
+def jobs_of(user: Actor) -> Any:
     """The imports a user sees: their own only (a file's rows and errors are line-level data of its kind)."""
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()

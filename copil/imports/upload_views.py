@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from copil.access.actors import Actor
 from copil.imports import jobs
 from copil.imports.formats import FORMATS
 from copil.imports.models import ImportJob
@@ -56,7 +57,7 @@ class UploadForm(forms.Form):
         label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         partners = jobs.importable_partners(user)
         self.fields["partner"].queryset = (
@@ -83,7 +84,7 @@ class UploadForm(forms.Form):
         return cleaned
 
 
-def _job_or_404(user: Any, pk: int) -> ImportJob:
+def _job_or_404(user: Actor, pk: int) -> ImportJob:
     job = jobs.jobs_of(user).filter(pk=pk).first()
     if job is None:
         raise Http404(pk)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from copil.access import policy
+from copil.access.actors import Actor
 
 from . import actions
 from .models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
@@ -111,7 +112,7 @@ def _plan_of(obj: Any) -> Plan | None:
     return getattr(obj, "plan", None)
 
 
-def _users_of(user: Any, plans: QuerySet[Plan]) -> QuerySet:
+def _users_of(user: Actor, plans: QuerySet[Plan]) -> QuerySet:
     """Users a coordinator may pick: members of the plans they manage (invite newcomers from /compte/)."""
     users = get_user_model().objects.all()
     if user.is_superuser:

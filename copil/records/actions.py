@@ -18,10 +18,12 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.audit import auditlog_disabled, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.pseudonyms import is_pseudonym
@@ -62,7 +64,7 @@ def kind_of(record: Record | type[Record]) -> str:
     raise ValueError(f"{model.__name__} is not a record kind")
 
 
-def _field(model: type[Record], name: str) -> models.Field | None:
+def _field(model: type[Record], name: str) -> models.Field[Any, Any] | ForeignObjectRel | None:
     """The field called `name`, or whose attname it is (`deal_point_id`)."""
     try:
         return model._meta.get_field(name)
@@ -92,7 +94,7 @@ def _split(model: type[Record], data: Mapping[str, Any]) -> tuple[dict[str, Any]
     return values, m2m
 
 
-def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> None:
+def _check_references(actor: Actor, record: Record, m2m: Mapping[str, list[Any]]) -> None:
     """Linked records and partners must belong to the record's plan, and the actor must be able to see them."""
     errors: dict[str, str] = {}
     for field in record._meta.concrete_fields:
@@ -107,7 +109,7 @@ def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> No
         candidates = (
             policy.visible_records(actor, target_kind, plan=record.plan_id)
             if actor is not None
-            else field.related_model.objects.filter(plan_id=record.plan_id)
+            else RECORD_KINDS[target_kind]._default_manager.filter(plan_id=record.plan_id)
         )
         if not candidates.filter(pk=target_id).exists():
             errors[field.name] = _("Unknown record, or one of another plan.")
@@ -128,7 +130,7 @@ def _check_pseudonym(record: Record) -> None:
         )
 
 
-def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
+def create_record(actor: Actor, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
     """Create a record of `kind` for `partner` in `plan` from field values (`data`: field name → value;
     foreign keys as instances or `<name>_id`; many-to-many as lists). Raises PermissionDenied (policy),
     ValidationError (invalid values, partner of another plan) — nothing is written then."""
@@ -150,7 +152,7 @@ def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: 
     return record
 
 
-def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expected_version: int) -> Record:
+def update_record(actor: Actor, record: Record, data: Mapping[str, Any], *, expected_version: int) -> Record:
     """Change fields of a record the caller read at `expected_version`; bumps the version.
 
     Raises StaleRecord if the record is no longer at that version (or no longer exists), PermissionDenied,
@@ -162,7 +164,12 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         policy.require(actor, "update", kind, record.partner)
     values, m2m = _split(model, data)
     with transaction.atomic(), auditlog_disabled():
-        current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
+        current = (
+            model._default_manager.select_for_update(of=("self",))
+            .select_related("partner")
+            .filter(pk=record.pk)
+            .first()
+        )
         if current is None:
             raise StaleRecord(record, expected_version, None)
         if current.version != expected_version:
@@ -177,11 +184,11 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         _check_pseudonym(edited)
         _check_references(actor, edited, m2m)
         changes = {field.attname: getattr(edited, field.attname) for field in _written_fields(model, values)}
-        updated = model.objects.filter(pk=record.pk, version=expected_version).update(
+        updated = model._default_manager.filter(pk=record.pk, version=expected_version).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
         if updated != 1:  # another transaction won between our read and our write
-            still = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+            still = model._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
             raise StaleRecord(record, expected_version, still)
         for name, items in m2m.items():
             getattr(edited, name).set(items)
@@ -190,11 +197,13 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
     return record
 
 
-def _written_fields(model: type[Record], values: Mapping[str, Any]) -> list[models.Field]:
-    return [_field(model, name) for name in values]
+def _written_fields(model: type[Record], values: Mapping[str, Any]) -> list[models.Field[Any, Any]]:
+    """The concrete fields `values` names (`_split` has refused any other name)."""
+    fields = [_field(model, name) for name in values]
+    return [field for field in fields if isinstance(field, models.Field)]
 
 
-def delete_record(actor: Any, record: Record, *, expected_version: int | None = None) -> None:
+def delete_record(actor: Actor, record: Record, *, expected_version: int | None = None) -> None:
     """Delete a record (if still at `expected_version`, when given).
 
     Records pointing to it lose the link (their `on_delete=SET_NULL`); those changes are written here as
@@ -205,7 +214,12 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
     if actor is not None:
         policy.require(actor, "delete", kind, record.partner)
     with transaction.atomic(), auditlog_disabled():
-        current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
+        current = (
+            model._default_manager.select_for_update(of=("self",))
+            .select_related("partner")
+            .filter(pk=record.pk)
+            .first()
+        )
         if current is None:
             raise StaleRecord(record, expected_version or record.version, None)
         if expected_version is not None and current.version != expected_version:
@@ -214,12 +228,12 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
             policy.require(actor, "delete", kind, current.partner)
         before = snapshot(current)
         _unlink_referrers(actor, current)
-        queryset = model.objects.filter(pk=record.pk)
+        queryset = model._default_manager.filter(pk=record.pk)
         if expected_version is not None:
             queryset = queryset.filter(version=expected_version)
         deleted, _by_model = queryset.delete()
         if not deleted:
-            still = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+            still = model._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
             raise StaleRecord(record, expected_version or record.version, still)
         record_event(
             actor,
@@ -231,16 +245,16 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
         )
 
 
-def _unlink_referrers(actor: Any, record: Record) -> None:
+def _unlink_referrers(actor: Actor, record: Record) -> None:
     """Set to null, with a version bump and an audit entry each, the links other records hold to `record`."""
     for relation in record._meta.related_objects:
         related = relation.related_model
         if relation.many_to_many or not issubclass(related, Record) or relation.on_delete is not models.SET_NULL:
             continue
         name = relation.field.name
-        for referrer in related.objects.select_for_update().filter(**{name: record}):
+        for referrer in related._default_manager.select_for_update().filter(**{name: record}):
             before = snapshot(referrer)
-            related.objects.filter(pk=referrer.pk).update(
+            related._default_manager.filter(pk=referrer.pk).update(
                 **{name: None}, version=F("version") + 1, updated_at=timezone.now()
             )
             referrer.refresh_from_db()

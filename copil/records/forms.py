@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.pseudonyms import deployment_key, pseudonym
 from copil.imports.cells import ParsedRow, RowParser, record_cells
 from copil.imports.formats import FORMATS, Column, ColumnType, RecordFormat
@@ -72,7 +73,7 @@ class RecordForm(forms.Form):
         self,
         *args: Any,
         kind: str,
-        user: Any,
+        user: Actor,
         plan: Plan,
         instance: Record | None = None,
         **kwargs: Any,

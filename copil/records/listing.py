@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.imports.cells import prefetch_paths, record_cells, related_paths
 from copil.imports.formats import FORMATS, Column, ColumnType
 from copil.records.models import Record
@@ -65,7 +66,7 @@ def sortable_columns(kind: str) -> list[str]:
     return [PLAN_COLUMN, PARTNER_COLUMN, *plain]
 
 
-def visible(user: Any, kind: str, plan: Any = None) -> QuerySet:
+def visible(user: Actor, kind: str, plan: Any = None) -> QuerySet:
     """The records of `kind` the user may read, with what displaying them needs (bounded query count)."""
     queryset = policy.visible_records(user, kind, plan)
     queryset = queryset.select_related("plan", "partner", *related_paths(kind))

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.audit import object_type, record_event
 from copil.access.models import AuditEvent
 from copil.imports.cells import column_of_field, record_cells, validation_errors
@@ -42,12 +43,12 @@ def _kind_or_404(kind: str) -> str:
     return kind
 
 
-def _require_read(user: Any, kind: str) -> None:
+def _require_read(user: Actor, kind: str) -> None:
     if not policy.may_somewhere(user, "read", kind):
         raise PermissionDenied(policy.denial_message("read", kind))
 
 
-def _visible_record(user: Any, kind: str, pk: int) -> Record:
+def _visible_record(user: Actor, kind: str, pk: int) -> Record:
     _require_read(user, kind)
     record = listing.visible(user, kind).filter(pk=pk).first()
     if record is None:

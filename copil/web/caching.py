@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory
 from copil.records.models import RECORD_KINDS
 
@@ -57,7 +58,7 @@ def data_version(plan: Plan) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
-def visibility_key(user: Any, plan: Plan, definitions: Iterable[Any]) -> str:
+def visibility_key(user: Actor, plan: Plan, definitions: Iterable[Any]) -> str:
     """What the user may see of these indicators in the plan: 'e' exact, 's' suppressed, 'h' hidden each."""
     letters = []
     for definition in definitions:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.disclosure import published_value
 from copil.imports.formats import FORMATS, ColumnType
 from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
@@ -201,7 +202,7 @@ def _filters_for_link(definition: IndicatorDefinition) -> dict[str, Any]:
     return {columns[name].name: value for name, value in definition.filter if name in columns}
 
 
-def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, previous: Any) -> Card | None:
+def make_card(user: Actor, plan: Plan, period: Period, result: IndicatorResult, previous: Any) -> Card | None:
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -244,7 +245,7 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
     return card
 
 
-def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
+def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
     """Everything the dashboard page shows to this user."""
     figures = dashboard_figures(plan, period, version=version)
     titles = {axis.code: axis.title for axis in plan.axes.all()}
@@ -261,7 +262,7 @@ def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = No
     return {"sections": sections, "charts": figures.charts}
 
 
-def user_signature(user: Any, plan: Plan) -> str:
+def user_signature(user: Actor, plan: Plan) -> str:
     """What decides the dashboard a user sees, beyond the data: the aggregate rule of every indicator and the
     record kinds whose lines the user may read (links). Users with the same signature see the same page."""
     catalogue = get_catalogue()
@@ -269,7 +270,7 @@ def user_signature(user: Any, plan: Plan) -> str:
     return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + ":" + readable
 
 
-def dashboard_html(user: Any, plan: Plan, period: Period) -> str:
+def dashboard_html(user: Actor, plan: Plan, period: Period) -> str:
     """The dashboard's figures and charts as HTML, cached per plan, period, data version and user signature:
     a repeated view costs one query (the data version) and no computation."""
     version = data_version(plan)

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.indicators.periods import ONE_DAY, Period, add_months, format_date_fr
 from copil.plans.models import Action, Decision, Meeting, Plan
 
@@ -31,16 +32,16 @@ DEFAULT_AGENDA_MONTHS = 3
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
-def meetings_of(user: Any, plan: Plan) -> QuerySet[Meeting]:
+def meetings_of(user: Actor, plan: Plan) -> QuerySet[Meeting]:
     return policy.visible_plan_objects(user, "meeting", plan).order_by("-held_on", "-pk")
 
 
-def meeting_of(user: Any, plan: Plan, pk: int) -> Meeting:
+def meeting_of(user: Actor, plan: Plan, pk: int) -> Meeting:
     """The meeting if the user may see it (Meeting.DoesNotExist otherwise)."""
     return meetings_of(user, plan).prefetch_related("attendees").get(pk=pk)
 
 
-def decisions_of(user: Any, meeting: Meeting) -> QuerySet[Decision]:
+def decisions_of(user: Actor, meeting: Meeting) -> QuerySet[Decision]:
     return (
         policy.visible_plan_objects(user, "decision", meeting.plan_id)
         .filter(meeting=meeting)
@@ -49,7 +50,7 @@ def decisions_of(user: Any, meeting: Meeting) -> QuerySet[Decision]:
     )
 
 
-def actions_of(user: Any, plan: Plan, *, today: dt.date | None = None) -> QuerySet[Action]:
+def actions_of(user: Actor, plan: Plan, *, today: dt.date | None = None) -> QuerySet[Action]:
     """The plan's action items the user may see, overdue first, then by due date (undated last)."""
     today = today or timezone.localdate()
     overdue = Q(due_on__lt=today, status__in=OPEN_STATUSES)
@@ -64,7 +65,7 @@ def actions_of(user: Any, plan: Plan, *, today: dt.date | None = None) -> QueryS
     )
 
 
-def overdue_actions(user: Any, plan: Plan, on: dt.date) -> QuerySet[Action]:
+def overdue_actions(user: Actor, plan: Plan, on: dt.date) -> QuerySet[Action]:
     return (
         policy.visible_plan_objects(user, "action", plan)
         .filter(due_on__lt=on, status__in=OPEN_STATUSES)
@@ -103,7 +104,7 @@ def _movement(card: Card, result: Any, previous: Any) -> Decimal:
     return change / abs(Decimal(previous)) if previous else change
 
 
-def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None) -> Agenda:
+def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = None) -> Agenda:
     """The agenda of a meeting: the indicators that moved most since the last meeting (as the user may see
     them), the overdue action items and the open alerts."""
     today = today or timezone.localdate()
@@ -131,7 +132,7 @@ def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None)
 # --- minutes ----------------------------------------------------------------------------------------------------
 
 
-def minutes_html(user: Any, meeting: Meeting) -> str:
+def minutes_html(user: Actor, meeting: Meeting) -> str:
     with translation.override("fr"):
         return render_to_string(
             "web/meetings/minutes_print.html",
@@ -146,7 +147,7 @@ def minutes_html(user: Any, meeting: Meeting) -> str:
         )
 
 
-def minutes_pdf(user: Any, meeting: Meeting) -> bytes:
+def minutes_pdf(user: Actor, meeting: Meeting) -> bytes:
     import weasyprint  # slow to import; only the PDF needs it
 
     return weasyprint.HTML(string=minutes_html(user, meeting), base_url=None).write_pdf()

@@ -382,10 +382,14 @@ def _plan_and_partner_from_fields(
         return _int_or_none(fields.get("plan")), _int_or_none(object_pk)
     if model is Membership:
         partner_id = _int_or_none(fields.get("partner"))
+        if partner_id is None:
+            return None, None
         plan_id = Partner.objects.filter(pk=partner_id).values_list("plan_id", flat=True).first()
         return plan_id, partner_id
     if model is Decision:
         meeting_id = _int_or_none(fields.get("meeting"))
+        if meeting_id is None:
+            return None, None
         return Meeting.objects.filter(pk=meeting_id).values_list("plan_id", flat=True).first(), None
     return _int_or_none(fields.get("plan")), _int_or_none(fields.get("partner"))
 

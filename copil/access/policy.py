@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -39,7 +39,11 @@ from django.utils.translation import gettext as _
 
 from copil.access.actors import Actor
 from copil.plans.models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
-from copil.records.models import RECORD_KINDS
+from copil.records.models import RECORD_KINDS, Record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from typing_extensions import TypeIs
 
 ACTIONS = ("create", "read", "update", "delete")
 LETTERS = {"c": "create", "r": "read", "u": "update", "d": "delete"}
@@ -179,7 +183,7 @@ class Seat:
     role: str
 
 
-def _is_authenticated(user: Actor) -> bool:
+def _is_authenticated(user: Actor) -> TypeIs[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
@@ -199,7 +203,7 @@ def seats(user: Actor) -> tuple[Seat, ...]:
             .values_list("partner_id", "partner__plan_id", "partner__role")
             .order_by("partner_id")
         )
-        user._copil_seats = cached
+        user._copil_seats = cached  # type: ignore[attr-defined]  # a per-request cache on the user object
     return cached
 
 
@@ -284,7 +288,7 @@ def can(
     """
     _check_action(action)
     if kind in RECORD_KINDS:
-        if obj is not None and partner is None:
+        if isinstance(obj, Record) and partner is None:
             partner = obj.partner
         return _can_record(user, action, kind, partner, plan)
     if kind in PLAN_OBJECT_MODELS:
@@ -352,7 +356,7 @@ def writable_records(user: Actor, kind: str, action: str, plan: Plan | int | Non
 
 def _records_for(user: Actor, action: str, kind: str, plan: Plan | int | None) -> QuerySet:
     model = RECORD_KINDS[kind]
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     if plan is not None:
         queryset = queryset.filter(plan_id=_pk(plan))
     if not _is_authenticated(user):
@@ -463,7 +467,7 @@ def may_somewhere(user: Actor, action: str, kind: str) -> bool:
 def visible_plan_objects(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet:
     """The plan objects of `kind` the user may read (of one plan if given)."""
     model = PLAN_OBJECT_MODELS[kind]
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     path = _PLAN_PATH[kind]
     if plan is not None and path is not None:
         queryset = queryset.filter(**{path: _pk(plan)})

@@ -8,7 +8,7 @@ trail with the user as actor.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -24,7 +24,13 @@ from .models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, 
 _PLAN_FIELDS = {Plan: "pk", Axis: "plan", Partner: "plan", Meeting: "plan", Action: "plan"}
 
 
-class PolicyAdminMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into, for the checker's sake
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class PolicyAdminMixin(_AdminBase):
     """has_*_permission, get_queryset and related choices from the access policy for one plan-object kind."""
 
     kind: str
@@ -115,7 +121,7 @@ def _plan_of(obj: Any) -> Plan | None:
 def _users_of(user: Actor, plans: QuerySet[Plan]) -> QuerySet:
     """Users a coordinator may pick: members of the plans they manage (invite newcomers from /compte/)."""
     users = get_user_model().objects.all()
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return users
     return users.filter(membership__partner__plan__in=plans).distinct()
 

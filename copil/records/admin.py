@@ -38,7 +38,7 @@ class RecordAdminForm(forms.ModelForm):
             self.fields[EXPECTED_VERSION].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         plan, partner = data.get("plan"), data.get("partner")
         if plan is not None and partner is not None and partner.plan_id != plan.pk:
             self.add_error("partner", _("This partner does not belong to the plan."))

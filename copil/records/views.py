@@ -81,12 +81,12 @@ def index(request: HttpRequest) -> HttpResponse:
         for kind in RECORD_KINDS
     ]
     kinds = [entry for entry in kinds if entry["read"] or entry["create"]]
-    kinds.sort(key=lambda entry: entry["label"])
+    kinds.sort(key=lambda entry: str(entry["label"]))
     return render(request, "records/index.html", {"kinds": kinds})
 
 
 @login_required
-def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+def record_list(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
     """The records of a kind the user may read, filtered (`plan`, `du`, `au`, `partenaire`, choice columns),
     sorted (`tri`), paginated (`page`), or exported (`export=csv|xlsx`, audited)."""
     kind = _kind_or_404(kind)
@@ -138,7 +138,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, kind: str, records: Any, filters: listing.RecordFilters, export: str) -> HttpResponse:
+def _export(
+    request: HttpRequest, kind: str, records: Any, filters: listing.RecordFilters, export: str
+) -> HttpResponse | StreamingHttpResponse:
     plan = Plan.objects.filter(slug=filters.plan).first() if filters.plan else None
     record_event(
         request.user,
@@ -185,7 +187,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
-def _changes(kind: str, event: AuditEvent) -> list[tuple[str, Any, Any]]:
+def _changes(kind: str, event: AuditEvent) -> list[tuple[str | None, Any, Any]]:
     """(column title, before, after) of each value an update changed; nothing for other events."""
     if event.action != AuditEvent.Action.UPDATE or not isinstance(event.before, dict):
         return []

@@ -178,7 +178,7 @@ def _choice_label(definition: IndicatorDefinition, key: str, part: str) -> str:
         return part
     if isinstance(field_, models.BooleanField):
         return _("yes") if part == "true" else _("no")
-    labels = {str(value): str(label) for value, label in (field_.flatchoices or [])}
+    labels = {str(value): str(label) for value, label in (getattr(field_, "flatchoices", None) or [])}
     return labels.get(part, part)
 
 
@@ -211,7 +211,7 @@ def make_card(user: Actor, plan: Plan, period: Period, result: IndicatorResult, 
     card = Card(code=definition.code, label=str(definition.label).capitalize(), value="—")
     if definition.aggregation == "daily":
         card.value = _format(definition, result.mean)
-        if result.days:
+        if result.days and result.minimum is not None and result.maximum is not None:
             card.detail = _("daily mean over {days} days; between {minimum} and {maximum} a day").format(
                 days=format_number(result.days),
                 minimum=format_number(result.minimum),

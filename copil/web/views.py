@@ -441,7 +441,7 @@ def actions(request: HttpRequest, plan: Plan) -> HttpResponse:
         for action in items
     ]
     context = _plan_context(request, plan, None, "actions")
-    context.update({"rows": rows, "today": today, "overdue_count": sum(1 for a in items if a.overdue)})
+    context.update({"rows": rows, "today": today, "overdue_count": sum(getattr(a, "overdue", 0) for a in items)})
     return render(request, "web/meetings/actions.html", context)
 
 

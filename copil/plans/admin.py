@@ -74,6 +74,16 @@ class PolicyAdminMixin(_AdminBase):
         for obj in queryset:
             actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The object's many-to-many links (a partner's axes, a meeting's attendees) and its inline rows, through
+        the actions; links kept by an intermediate model of their own (memberships) are inline rows."""
+        obj = form.instance
+        for field in obj._meta.many_to_many:
+            if field.name in form.cleaned_data and field.remote_field.through._meta.auto_created:
+                actions.set_plan_object_links(obj, field.name, form.cleaned_data[field.name], actor=request.user)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Inline rows (axes, targets, memberships, decisions) are written through the actions too."""
         kind = actions.kind_of(formset.model)

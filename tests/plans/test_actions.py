@@ -89,7 +89,7 @@ def test_an_object_cannot_be_moved_into_a_plan_the_actor_may_not_write(plan, coo
     assert Meeting.objects.get(pk=meeting.pk).plan_id == plan.pk
 
 
-def test_admin_inline_decisions_are_written_through_the_actions(plan, coordinator, monkeypatch):
+def test_admin_links_and_inline_decisions_are_written_through_the_actions(plan, coordinator, monkeypatch):
     meeting = actions.schedule_meeting(plan, held_on=dt.date(2024, 5, 2), title="COPIL", actor=coordinator)
     saved = []
     save = actions.save_plan_object
@@ -99,6 +99,15 @@ def test_admin_inline_decisions_are_written_through_the_actions(plan, coordinato
         return save(obj, actor=actor, kind=kind)
 
     monkeypatch.setattr(actions, "save_plan_object", spy)
+    linked = []
+    set_links = actions.set_plan_object_links
+
+    def spy_links(obj, field_name, targets, *, actor):
+        linked.append((field_name, sorted(t.pk for t in targets), actor))
+        return set_links(obj, field_name, targets, actor=actor)
+
+    monkeypatch.setattr(actions, "set_plan_object_links", spy_links)
+    attendee = coordinator.membership_set.get().partner
     client = Client()
     client.force_login(coordinator)
     response = client.post(
@@ -108,6 +117,7 @@ def test_admin_inline_decisions_are_written_through_the_actions(plan, coordinato
             "held_on": "2024-05-02",
             "title": "COPIL",
             "place": "",
+            "attendees": [attendee.pk],
             "decisions-TOTAL_FORMS": "1",
             "decisions-INITIAL_FORMS": "0",
             "decisions-0-text": "Fermer le point de deal",
@@ -119,3 +129,5 @@ def test_admin_inline_decisions_are_written_through_the_actions(plan, coordinato
     (event,) = events_for(decision)
     assert event.actor_id == coordinator.pk and event.action == AuditEvent.Action.CREATE
     assert saved == [("Meeting", coordinator), ("Decision", coordinator)]
+    assert linked == [("attendees", [attendee.pk], coordinator)]
+    assert list(meeting.attendees.all()) == [attendee]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -71,8 +72,10 @@ class PolicyAdminMixin(_AdminBase):
         actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for obj in queryset:
-            actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
+        """The admin's bulk deletion: every object through the actions, all or none."""
+        with transaction.atomic():
+            for obj in queryset:
+                actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The object's many-to-many links (a partner's axes, a meeting's attendees) and its inline rows, through

@@ -131,3 +131,31 @@ def test_admin_links_and_inline_decisions_are_written_through_the_actions(plan, 
     assert saved == [("Meeting", coordinator), ("Decision", coordinator)]
     assert linked == [("attendees", [attendee.pk], coordinator)]
     assert list(meeting.attendees.all()) == [attendee]
+
+
+def test_admin_bulk_deletion_goes_through_the_actions_all_or_none(plan, coordinator, monkeypatch):
+    meetings = [
+        actions.schedule_meeting(plan, held_on=dt.date(2024, 5, day), title=f"COPIL {day}", actor=coordinator)
+        for day in (2, 3)
+    ]
+    delete = actions.delete_plan_object
+    calls = []
+
+    def failing_second(obj, *, actor, kind=None):
+        calls.append(obj.pk)
+        if len(calls) == 2:
+            raise PermissionDenied("refusé")
+        return delete(obj, actor=actor, kind=kind)
+
+    monkeypatch.setattr(actions, "delete_plan_object", failing_second)
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator)
+    selected = {"action": "delete_selected", "_selected_action": [m.pk for m in meetings], "post": "yes"}
+    client.post("/admin/plans/meeting/", selected)
+    assert sorted(calls) == sorted(m.pk for m in meetings)
+    assert Meeting.objects.filter(plan=plan).count() == 2  # the first deletion was rolled back with the second
+
+    monkeypatch.setattr(actions, "delete_plan_object", delete)
+    assert client.post("/admin/plans/meeting/", selected).status_code == 302
+    assert not Meeting.objects.filter(plan=plan).exists()
+    assert {e.action for m in meetings for e in events_for(m)} == {AuditEvent.Action.CREATE, AuditEvent.Action.DELETE}

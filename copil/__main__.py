@@ -16,8 +16,9 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "copil"
-    if len(argv) > 1:
-        argv[1] = command_module_name(argv[1])
+    position = 2 if len(argv) > 2 and argv[1] == "help" else 1  # `copil help import-plan` too
+    if len(argv) > position:
+        argv[position] = command_module_name(argv[position])
     execute_from_command_line(argv)
 
 

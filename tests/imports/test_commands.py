@@ -64,6 +64,8 @@ def test_the_copil_command_keeps_the_hyphenated_name_of_import_plan(tmp_path, ca
     write_directory(tmp_path)
     main(["copil", "import-plan", str(tmp_path / "plan.toml")])
     assert capsys.readouterr().out.strip() == "plan « Plan anti-crack d'Alençon » chargé"
+    main(["copil", "help", "import-plan"])
+    assert capsys.readouterr().out.startswith("usage: copil import_plan ")
 
 
 HEADER = "identifiant;date;substance;quantite;unite\n"

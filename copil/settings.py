@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "auditlog",
     "copil.access",
     "copil.api",
+    "copil.privacy",
     "ninja",  # serves the API documentation's scripts itself (no CDN, fits the Content-Security-Policy)
     "django_tasks",
     "django_tasks_db",
@@ -227,3 +228,10 @@ COPIL_UPLOAD_DIR = Path(os.environ.get("COPIL_UPLOAD_DIR", VAR_DIR / "uploads"))
 # Imports at least this large (rows, or bytes) run as background tasks.
 COPIL_IMPORT_BACKGROUND_ROWS = int(os.environ.get("COPIL_IMPORT_BACKGROUND_ROWS", "20000"))
 COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))
+
+# Data protection (copil.privacy): accounts nobody logged into for this many days are deactivated, after a
+# warning e-mail sent this many days before; how the storage is encrypted at rest, as the processing register
+# states it (e.g. "LUKS volume"; empty: not declared).
+COPIL_ACCOUNT_INACTIVE_DAYS = int(os.environ.get("COPIL_ACCOUNT_INACTIVE_DAYS", "180"))
+COPIL_ACCOUNT_WARNING_DAYS = int(os.environ.get("COPIL_ACCOUNT_WARNING_DAYS", "14"))
+COPIL_ENCRYPTION_AT_REST = os.environ.get("COPIL_ENCRYPTION_AT_REST", "")

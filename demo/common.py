@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 
-# Columns of each file, in the order of copil/imports/formats.py (file stem -> column names).
+# Columns of each file, in the order of copil/formats/catalogue.py (file stem -> column names).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "reseaux": ("identifiant", "nom", "identifie_le", "demantele_le"),
     "points_de_deal": (

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from copil.imports.formats import FORMATS_BY_FILE_STEM  # the import formats, by file stem
+from copil.formats import FORMATS_BY_FILE_STEM
 from demo.common import COLUMNS, ROOT
 
 

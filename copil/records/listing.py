@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from copil.access import policy
 from copil.access.actors import Actor
-from copil.imports.cells import prefetch_paths, record_cells, related_paths
-from copil.imports.formats import FORMATS, Column, ColumnType
+from copil.formats import FORMATS, Column, ColumnType, prefetch_paths, record_cells, related_paths
 from copil.records.models import Record
 
 EXPORT_FORMATS = ("csv", "xlsx")

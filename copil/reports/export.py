@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from copil.access.spreadsheets import neutralised_csv_row
 from copil.indicators.catalogue import IndicatorDefinition
 from copil.indicators.engine import IndicatorResult
 from copil.plans.models import Axis
@@ -62,7 +63,7 @@ def bilan_csv(bilan: Bilan) -> bytes:
     """The CSV file of every figure of the bilan."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
-    writer.writerows(bilan_rows(bilan))
+    writer.writerows(neutralised_csv_row(row) for row in bilan_rows(bilan))
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 

@@ -178,3 +178,25 @@ def test_logout_is_audited(world):
     client.force_login(world.users["city"])
     assert client.post("/compte/deconnexion/").status_code in {200, 302}
     assert AuditEvent.objects.filter(action="logout", actor=world.users["city"]).exists()
+
+
+def test_nobody_joins_a_care_partner_by_their_own_hand_or_while_holding_another_role(world):
+    """The review's self-invitation: a coordinator made themself a member of an association, then exported its
+    referrals. Refused, as is inviting a police officer of the plan; another person may still be invited."""
+    coordinator, care = world.users["coordinator"], world.partners["care-1"]
+    for email in (coordinator.email, world.users["police"].email):
+        with pytest.raises(ValidationError, match="partenaire de soins"):
+            accounts.invite_member(coordinator, plan=world.plan, partner=care, email=email)
+    superuser = world.users["superuser"]
+    with pytest.raises(ValidationError):
+        accounts.invite_member(superuser, plan=world.plan, partner=care, email=superuser.email)
+    assert not Membership.objects.filter(partner=care).exclude(user=world.users["care"]).exists()
+    accounts.invite_member(coordinator, plan=world.plan, partner=care, email="nouvelle@asso.example")
+
+    client = Client()
+    client.force_login(coordinator)
+    response = client.post(
+        f"/compte/membres/inviter/?plan={world.plan.slug}",
+        {"email": coordinator.email, "first_name": "C", "last_name": "D", "partner": care.pk},
+    )
+    assert response.status_code == 200 and "Vous ne pouvez pas vous rendre membre" in response.content.decode()

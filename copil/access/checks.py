@@ -11,7 +11,7 @@ from django.db.utils import DatabaseError
 from .dbroles import audit_table_weaknesses
 
 
-@checks.register(checks.Tags.security, checks.Tags.database, deploy=True)
+@checks.register(checks.Tags.security, deploy=True)
 def audit_tables_append_only(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """On PostgreSQL, warn when the connected role owns the audit tables or may update, delete or truncate them."""
     if connection.vendor != "postgresql":

@@ -120,7 +120,7 @@ def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None)
     figures = dashboard_figures(plan, period)
     ranked = []
     for code, result in figures.results.items():
-        card = make_card(user, plan, period, result, figures.previous.get(code))
+        card = make_card(user, plan, period, result, figures.previous.get(code), figures.results)
         if card is not None:
             movement = _movement(card, result, figures.previous.get(code))
             if movement > 0:

@@ -112,17 +112,21 @@ _OWNER_PATH = {"partner": "pk", "membership": "partner", "action": "owner"}
 PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 AGGREGATE_TABLE = """
-role          other  care_referral  conviction
-coordinator   exact  exact          exact
-police        exact  suppressed     suppressed
-justice       exact  suppressed     exact
-city          exact  suppressed     suppressed
-housing       exact  suppressed     suppressed
-care          exact  exact          suppressed
-health        exact  suppressed     suppressed
-public        exact  suppressed     suppressed
-superuser     exact  exact          exact
+role          other  care_referral  care_referral_persons  conviction
+coordinator   exact  exact          exact                  exact
+police        exact  suppressed     suppressed             suppressed
+justice       exact  suppressed     suppressed             exact
+city          exact  suppressed     suppressed             suppressed
+housing       exact  suppressed     suppressed             suppressed
+care          exact  exact          suppressed             suppressed
+health        exact  suppressed     suppressed             suppressed
+public        exact  suppressed     suppressed             suppressed
+superuser     exact  exact          exact                  exact
 """
+# care_referral_persons: counts of distinct persons referred to care. A care partner sees them only above the
+# threshold: otherwise it could enter a referral of a named person and watch whether the plan's count moves,
+# learning whether that person is a client of another association (pseudonyms are per plan, see
+# copil.access.pseudonyms, so the probe never crosses plans).
 _AGGREGATE_LEVELS = ("exact", "suppressed", "hidden")
 
 
@@ -590,6 +594,8 @@ def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | N
             visible=mine.visible and theirs.visible, suppress=mine.suppress or theirs.suppress, threshold=mine.threshold
         )
     column = definition.source if definition.source in PERSON_LEVEL_KINDS else "other"
+    if column == "care_referral" and getattr(definition, "person_count", False):
+        column = "care_referral_persons"
     if plan is not None:
         roles = user_roles(user, plan)
     else:

@@ -54,6 +54,7 @@ class AuditEvent(models.Model):
         INVITE = "invite", _("invitation")
         DEACTIVATE = "deactivate", _("deactivation")
         PASSWORD_SET = "password_set", _("password set")
+        READ = "read", _("reading of person-level records")
 
     SYSTEM = "système"
 

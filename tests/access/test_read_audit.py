@@ -7,7 +7,7 @@ from django.test import Client
 
 from copil.access.models import AuditEvent
 from copil.api.models import ApiToken
-from copil.records.models import CareReferral, Seizure
+from copil.records.models import CareReferral, Conviction, Seizure
 
 from .conftest import sample
 
@@ -58,3 +58,15 @@ def test_each_read_of_referrals_writes_one_entry_per_request(world):
     )
     assert police.get("/enregistrements/seizure/").status_code == 200
     assert AuditEvent.objects.filter(action="read").count() == 4  # other kinds' reads are not person-level
+
+
+def test_the_admin_pages_of_convictions_are_audited_as_reads(world):
+    justice = world.partners["justice-1"]
+    conviction = Conviction.objects.create(plan=world.plan, partner=justice, **sample("conviction", justice, "C-1"))
+    client = Client()
+    client.force_login(world.users["justice"])
+    assert client.get("/admin/records/conviction/?repeat_offender__exact=1").status_code == 200
+    assert client.get(f"/admin/records/conviction/{conviction.pk}/change/").status_code == 200
+    reads = list(AuditEvent.objects.filter(action="read").order_by("pk"))
+    assert [(e.channel, e.details["rows"]) for e in reads] == [("admin", 1), ("admin", 1)]
+    assert reads[0].details["filters"] == {"repeat_offender__exact": "1"} and reads[1].object_id == str(conviction.pk)

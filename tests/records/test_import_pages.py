@@ -2,8 +2,8 @@
 checked and imported by background tasks with their progress on the page."""
 
 import pytest
-from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.html import escape
 
 from copil.access.models import AuditEvent

@@ -99,3 +99,19 @@ def test_no_two_published_periods_reveal_a_count_under_five_by_subtraction(alenc
             outer = counts[b.number].get(key)
             assert outer is None or not 0 < outer - inner < 5, (a, b, key, inner, outer)
     assert pairs >= 1
+
+
+def test_the_publish_command_acts_as_the_system(alencon):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("publish", "--plan", "alencon", "--period", "2023-01-01..2024-06-30", stdout=out)
+    assert "bilan n° 1 publié" in out.getvalue()
+    version = BilanVersion.objects.get()
+    assert (version.period, version.published_by, version.state) == (ALENCON, None, "published")
+    event = AuditEvent.objects.get(action="create", details__published=True)
+    assert event.actor_label == "système"
+    with pytest.raises(CommandError, match="bilan n° 1"):
+        call_command("publish", "--plan", "alencon", "--period", "2023-01-01..2024-06-29")

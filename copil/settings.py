@@ -50,8 +50,11 @@ INSTALLED_APPS = [
     "copil.web",
     "copil.alerts",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "copil.access",
     "copil.api",
+    "copil.privacy",
     "ninja",  # serves the API documentation's scripts itself (no CDN, fits the Content-Security-Policy)
     "django_tasks",
     "django_tasks_db",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "copil.access.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "copil.access.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "copil.access.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -184,6 +188,12 @@ def _development_pseudonym_key() -> str:
 
 # The secret pseudonyms of persons (referrals, convictions) are keyed with; changing it changes every pseudonym.
 COPIL_PSEUDONYM_KEY = os.environ.get("COPIL_PSEUDONYM_KEY") or _development_pseudonym_key()
+# Two-factor sign-in (copil.access.twofactor): TOTP devices of django-otp. Its own per-device back-off is off:
+# failed codes count toward the login throttling above, one rule for passwords and codes.
+OTP_TOTP_ISSUER = os.environ.get("COPIL_OTP_ISSUER", "Copil")
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Creating an API token requires a second factor verified within this many seconds.
+COPIL_SECOND_FACTOR_RECENT_SECONDS = int(os.environ.get("COPIL_SECOND_FACTOR_RECENT_SECONDS", "900"))
 # Content-Security-Policy header value; empty: no header (copil.settings_production sets a strict default).
 COPIL_CSP = os.environ.get("COPIL_CSP", "")
 
@@ -231,3 +241,10 @@ COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTE
 # the lease lost its worker and is shown as failed (copil.imports.jobs).
 COPIL_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("COPIL_IMPORT_HEARTBEAT_SECONDS", "5"))
 COPIL_IMPORT_LEASE_SECONDS = float(os.environ.get("COPIL_IMPORT_LEASE_SECONDS", "60"))
+
+# Data protection (copil.privacy): accounts nobody logged into for this many days are deactivated, after a
+# warning e-mail sent this many days before; how the storage is encrypted at rest, as the processing register
+# states it (e.g. "LUKS volume"; empty: not declared).
+COPIL_ACCOUNT_INACTIVE_DAYS = int(os.environ.get("COPIL_ACCOUNT_INACTIVE_DAYS", "180"))
+COPIL_ACCOUNT_WARNING_DAYS = int(os.environ.get("COPIL_ACCOUNT_WARNING_DAYS", "14"))
+COPIL_ENCRYPTION_AT_REST = os.environ.get("COPIL_ENCRYPTION_AT_REST", "")

@@ -6,6 +6,7 @@ from copil.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("copil.access.urls")),
+    path("protection-des-donnees/", include("copil.privacy.urls")),
     path("api/jetons/", include("copil.api.urls")),
     path("api/", api.urls),
     path("enregistrements/", include("copil.records.urls")),

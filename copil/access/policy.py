@@ -169,6 +169,40 @@ def _parse_aggregates(text: str) -> dict[str, dict[str, str]]:
 
 AGGREGATE_POLICY = _parse_aggregates(AGGREGATE_TABLE)
 
+# Two-factor sign-in per role (copil.access.twofactor): "required" for whoever may read person-level lines and for
+# the deployment's administrators, "optional" for the others. A plan's `require_second_factor` makes it required
+# for all its members; a ProConnect sign-in counts as both factors.
+SECOND_FACTOR_TABLE = """
+role          second_factor
+coordinator   required
+police        optional
+justice       required
+city          optional
+housing       optional
+care          required
+health        optional
+public        optional
+superuser     required
+"""
+
+
+def _parse_second_factor(text: str) -> dict[str, bool]:
+    rows = [line.split() for line in text.strip().splitlines()[1:]]
+    table = {role: cell == "required" for role, cell in rows}
+    if set(table) != {*ROLES, SUPERUSER} or any(cell not in {"required", "optional"} for _role, cell in rows):
+        raise ValueError("second factor table: one row per role, cells among required, optional")
+    readers = {
+        role
+        for role in table
+        if any(act == "read" for kind in PERSON_LEVEL_KINDS for act, _scope in RECORD_POLICY[role][kind])
+    }
+    if not all(table[role] for role in readers):
+        raise ValueError(f"second factor table: roles reading person-level lines must be required: {sorted(readers)}")
+    return table
+
+
+SECOND_FACTOR_POLICY = _parse_second_factor(SECOND_FACTOR_TABLE)
+
 
 # --- Who the user is ---------------------------------------------------------------------------------------------
 
@@ -232,6 +266,26 @@ def user_role(user: Any, plan: Plan | int) -> str:
     health it holds, else "public" (visitors, non-members). Access checks use every role (`user_roles`)."""
     roles = user_roles(user, plan)
     return next(role for role in _ROLE_PRIORITY if role in roles)
+
+
+def second_factor_required(user: Any, *, plan_requires: bool | None = None) -> bool:
+    """Whether the account must sign in with a second factor: a superuser; a staff account acting for no partner
+    (an administrator); a member holding a role marked "required" in SECOND_FACTOR_TABLE, or a member of a plan
+    that requires it of everyone. (Members of recording partners are staff for the admin's entry forms: their
+    role decides, not that flag.) `plan_requires`: whether one of the user's plans requires it, when the caller
+    already knows."""
+    if not _is_authenticated(user):
+        return False
+    if _is_superuser(user):
+        return SECOND_FACTOR_POLICY[SUPERUSER]
+    member_seats = seats(user)
+    if not member_seats:
+        return bool(getattr(user, "is_staff", False))
+    if any(SECOND_FACTOR_POLICY[seat.role] for seat in member_seats):
+        return True
+    if plan_requires is not None:
+        return plan_requires
+    return Plan.objects.filter(pk__in={seat.plan_id for seat in member_seats}, require_second_factor=True).exists()
 
 
 def is_plan_coordinator(user: Any, plan: Plan | int) -> bool:
@@ -617,3 +671,39 @@ def suppressed_indicators(user: Any, plan: Plan | int, definitions: Iterable[Any
     """The codes of the indicators whose small counts are hidden from the user in the plan ("< 5"): a police
     officer reads the plan's figures exactly but referrals to care only above the threshold."""
     return frozenset(d.code for d in definitions if not aggregate_rule(user, d, plan=plan).exact)
+
+
+# --- Rights of the persons recorded ------------------------------------------------------------------------------
+
+# The data-protection role: a coordinator of the plan designated its data protection officer
+# (copil.privacy.models.DataProtectionOfficer). Only that role searches the plan's person-level records by a
+# person's identity and answers the person's rights (access, rectification, restriction, erasure); not the other
+# coordinators, not the superusers (who never browse health data), nobody in another plan.
+DATA_PROTECTION = "data_protection"
+
+
+def may_answer_rights(user: Any, plan: Plan | int) -> bool:
+    """Whether the user holds the data-protection role in the plan (see DATA_PROTECTION)."""
+    from copil.privacy.models import DataProtectionOfficer
+
+    if COORDINATOR not in {s.role for s in seats(user) if s.plan_id == _pk(plan)}:
+        return False
+    return DataProtectionOfficer.objects.filter(plan_id=_pk(plan), user=user).exists()
+
+
+def require_rights(user: Any, plan: Plan | int) -> None:
+    """`may_answer_rights`, or PermissionDenied with a French message."""
+    if not may_answer_rights(user, plan):
+        raise PermissionDenied(_("Only the plan's data protection officer may search records by identity."))
+
+
+def may_designate_officers(user: Any) -> bool:
+    """Only the deployment's administrators designate a plan's data protection officers: a coordinator cannot
+    grant themselves the identity search."""
+    return _is_superuser(user)
+
+
+def may_set_retention(user: Any, plan: Plan | int) -> bool:
+    """A plan's own retention durations (within the table's bounds) are set by the deployment's administrators
+    or by the plan's data protection officer."""
+    return _is_superuser(user) or may_answer_rights(user, plan)

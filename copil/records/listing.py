@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from copil.access import policy
 from copil.access.spreadsheets import neutralised_csv_row, xlsx_string_cells
-from copil.imports.cells import prefetch_paths, record_cells, related_paths
-from copil.imports.formats import FORMATS, Column, ColumnType
+from copil.formats import FORMATS, Column, ColumnType, prefetch_paths, record_cells, related_paths
 from copil.records.models import Record
 
 EXPORT_FORMATS = ("csv", "xlsx")

@@ -577,3 +577,76 @@ class DelegationChannel(Channel):
 
 
 CHANNELS.append(DelegationChannel)
+
+
+# --- Rights of the persons recorded: only the plan's data protection officer searches by identity --------------
+
+DATA_PROTECTION = "data_protection"
+
+
+@pytest.mark.parametrize("role", [*ALL_ROLES, DATA_PROTECTION])
+def test_only_the_data_protection_role_searches_by_identity(db, matrix_world, role):
+    """Every role (a plain coordinator and superusers included) is refused the identity search, by the service and
+    by the page; the coordinator designated data protection officer gets it, in their plan only."""
+    from copil.privacy.models import DataProtectionOfficer
+    from copil.privacy.rights import Identity, person_pseudonym, search_person
+
+    world = matrix_world
+    identity = Identity("Martin", "Alice", "02/03/1990")
+    for plan, suffix in ((world.plan, "1"), (world.foreign_plan, "b")):
+        with auditlog_disabled():
+            RECORD_KINDS["care_referral"].objects.create(
+                plan=plan,
+                partner=world.partners[f"care-{suffix}"],
+                external_id=f"RGPD-{suffix}",
+                referred_on=dt.date(2024, 3, 1),
+                destination="csapa",
+                pseudonym=person_pseudonym(plan, identity),
+            )
+    user = world.users.get(role)
+    if role == DATA_PROTECTION:
+        user = world.users["coordinator"]
+        DataProtectionOfficer.objects.create(plan=world.plan, user=user)
+    allowed = role == DATA_PROTECTION
+    try:
+        found = search_person(user, world.plan, identity)
+    except PermissionDenied:
+        assert not allowed
+    else:
+        assert allowed
+        assert [r.external_id for r in found.by_kind["care_referral"]] == ["RGPD-1"]
+    with pytest.raises(PermissionDenied):
+        search_person(user, world.foreign_plan, identity)
+    client = LeanClient()
+    client.force_login(user)
+    data = {"last_name": "Martin", "first_name": "Alice", "birth_date": "02/03/1990", "step": "search"}
+    response = client.post(f"/protection-des-donnees/{world.plan.slug}/personne/", data)
+    assert response.status_code == (200 if allowed else 403)
+    assert ("RGPD-1" in response.content.decode()) is allowed
+    assert client.post(f"/protection-des-donnees/{world.foreign_plan.slug}/personne/", data).status_code == 403
+
+
+# --- Two-factor sign-in (copil.access.twofactor) ----------------------------------------------------------------
+
+# Per the issue: required of whoever may read person-level lines (care: referrals; justice and coordinators:
+# convictions) and of the deployment's administrators; optional for the others (unless a plan requires it of all).
+SECOND_FACTOR_REQUIRED = {"coordinator", "justice", "care", SUPERUSER}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_second_factor_matrix(db, matrix_world, role):
+    """For each role, whether a password sign-in must be followed by a second factor: the policy table says it,
+    and a session signed in with the password only is confined to enrolment exactly then."""
+    from copil.access import policy
+    from tests.conftest import force_login_password_only
+
+    user = matrix_world.users[role]
+    want = role in SECOND_FACTOR_REQUIRED
+    client = LeanClient()
+    force_login_password_only(client, user)
+    response = client.get("/enregistrements/")
+    confined = response.status_code == 302 and response.url.startswith("/compte/double-facteur/activer/")
+    ok = policy.SECOND_FACTOR_POLICY[role] is want and policy.second_factor_required(user) is want and confined is want
+    MATRIX.add("second factor", ok)
+    table = policy.SECOND_FACTOR_POLICY[role]
+    assert ok, f"{role}: second factor required expected {want}, table says {table}, confined {confined}"

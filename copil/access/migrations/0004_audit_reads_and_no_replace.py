@@ -31,7 +31,7 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("access", "0002_append_only_triggers")]
+    dependencies = [("access", "0003_recovery_codes_and_second_factor_events")]
 
     operations = [
         migrations.AlterField(
@@ -51,6 +51,10 @@ class Migration(migrations.Migration):
                     ("invite", "invitation"),
                     ("deactivate", "deactivation"),
                     ("password_set", "password set"),
+                    ("otp_enrol", "two-factor enrolment"),
+                    ("otp_verified", "second factor verified"),
+                    ("otp_failed", "failed second-factor code"),
+                    ("otp_reset", "two-factor reset"),
                     ("read", "reading of person-level records"),
                 ],
                 max_length=20,

@@ -530,9 +530,12 @@ class DelegationChannel(Channel):
         return delegable and expected(role, kind, action, target)
 
     def __init__(self, world, user):
+        from tests.conftest import pass_second_factor
+
         super().__init__(world, user)
         self.client = LeanClient()
         self.client.force_login(user)
+        pass_second_factor(self.client, user)  # the token page asks every account for a recent second factor
         self.secrets: dict[int, str | None] = {}
 
     def _token(self, partner: Partner) -> _TokenClient | None:

@@ -238,6 +238,10 @@ COPIL_UPLOAD_DIR = Path(os.environ.get("COPIL_UPLOAD_DIR", VAR_DIR / "uploads"))
 # Imports at least this large (rows, or bytes) run as background tasks.
 COPIL_IMPORT_BACKGROUND_ROWS = int(os.environ.get("COPIL_IMPORT_BACKGROUND_ROWS", "20000"))
 COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))
+# The process working on an import touches its heartbeat this often; a running import silent for longer than
+# the lease lost its worker and is shown as failed (copil.imports.jobs).
+COPIL_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("COPIL_IMPORT_HEARTBEAT_SECONDS", "5"))
+COPIL_IMPORT_LEASE_SECONDS = float(os.environ.get("COPIL_IMPORT_LEASE_SECONDS", "60"))
 
 # Data protection (copil.privacy): accounts nobody logged into for this many days are deactivated, after a
 # warning e-mail sent this many days before; how the storage is encrypted at rest, as the processing register

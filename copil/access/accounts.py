@@ -92,6 +92,9 @@ def invite_member(
                 user.is_staff, changed = True, [*changed, "is_staff"]
             if changed:
                 user.save(update_fields=changed)
+        refusal = policy.care_membership_refusal(actor, partner, user)
+        if refusal:
+            raise ValidationError(refusal)
         membership = Membership.objects.filter(partner=partner, user=user).first()
         before = snapshot(membership)
         if membership is None:

@@ -212,6 +212,27 @@ def record_event(
     )
 
 
+PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
+
+
+def record_read(
+    actor: Any,
+    kind: str,
+    *,
+    rows: int,
+    filters: Mapping[str, Any] | None = None,
+    plan: Any = None,
+    obj: models.Model | None = None,
+) -> AuditEvent | None:
+    """One entry for one read of person-level records (referrals, convictions): a list page or an API page of
+    500 rows costs one entry naming the reader, the channel, the filter and the number of rows; a detail names
+    its record. Reads of other kinds are not recorded (None)."""
+    if kind not in PERSON_LEVEL_KINDS:
+        return None
+    details = {"kind": kind, "rows": rows, "filters": dict(filters or {})}
+    return record_event(actor, AuditEvent.Action.READ, plan=plan, obj=obj, details=details)
+
+
 def record_bulk_changes(
     actor: Actor,
     model: type[models.Model],
@@ -402,5 +423,6 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def events_for(obj: models.Model) -> Sequence[AuditEvent]:
-    """The trail of one object, oldest first (for tests and the object history pages)."""
-    return list(AuditEvent.objects.filter(object_type=object_type(obj), object_id=str(obj.pk)).order_by("at", "pk"))
+    """The changes of one object, oldest first (for tests and the object history pages; reads are left out)."""
+    events = AuditEvent.objects.filter(object_type=object_type(obj), object_id=str(obj.pk))
+    return list(events.exclude(action=AuditEvent.Action.READ).order_by("at", "pk"))

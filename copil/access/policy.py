@@ -117,17 +117,21 @@ _OWNER_PATH = {"partner": "pk", "membership": "partner", "action": "owner"}
 PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 AGGREGATE_TABLE = """
-role          other  care_referral  conviction
-coordinator   exact  exact          exact
-police        exact  suppressed     suppressed
-justice       exact  suppressed     exact
-city          exact  suppressed     suppressed
-housing       exact  suppressed     suppressed
-care          exact  exact          suppressed
-health        exact  suppressed     suppressed
-public        exact  suppressed     suppressed
-superuser     exact  exact          exact
+role          other  care_referral  care_referral_persons  conviction
+coordinator   exact  exact          exact                  exact
+police        exact  suppressed     suppressed             suppressed
+justice       exact  suppressed     suppressed             exact
+city          exact  suppressed     suppressed             suppressed
+housing       exact  suppressed     suppressed             suppressed
+care          exact  exact          suppressed             suppressed
+health        exact  suppressed     suppressed             suppressed
+public        exact  suppressed     suppressed             suppressed
+superuser     exact  exact          exact                  exact
 """
+# care_referral_persons: counts of distinct persons referred to care. A care partner sees them only above the
+# threshold: otherwise it could enter a referral of a named person and watch whether the plan's count moves,
+# learning whether that person is a client of another association (pseudonyms are per plan, see
+# copil.access.pseudonyms, so the probe never crosses plans).
 _AGGREGATE_LEVELS = ("exact", "suppressed", "hidden")
 
 
@@ -308,8 +312,35 @@ def visible_plans(user: Actor) -> QuerySet[Plan]:
     return Plan.objects.filter(pk__in={s.plan_id for s in seats(user) if s.role != PUBLIC})
 
 
+def delegator(user: Any) -> Any:
+    """The person who delegated their access to `user` (an API token's creator), or None.
+
+    A delegated principal may do only what both it (its partner's seat) and its delegator may do: a token never
+    gives its creator more than the creator may do.
+    """
+    return getattr(user, "_copil_delegated_by", None)
+
+
 def _pk(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
+
+
+def care_membership_refusal(actor: Any, partner: Partner, user: Any) -> str | None:
+    """Why `actor` may not make `user` a member of `partner`, a care partner (None if they may, or if the
+    partner is not one): a membership never gives its creator more than the creator may do, so nobody joins
+    a care partner by their own hand, and nobody holding another role on the plan joins one.
+    """
+    if partner.role != Partner.Role.CARE or user is None or user.pk is None:
+        return None
+    active = Membership.objects.filter(user=user, partner__plan_id=partner.plan_id, deactivated_at__isnull=True)
+    if actor is not None and getattr(actor, "pk", None) == user.pk and not active.filter(partner=partner).exists():
+        return _("You cannot make yourself a member of a care partner: another member of the plan must invite you.")
+    if active.exclude(partner__role=Partner.Role.CARE).exists():
+        return _(
+            "This person holds another role in the plan; a member of a care partner may hold no other role in "
+            "the same plan (referrals to care are health data)."
+        )
+    return None
 
 
 # --- Records -----------------------------------------------------------------------------------------------------
@@ -352,6 +383,8 @@ def can(
 
 def _can_record(user: Actor, action: str, kind: str, partner: Partner | None, plan: Plan | int | None) -> bool:
     if not _is_authenticated(user):
+        return False
+    if delegator(user) is not None and not _can_record(delegator(user), action, kind, partner, plan):
         return False
     plan_id = partner.plan_id if partner is not None else _pk(plan)
     if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, action):
@@ -415,8 +448,18 @@ def _records_for(user: Actor, action: str, kind: str, plan: Plan | int | None) -
         queryset = queryset.filter(plan_id=_pk(plan))
     if not _is_authenticated(user):
         return queryset.none()
+    for principal in (user, delegator(user)):
+        if principal is not None:
+            queryset = queryset.filter(_record_condition(principal, action, kind))
+    return queryset
+
+
+def _record_condition(user: Any, action: str, kind: str) -> Q:
+    """The records of `kind` the user may `action`, as a filter on the record table."""
+    if not _is_authenticated(user):
+        return Q(pk__in=[])
     if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, action):
-        return queryset
+        return Q()
     condition = Q(pk__in=[])
     for seat in seats(user):
         scopes = _record_grants(seat.role, kind, action)
@@ -424,7 +467,7 @@ def _records_for(user: Actor, action: str, kind: str, plan: Plan | int | None) -
             condition |= Q(plan_id=seat.plan_id)
         elif "own" in scopes:
             condition |= Q(plan_id=seat.plan_id, partner_id=seat.partner_id)
-    return queryset.filter(condition)
+    return condition
 
 
 def creatable_partners(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet[Partner]:
@@ -434,8 +477,15 @@ def creatable_partners(user: Actor, kind: str, plan: Plan | int | None = None) -
         partners = partners.filter(plan_id=_pk(plan))
     if not _is_authenticated(user):
         return partners.none()
+    for principal in (user, delegator(user)):
+        if principal is not None:
+            partners = partners.filter(_creatable_partner_condition(principal, kind))
+    return partners
+
+
+def _creatable_partner_condition(user: Any, kind: str) -> Q:
     if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, "create"):
-        return partners
+        return Q()
     condition = Q(pk__in=[])
     for seat in seats(user):
         scopes = _record_grants(seat.role, kind, "create")
@@ -443,7 +493,7 @@ def creatable_partners(user: Actor, kind: str, plan: Plan | int | None = None) -
             condition |= Q(plan_id=seat.plan_id)
         elif "own" in scopes:
             condition |= Q(pk=seat.partner_id)
-    return partners.filter(condition)
+    return condition
 
 
 # --- Plan objects ------------------------------------------------------------------------------------------------
@@ -479,6 +529,8 @@ def _owner_id_of(kind: str, obj: models.Model) -> int | None:
 def _can_plan_object(user: Actor, action: str, kind: str, obj: models.Model | None, plan: Plan | int | None) -> bool:
     if not _is_authenticated(user):
         return False
+    if delegator(user) is not None and not _can_plan_object(delegator(user), action, kind, obj, plan):
+        return False
     if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, action):
         return True
     plan_id = _plan_id_of(kind, obj) if obj is not None else _pk(plan)
@@ -500,9 +552,22 @@ def _plan_ids_where(user: Actor, action: str, kind: str) -> set[int] | None:
     policy_table = RECORD_POLICY if kind in RECORD_KINDS else PLAN_OBJECT_POLICY
     if not _is_authenticated(user):
         return set()
+    if delegator(user) is not None:
+        theirs = _plan_ids_where(delegator(user), action, kind)
+        mine = _plan_ids_where(_undelegated(user), action, kind)
+        return mine if theirs is None else theirs if mine is None else mine & theirs
     if _is_superuser(user) and any(act == action for act, _scope in policy_table[SUPERUSER][kind]):
         return None
     return {s.plan_id for s in seats(user) if any(act == action for act, _scope in policy_table[s.role][kind])}
+
+
+def _undelegated(user: Actor) -> Actor:
+    """A copy of a delegated principal without its delegator (its own seats only)."""
+    import copy
+
+    principal = copy.copy(user)
+    setattr(principal, "_copil_delegated_by", None)  # noqa: B010 - a marker the type of a user does not declare
+    return principal
 
 
 def plans_where(user: Actor, action: str, kind: str) -> QuerySet[Plan]:
@@ -527,6 +592,9 @@ def visible_plan_objects(user: Actor, kind: str, plan: Plan | int | None = None)
         queryset = queryset.filter(**{path: _pk(plan)})
     if not _is_authenticated(user):
         return queryset.none()
+    if delegator(user) is not None:
+        theirs = visible_plan_objects(delegator(user), kind, plan)
+        return visible_plan_objects(_undelegated(user), kind, plan).filter(pk__in=theirs.values("pk"))
     if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, "read"):
         return queryset
     condition = Q(pk__in=[])
@@ -578,7 +646,15 @@ def aggregate_rule(user: Actor, indicator_definition: Any, *, plan: Plan | int |
     Indicators neither counting persons nor computed from person-level records are never suppressed.
     """
     definition = indicator_definition
+    if delegator(user) is not None:
+        mine = aggregate_rule(_undelegated(user), definition, plan=plan)
+        theirs = aggregate_rule(delegator(user), definition, plan=plan)
+        return AggregateRule(
+            visible=mine.visible and theirs.visible, suppress=mine.suppress or theirs.suppress, threshold=mine.threshold
+        )
     column = definition.source if definition.source in PERSON_LEVEL_KINDS else "other"
+    if column == "care_referral" and getattr(definition, "person_count", False):
+        column = "care_referral_persons"
     if plan is not None:
         roles = user_roles(user, plan)
     else:

@@ -36,7 +36,7 @@ from . import accounts, oidc, policy, twofactor
 from .audit import record_event
 from .forms import InvitationForm, LoginForm
 from .models import AuditEvent
-from .pseudonyms import IDENTITY_FIELDS, IdentityForm
+from .pseudonyms import IDENTITY_FIELDS, IdentityForm, plan_key
 
 JOURNAL_PAGE_SIZE = 100
 
@@ -248,7 +248,7 @@ def new_referral(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
     policy.require(request.user, "create", "care_referral", plan=plan)
     form = ReferralForm(request.POST or None, user=request.user, plan=plan)
-    identity = IdentityForm(request.POST or None)
+    identity = IdentityForm(request.POST or None, key=plan_key(plan))
     if request.method == "POST" and form.is_valid() and identity.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
         try:

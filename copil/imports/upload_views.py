@@ -122,7 +122,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Where an uploaded file stands: its first rows and errors, the counts it would give, the result."""
-    job = _job_or_404(request.user, pk)
+    job = jobs.mark_if_interrupted(_job_or_404(request.user, pk))
     done, total = jobs.progress(job) if job.running else (job.rows_done, job.rows_total)
     percent = min(100, round(100 * done / total)) if total else None
     fmt = FORMATS.get(job.kind)
@@ -140,6 +140,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": job.errors[: jobs.ERRORS_SHOWN],
             "more_errors": max(0, job.error_count - jobs.ERRORS_SHOWN),
             "owner": job.created_by_id == request.user.pk,
+            "may_confirm_again": job.status == ImportJob.Status.FAILED and jobs.can_confirm(job),
         },
     )
 
@@ -162,7 +163,9 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request.user, pk)
     if job.created_by_id != request.user.pk:
         raise PermissionDenied(_("Only the person who uploaded the file may cancel its import."))
-    jobs.cancel(job)
+    if not jobs.cancel(job):
+        messages.error(request, _("This import is running and cannot be cancelled; wait for its end."))
+        return HttpResponseRedirect(reverse("imports:job", args=[job.pk]))
     messages.info(request, _("Import cancelled: the file was deleted."))
     return HttpResponseRedirect(reverse("imports:upload"))
 

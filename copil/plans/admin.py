@@ -188,6 +188,24 @@ class MembershipInline(PolicyAdminMixin, admin.TabularInline):
     fields = ["user", "joined_on", "deactivated_at"]
     readonly_fields = ["joined_on"]
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        """Memberships of a care partner follow `policy.care_membership_refusal` (no self-admission)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = request.user
+
+        class CareMembershipFormSet(formset):  # type: ignore[misc,valid-type]
+            def clean(self) -> None:
+                super().clean()
+                for form in self.forms:
+                    user = form.cleaned_data.get("user") if hasattr(form, "cleaned_data") else None
+                    if user is None or form.cleaned_data.get("DELETE") or "user" not in form.changed_data:
+                        continue
+                    refusal = policy.care_membership_refusal(actor, self.instance, user)
+                    if refusal:
+                        form.add_error("user", refusal)
+
+        return CareMembershipFormSet
+
 
 @admin.register(Partner)
 class PartnerAdmin(PolicyAdminMixin, admin.ModelAdmin):

@@ -24,7 +24,7 @@ from copil.access.actors import Actor
 from copil.access.audit import json_value, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.policy import PERSON_LEVEL_KINDS
-from copil.access.pseudonyms import deployment_key, pseudonym
+from copil.access.pseudonyms import plan_key, pseudonym
 from copil.plans.models import Plan
 from copil.records.actions import kind_of, update_record
 from copil.records.models import RECORD_KINDS, Record
@@ -45,7 +45,7 @@ class Identity:
 @sensitive_variables("identity")
 def person_pseudonym(plan: Plan, identity: Identity) -> str:
     """The pseudonym the person's records carry in `plan`: the one place the identity meets the key."""
-    return pseudonym(identity.last_name, identity.first_name, identity.birth_date, key=deployment_key())
+    return pseudonym(identity.last_name, identity.first_name, identity.birth_date, key=plan_key(plan))
 
 
 @dataclass

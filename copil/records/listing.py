@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from copil.access import policy
 from copil.access.actors import Actor
+from copil.access.spreadsheets import neutralised_csv_row, xlsx_string_cells
 from copil.formats import FORMATS, Column, ColumnType, prefetch_paths, record_cells, related_paths
 from copil.records.models import Record
 
@@ -153,19 +154,20 @@ def csv_chunks(kind: str, records: Iterable[Record]) -> Iterator[bytes]:
     for row in export_rows(records, typed=False):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow(neutralised_csv_row(row))
         yield buffer.getvalue().encode("utf-8")
 
 
 def xlsx_bytes(kind: str, records: Iterable[Record]) -> bytes:
-    """The XLSX export: one sheet named after the kind's file, typed cells (dates, numbers, booleans)."""
+    """The XLSX export: one sheet named after the kind's file, typed cells (dates, numbers, booleans); text is
+    always a string cell, never a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(FORMATS[kind].file_stem)
     sheet.append(export_header(kind))
     for row in export_rows(records, typed=True):
-        sheet.append(row)
+        sheet.append(xlsx_string_cells(sheet, row))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

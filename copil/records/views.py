@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from copil.access import policy
 from copil.access.actors import Actor
-from copil.access.audit import object_type, record_event
+from copil.access.audit import object_type, record_event, record_read
 from copil.access.models import AuditEvent
 from copil.formats import FORMATS, column_of_field, record_cells, validation_errors
 from copil.plans.models import Plan
@@ -114,6 +114,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttp
         return _export(request, kind, records, filters, export)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(record, record_cells(record)) for record in page.object_list]
+    plan = Plan.objects.filter(slug=filters.plan).first() if filters.plan else None
+    details = {**filters.as_details(), "page": page.number}
+    record_read(user, kind, rows=len(rows), filters=details, plan=plan)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -166,10 +169,11 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _visible_record(request.user, kind, pk)
     model = RECORD_KINDS[kind]
     history = list(
-        AuditEvent.objects.filter(object_type=object_type(model), object_id=str(record.pk)).order_by("-at", "-pk")[
-            :HISTORY_LIMIT
-        ]
+        AuditEvent.objects.filter(object_type=object_type(model), object_id=str(record.pk))
+        .exclude(action=AuditEvent.Action.READ)
+        .order_by("-at", "-pk")[:HISTORY_LIMIT]
     )
+    record_read(request.user, kind, rows=1, obj=record)
     columns = FORMATS[kind].columns
     cells = record_cells(record)
     return render(

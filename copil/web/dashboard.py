@@ -9,6 +9,7 @@ beyond the user's memberships.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from copil.indicators.periods import Period
 from copil.plans.models import Axis, Plan
 from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
+from copil.reports.disclosure import published_figure
 from copil.reports.formatting import format_mass, format_number
 
 from .caching import cached, data_version, visibility_key
@@ -202,7 +204,16 @@ def _filters_for_link(definition: IndicatorDefinition) -> dict[str, Any]:
     return {columns[name].name: value for name, value in definition.filter if name in columns}
 
 
-def make_card(user: Actor, plan: Plan, period: Period, result: IndicatorResult, previous: Any) -> Card | None:
+def make_card(
+    user: Actor,
+    plan: Plan,
+    period: Period,
+    result: IndicatorResult,
+    previous: Any,
+    results: Mapping[str, IndicatorResult] | None = None,
+) -> Card | None:
+    """The card of one figure as the user may read it; `results` (the figures shown beside it) let a part be
+    judged against its total (`copil.reports.disclosure.published_figure`)."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -221,6 +232,10 @@ def make_card(user: Actor, plan: Plan, period: Period, result: IndicatorResult, 
             card.detail = _("no reading over the period")
     else:
         card.value, card.suppressed = _shown(definition, result.value, suppress, rule.threshold)
+        if suppress and not card.suppressed:
+            figure = published_figure(result, results or {definition.code: result}, {definition.code})
+            if figure.withheld:
+                card.value, card.suppressed = str(figure.value).replace(" ", "\u00a0"), True
         if definition.aggregation in {"stock", "reading"} and result.as_of:
             card.detail = _("on {date}").format(date=result.as_of.strftime("%d/%m/%Y"))
     if not suppress:
@@ -255,7 +270,7 @@ def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = 
             card
             for code, result in figures.results.items()
             if result.definition.axis == axis
-            and (card := make_card(user, plan, period, result, figures.previous.get(code))) is not None
+            and (card := make_card(user, plan, period, result, figures.previous.get(code), figures.results)) is not None
         ]
         if cards:
             sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))

@@ -41,7 +41,8 @@ def last_heartbeat() -> datetime | None:
 
 
 class HeartbeatThread(threading.Thread):
-    """Beats every COPIL_WORKER_HEARTBEAT_SECONDS until stopped; a failed beat is logged and retried."""
+    """Beats every COPIL_WORKER_HEARTBEAT_SECONDS until stopped (the owner beats once itself before starting it);
+    a failed beat is logged and retried."""
 
     def __init__(self, worker_id: str, interval: float | None = None):
         super().__init__(name="copil-heartbeat", daemon=True)
@@ -60,9 +61,8 @@ class HeartbeatThread(threading.Thread):
 
     def run(self) -> None:
         try:
-            while not self.stopped.is_set():
+            while not self.stopped.wait(self.interval):
                 self.beat()
-                self.stopped.wait(self.interval)
         finally:
             connection.close()
 

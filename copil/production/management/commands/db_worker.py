@@ -10,6 +10,7 @@ class Command(db_worker.Command):
 
     def handle(self, *args, worker_id: str, **options) -> None:
         heartbeat = HeartbeatThread(worker_id)
+        heartbeat.beat()  # alive before the first task, however long it runs
         heartbeat.start()
         try:
             super().handle(*args, worker_id=worker_id, **options)

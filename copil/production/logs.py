@@ -11,7 +11,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +25,9 @@ current_request_id: ContextVar[str | None] = ContextVar("copil_request_id", defa
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 # The fields of a line that a formatter writes besides the message (set through `extra=`).
 LINE_FIELDS = ("event", "method", "path", "status", "duration_ms", "user_id", "task_id", "task")
-_task_started: dict[str, float] = {}
+# Running tasks: when each started, and the token that gives the log context back to what ran before it (a
+# request, when the immediate backend runs the task inside it).
+_running_tasks: dict[str, tuple[float, Token]] = {}
 
 
 class JsonFormatter(logging.Formatter):
@@ -119,12 +121,11 @@ class RequestLogMiddleware:
 
 
 def task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
-    _task_started[task_result.id] = time.perf_counter()
-    current_request_id.set(f"task-{task_result.id}")
+    _running_tasks[task_result.id] = (time.perf_counter(), current_request_id.set(f"task-{task_result.id}"))
 
 
 def task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
-    started = _task_started.pop(task_result.id, None)
+    started, token = _running_tasks.pop(task_result.id, (None, None))
     duration_ms = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
     status = str(task_result.status)
     failed = status == "FAILED"
@@ -145,7 +146,8 @@ def task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
             "stack": stack,
         },
     )
-    current_request_id.set(None)
+    if token is not None:
+        current_request_id.reset(token)
 
 
 def connect_task_signals() -> None:

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import path
 from django_tasks import task
 
-from copil.production.logs import JsonFormatter, TextFormatter
+from copil.production.logs import JsonFormatter, TextFormatter, current_request_id
 from copil.urls import urlpatterns as copil_urlpatterns
 
 
@@ -90,6 +90,18 @@ def test_one_line_per_background_task(caplog, settings):
     assert lines[0]["duration_ms"] >= 0 and lines[0]["request_id"] == f"task-{ok.id}"
     assert lines[1]["task_id"] == str(failed.id) and "ValueError: boom in a task" in lines[1]["stack"]
     assert not [r for r in caplog.records if r.name == "django_tasks" and r.levelno < logging.WARNING]
+    assert current_request_id.get() is None  # the log context is given back
+
+
+@pytest.mark.django_db
+def test_a_task_run_inside_a_request_gives_the_request_its_id_back(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    token = current_request_id.set("request-abcdef12")
+    try:
+        add.enqueue(1, 1)
+        assert current_request_id.get() == "request-abcdef12"
+    finally:
+        current_request_id.reset(token)
 
 
 def test_text_format_names_the_request_and_shows_a_task_stack():

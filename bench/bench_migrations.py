@@ -37,7 +37,7 @@ INSERT INTO records_seizure (plan_id, partner_id, external_id, version, created_
                              substance, quantity, unit, operation_id)
 SELECT %(plan)s, %(partner)s, 'BANC-' || lpad(n::text, 8, '0'), 1, now(), now(),
        DATE '2015-01-01' + (n %% 3650), (ARRAY['cannabis','heroin','cocaine','crack','other'])[1 + n %% 5],
-       (n %% 100000) / 100.0, 'g', NULL
+       1 + (n %% 100000) / 100.0, 'g', NULL
 FROM generate_series(1, %(records)s) AS n
 """
 

@@ -53,7 +53,6 @@ class HeartbeatThread(threading.Thread):
 
     def beat(self) -> None:
         try:
-            close_old_connections()
             record_heartbeat(self.worker_id, self.started_at)
             forget_old_heartbeats()
         except DatabaseError:
@@ -62,6 +61,7 @@ class HeartbeatThread(threading.Thread):
     def run(self) -> None:
         try:
             while not self.stopped.wait(self.interval):
+                close_old_connections()  # the thread's own connection: a database restart must not stop the beats
                 self.beat()
         finally:
             connection.close()

@@ -85,6 +85,7 @@ def test_rows_of_workers_gone_for_a_day_are_dropped():
     assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["worker-2"]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connections between tasks
 def test_copil_db_worker_records_a_heartbeat(settings):
     """`copil db_worker` is Copil's (with a heartbeat), not the library's bare command."""
     settings.COPIL_WORKER_HEARTBEAT_SECONDS = 3600  # only the first, synchronous beat during the test

@@ -228,6 +228,10 @@ def restore(source: Path) -> RestoreSummary:
                 f"La sauvegarde vient d'une base {manifest['engine']}, la base configurée est {kind} : "
                 "restaurez dans le même type de base."
             )
+        if DATABASE_MEMBERS[kind] not in archive.getnames():
+            raise BackupError(
+                f"La sauvegarde ne contient pas la base ({DATABASE_MEMBERS[kind]}) : elle est incomplète."
+            )
         _require_empty_database()
         _require_empty_folders()
         archive.extractall(work, filter="data")

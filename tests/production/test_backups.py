@@ -166,3 +166,9 @@ def test_restore_warns_when_the_pseudonym_key_differs_and_rejects_other_files(de
     (tmp_path / "empty").mkdir()
     result = _copil(_environment(tmp_path / "empty", keys), "restore", str(not_a_backup), check=False)
     assert result.returncode != 0 and "n'est pas une sauvegarde de Copil" in result.stderr
+    incomplete = tmp_path / "incomplete.tar.gz"
+    with tarfile.open(archive) as full, tarfile.open(incomplete, "w:gz") as partial:
+        partial.addfile(full.getmember("manifest.json"), full.extractfile("manifest.json"))
+    result = _copil(_environment(tmp_path / "empty", keys), "restore", str(incomplete), check=False)
+    assert result.returncode != 0 and "ne contient pas la base (database.sqlite3)" in result.stderr
+    assert not (tmp_path / "empty" / "copil.sqlite3").exists() or not _tables(tmp_path / "empty" / "copil.sqlite3")

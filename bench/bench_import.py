@@ -104,7 +104,7 @@ def table_copy(csv_path: str, plan_id: int, partner_id: int) -> float:
     time of COPY and of the commit, where PostgreSQL runs the deferred foreign-key checks."""
     from django.db import connection
 
-    from copil.imports.formats import FORMATS, normalize_token
+    from copil.formats import FORMATS, normalize_token
 
     choices = {c.name: c.choices for c in FORMATS["seizure"].columns if c.options}
     with connection.cursor() as cursor:

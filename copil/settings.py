@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "auditlog",
     "copil.access",
     "copil.api",
+    "copil.privacy",
     "ninja",  # serves the API documentation's scripts itself (no CDN, fits the Content-Security-Policy)
     "copil.production",  # before django_tasks_db: its `db_worker` (with a heartbeat) replaces the library's
     "django_tasks",
@@ -231,6 +232,12 @@ COPIL_UPLOAD_DIR = Path(os.environ.get("COPIL_UPLOAD_DIR", VAR_DIR / "uploads"))
 COPIL_IMPORT_BACKGROUND_ROWS = int(os.environ.get("COPIL_IMPORT_BACKGROUND_ROWS", "20000"))
 COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))
 
+# Data protection (copil.privacy): accounts nobody logged into for this many days are deactivated, after a
+# warning e-mail sent this many days before; how the storage is encrypted at rest, as the processing register
+# states it (e.g. "LUKS volume"; empty: not declared).
+COPIL_ACCOUNT_INACTIVE_DAYS = int(os.environ.get("COPIL_ACCOUNT_INACTIVE_DAYS", "180"))
+COPIL_ACCOUNT_WARNING_DAYS = int(os.environ.get("COPIL_ACCOUNT_WARNING_DAYS", "14"))
+COPIL_ENCRYPTION_AT_REST = os.environ.get("COPIL_ENCRYPTION_AT_REST", "")
 
 # --- Running in production (copil.production) -------------------------------------------------------------------
 # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For / X-Forwarded-Proto are believed;

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
     path("compte/", include("copil.access.urls")),
+    path("protection-des-donnees/", include("copil.privacy.urls")),
     path("api/jetons/", include("copil.api.urls")),
     path("api/", api.urls),
     path("enregistrements/", include("copil.records.urls")),

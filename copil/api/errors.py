@@ -52,9 +52,10 @@ _PYDANTIC_MESSAGES = {
 
 
 class FieldErrors(Exception):
-    """Invalid input, as (field path, French reason, type) triples; answered with 422."""
+    """Invalid input, as (field path, French reason, type[, code]) tuples; answered with 422. `code`: the stable
+    `copil.formats.ErrorCode` of a refused cell or field."""
 
-    def __init__(self, errors: list[tuple[list, str, str]]):
+    def __init__(self, errors: list[tuple[list, str, str] | tuple[list, str, str, str]]):
         super().__init__(errors)
         self.errors = errors
 
@@ -89,7 +90,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(FieldErrors)
     def invalid_values(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
-        errors = [{"loc": list(loc), "msg": msg, "type": kind} for loc, msg, kind in exc.errors]
+        errors = []
+        for loc, msg, kind, *code in exc.errors:
+            error = {"loc": list(loc), "msg": msg, "type": kind}
+            if code:
+                error["code"] = code[0]
+            errors.append(error)
         return _field_errors(request, api, errors)
 
     @api.exception_handler(ValidationError)

@@ -13,7 +13,8 @@ from ninja import Path, Query, Router
 from ninja.responses import Status
 
 from copil.access import policy
-from copil.imports.cells import (
+from copil.formats import (
+    ErrorCode,
     ParsedRow,
     RowParser,
     prefetch_paths,
@@ -63,7 +64,7 @@ def _partner_for_create(principal: Any, kind: str, plan: Any, code: str | None, 
         partner = Partner.objects.filter(plan=plan, code=code).first()
         if partner is None:
             reason = _("unknown partner « {code} »").format(code=code)
-            raise FieldErrors([([*loc, "partenaire"], reason, "unknown_partner")])
+            raise FieldErrors([([*loc, "partenaire"], reason, "unknown_partner", ErrorCode.UNKNOWN_PARTNER.value)])
     policy.require(principal, "create", kind, partner)
     return partner
 
@@ -72,7 +73,11 @@ def _parse(parser: RowParser, body: dict, loc: list, instance: Record | None = N
     parsed = parser.parse(body, instance=instance)
     if parsed.errors:
         raise FieldErrors(
-            [([*loc, column], reason, "invalid") for column, reasons in parsed.errors.items() for reason in reasons]
+            [
+                ([*loc, column], refusal.reason, "invalid", refusal.code.value)
+                for column, refusals in parsed.errors.items()
+                for refusal in refusals
+            ]
         )
     return parsed
 
@@ -80,7 +85,7 @@ def _parse(parser: RowParser, body: dict, loc: list, instance: Record | None = N
 def _model_errors(schemas: RecordSchemas, error: ValidationError, loc: list) -> FieldErrors:
     return FieldErrors(
         [
-            ([*loc, column] if column else loc, message, "invalid")
+            ([*loc, column] if column else loc, message, "invalid", ErrorCode.INVALID_RECORD.value)
             for column, messages in validation_errors(schemas.fmt, error).items()
             for message in messages
         ]
@@ -163,7 +168,7 @@ def register(kind: str, schemas: RecordSchemas) -> None:
                 message = _("identifier « {value} » already given to item {index}").format(
                     value=key[1], index=seen[key]
                 )
-                errors.append(([*loc, "identifiant"], message, "duplicate"))
+                errors.append(([*loc, "identifiant"], message, "duplicate", ErrorCode.DUPLICATE_IDENTIFIER.value))
                 continue
             seen[key] = index
             rows.append((partner, parsed))

@@ -241,7 +241,7 @@ def _bilan_json(bilan: Bilan) -> dict[str, Any]:
     summary="Bilan d'un plan",
     description="JSON, HTML, PDF ou CSV (`format`). Variante publiée (petits effectifs masqués) sauf si le jeton "
     "voit exactement chaque chiffre du bilan.",
-    openapi_extra={"responses": {"200": {"content": BILAN_CONTENT}}},
+    openapi_extra={"responses": {200: {"content": BILAN_CONTENT}}},
 )
 def plan_bilan(
     request: HttpRequest,

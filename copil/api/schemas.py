@@ -1,10 +1,10 @@
-"""The API's JSON schemas, built from the import formats (`copil.imports.formats`) and the record models.
+"""The API's JSON schemas, built from the record formats (`copil.formats`) and the record models.
 
 A record travels under the names of its import format's columns (`identifiant`, `date`, `substance`,
 `quantite`…), its enumerations under their published canonical spellings (« héroïne », « kg »), so a partner's
 system sends the same values as its files. The schemas carry what a JSON Schema can say (types, lengths,
 ranges, enumerations); the rest (dates neither before 2000 nor in the future, paired dates in order,
-references) is checked by the importer's rules (`copil.imports.cells.RowParser`) and reported the same way.
+references) is checked by the importer's rules (`copil.formats.RowParser`) and reported the same way.
 """
 
 import datetime as dt
@@ -15,7 +15,7 @@ from django.db import models
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 
-from copil.imports.formats import FORMATS, Column, ColumnType, RecordFormat
+from copil.formats import FORMATS, Column, ColumnType, RecordFormat
 from copil.records.listing import sortable_columns
 
 MAX_INTEGER = 2_147_483_647  # PositiveIntegerField
@@ -37,6 +37,9 @@ class FieldError(Schema):
     loc: list[str | int] = Field(description="Chemin du champ : « body », indice de l'élément, nom de la colonne…")
     msg: str = Field(description="Raison, en français.")
     type: str
+    code: str | None = Field(
+        None, description="Code stable de la raison quand une valeur est refusée (« required », « invalid_date »…)."
+    )
 
 
 class ValidationErrorOut(Schema):

@@ -174,6 +174,7 @@ def run_preview(job_id: int) -> None:
             rows=PREVIEW_ROWS,
             file_name=job.file_name,
             replace_period=job.replace_period,
+            actor=job.created_by,
             on_progress=ProgressFile(job),
         )
         job.kind = preview.kind or ""
@@ -239,7 +240,13 @@ def _failure(error: Exception) -> str:
 
 
 def _error_json(error: ImportError_) -> dict[str, Any]:
-    return {"line": error.line, "column": error.column, "value": error.value, "reason": error.reason}
+    return {
+        "line": error.line,
+        "column": error.column,
+        "value": error.value,
+        "reason": error.reason,
+        "code": error.code,
+    }
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:
@@ -257,10 +264,15 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
 def rejection_of(job: ImportJob) -> ImportRejected:
     """The job's errors as the importer reports them (for `errors_csv`)."""
     errors = [
-        ImportError_(job.file_name, e.get("line"), e.get("column"), e.get("value"), e.get("reason", ""))
+        ImportError_(job.file_name, e.get("line"), e.get("column"), e.get("value"), e.get("reason", ""), **_code(e))
         for e in job.errors
     ]
     return ImportRejected(errors, job.error_count)
+
+
+def _code(error: dict[str, Any]) -> dict[str, str]:
+    """The stored error's code, when it was stored with one."""
+    return {"code": error["code"]} if error.get("code") else {}
 
 
 def jobs_of(user: Any) -> Any:

@@ -16,7 +16,7 @@ from django.db.models import TextChoices
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from copil.imports.formats import FORMATS_BY_FILE_STEM
+from copil.formats import FORMATS_BY_FILE_STEM
 from copil.imports.importer import IMPORT_ORDER, ImportReport, import_records
 from copil.indicators.catalogue import get_catalogue
 from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory

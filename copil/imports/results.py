@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from copil.formats.errors import ErrorCode
+
 # `ImportRejected.errors` keeps this many errors; the rest are only counted, so a file where every one
 # of a million rows is wrong cannot exhaust memory.
 MAX_ERRORS = 10_000
@@ -26,6 +28,8 @@ class ImportError_:
     column: str | None
     value: str | None
     reason: str
+    # stable code of the reason (`copil.formats.ErrorCode`); errors reading the file itself keep the default
+    code: str = ErrorCode.UNREADABLE_FILE.value
 
     def __str__(self) -> str:
         """One line, even when the offending value spans several lines of the file."""

@@ -37,6 +37,8 @@ from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 
+from copil.formats.cells import ErrorValue as CellError  # noqa: N814 (a spreadsheet's error value, e.g. #N/A)
+from copil.formats.cells import FormulaWithoutValue
 from copil.imports.results import ImportError_, ImportRejected
 
 CHUNK = 1 << 20
@@ -50,21 +52,6 @@ _UTF8_ACCENT = re.compile(rb"\xc3[\x80-\xbf]")
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"[^>]*>")
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-@dataclass(frozen=True, slots=True)
-class FormulaWithoutValue:
-    """An XLSX/ODS formula cell saved without its computed value."""
-
-    cell: str
-
-
-@dataclass(frozen=True, slots=True)
-class CellError:
-    """A spreadsheet cell holding an error value such as `#DIV/0!` or `#N/A`."""
-
-    cell: str
-    code: str
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from copil.formats import FORMATS
 from copil.imports import jobs
-from copil.imports.formats import FORMATS
 from copil.imports.models import ImportJob
 from copil.imports.results import errors_csv
 from copil.plans.models import Partner

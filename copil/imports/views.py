@@ -4,8 +4,8 @@ example (CSV) and XLSX template. They describe no data, so anyone may read them.
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from copil.imports.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType, RecordFormat
-from copil.imports.schemas import example_csv, schema_json, schema_text, xlsx_template
+from copil.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType, RecordFormat
+from copil.formats.schemas import example_csv, schema_json, schema_text, xlsx_template
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +25,7 @@ from copil.access import policy
 from copil.access.audit import auditlog_disabled, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.pseudonyms import is_pseudonym
+from copil.formats.references import referable_records
 from copil.plans.models import Partner, Plan
 
 from .models import RECORD_KINDS, Record
@@ -93,7 +94,8 @@ def _split(model: type[Record], data: Mapping[str, Any]) -> tuple[dict[str, Any]
 
 
 def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> None:
-    """Linked records and partners must belong to the record's plan, and the actor must be able to see them."""
+    """Linked records must be ones the actor may link to (`copil.formats.referable_records`, the rule of every
+    channel), linked partners partners of the record's plan."""
     errors: dict[str, str] = {}
     for field in record._meta.concrete_fields:
         if not field.is_relation or field.name in {"plan", "partner"}:
@@ -104,12 +106,7 @@ def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> No
         target_kind = next((k for k, m in RECORD_KINDS.items() if m is field.related_model), None)
         if target_kind is None:
             continue
-        candidates = (
-            policy.visible_records(actor, target_kind, plan=record.plan_id)
-            if actor is not None
-            else field.related_model.objects.filter(plan_id=record.plan_id)
-        )
-        if not candidates.filter(pk=target_id).exists():
+        if not referable_records(actor, target_kind, record.plan_id).filter(pk=target_id).exists():
             errors[field.name] = _("Unknown record, or one of another plan.")
     for name, values in m2m.items():
         ids = [v.pk if isinstance(v, models.Model) else v for v in values]
@@ -126,6 +123,15 @@ def _check_pseudonym(record: Record) -> None:
         raise ValidationError(
             {"pseudonym": _("Not a pseudonym: derive it from the identity (the identity itself is never stored).")}
         )
+
+
+def _refuse_if_restricted(kind: str, record: Record) -> None:
+    """A record whose processing the person had restricted (GDPR art. 18) is changed only by the plan's data
+    protection officer (`copil.privacy.rights`)."""
+    from copil.privacy.models import Restriction
+
+    if Restriction.objects.filter(kind=kind, record_id=record.pk).exists():
+        raise PermissionDenied(_("This record's processing is restricted at the request of the person concerned."))
 
 
 def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
@@ -160,6 +166,7 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
     model = type(record)
     if actor is not None:
         policy.require(actor, "update", kind, record.partner)
+        _refuse_if_restricted(kind, record)
     values, m2m = _split(model, data)
     with transaction.atomic(), auditlog_disabled():
         current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
@@ -204,6 +211,7 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
     model = type(record)
     if actor is not None:
         policy.require(actor, "delete", kind, record.partner)
+        _refuse_if_restricted(kind, record)
     with transaction.atomic(), auditlog_disabled():
         current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
         if current is None:

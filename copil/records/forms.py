@@ -1,8 +1,8 @@
 """Web forms of one record of each kind, and the filters of the record lists.
 
-A record form has one field per column of the kind's import format (`copil.imports.formats`), named after the
-column; its values are checked by `copil.imports.cells.RowParser`, i.e. by the importer's own rules, so a form
-refuses exactly what a file would refuse, with the same French reasons, next to the field concerned.
+A record form has one field per column of the kind's format (`copil.formats`), named after the column; its
+values are checked by `copil.formats.RowParser`, i.e. by the importer's own rules, so a form refuses exactly what
+a file would refuse, with the same codes and French reasons, next to the field concerned.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copil.access import policy
 from copil.access.pseudonyms import deployment_key, pseudonym
-from copil.imports.cells import ParsedRow, RowParser, record_cells
-from copil.imports.formats import FORMATS, Column, ColumnType, RecordFormat
+from copil.formats import FORMATS, Column, ColumnType, ParsedRow, RecordFormat, RowParser, record_cells
 from copil.plans.models import Partner, Plan
 from copil.records.actions import kind_of
 from copil.records.models import Record
@@ -133,9 +132,9 @@ class RecordForm(forms.Form):
         parsed: ParsedRow = RowParser(self.kind, self.plan, partner, actor=self.user).parse(
             cells, instance=self.instance
         )
-        for column, reasons in parsed.errors.items():
-            for reason in reasons:
-                self.add_error(column, reason)
+        for column, refusals in parsed.errors.items():
+            for refusal in refusals:
+                self.add_error(column, forms.ValidationError(refusal.reason, code=refusal.code.value))
         self.record_data = parsed.data
         return cleaned
 

@@ -18,8 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from copil.access import policy
-from copil.imports.cells import prefetch_paths, record_cells, related_paths
-from copil.imports.formats import FORMATS, Column, ColumnType
+from copil.formats import FORMATS, Column, ColumnType, prefetch_paths, record_cells, related_paths
 from copil.records.models import Record
 
 EXPORT_FORMATS = ("csv", "xlsx")

@@ -24,8 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from copil.access import policy
 from copil.access.audit import object_type, record_event
 from copil.access.models import AuditEvent
-from copil.imports.cells import column_of_field, record_cells, validation_errors
-from copil.imports.formats import FORMATS
+from copil.formats import FORMATS, column_of_field, record_cells, validation_errors
 from copil.plans.models import Plan
 from copil.records import listing
 from copil.records.actions import StaleRecord, create_record, delete_record, update_record

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from copil.access import policy
 from copil.access.disclosure import published_value
-from copil.imports.formats import FORMATS, ColumnType
+from copil.formats import FORMATS, ColumnType
 from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period

@@ -498,3 +498,50 @@ class PagesChannel(Channel):
 
 
 CHANNELS.extend([ApiChannel, PagesChannel])
+
+
+# --- Rights of the persons recorded: only the plan's data protection officer searches by identity --------------
+
+DATA_PROTECTION = "data_protection"
+
+
+@pytest.mark.parametrize("role", [*ALL_ROLES, DATA_PROTECTION])
+def test_only_the_data_protection_role_searches_by_identity(db, matrix_world, role):
+    """Every role (a plain coordinator and superusers included) is refused the identity search, by the service and
+    by the page; the coordinator designated data protection officer gets it, in their plan only."""
+    from copil.privacy.models import DataProtectionOfficer
+    from copil.privacy.rights import Identity, person_pseudonym, search_person
+
+    world = matrix_world
+    identity = Identity("Martin", "Alice", "02/03/1990")
+    for plan, suffix in ((world.plan, "1"), (world.foreign_plan, "b")):
+        with auditlog_disabled():
+            RECORD_KINDS["care_referral"].objects.create(
+                plan=plan,
+                partner=world.partners[f"care-{suffix}"],
+                external_id=f"RGPD-{suffix}",
+                referred_on=dt.date(2024, 3, 1),
+                destination="csapa",
+                pseudonym=person_pseudonym(plan, identity),
+            )
+    user = world.users.get(role)
+    if role == DATA_PROTECTION:
+        user = world.users["coordinator"]
+        DataProtectionOfficer.objects.create(plan=world.plan, user=user)
+    allowed = role == DATA_PROTECTION
+    try:
+        found = search_person(user, world.plan, identity)
+    except PermissionDenied:
+        assert not allowed
+    else:
+        assert allowed
+        assert [r.external_id for r in found.by_kind["care_referral"]] == ["RGPD-1"]
+    with pytest.raises(PermissionDenied):
+        search_person(user, world.foreign_plan, identity)
+    client = LeanClient()
+    client.force_login(user)
+    data = {"last_name": "Martin", "first_name": "Alice", "birth_date": "02/03/1990", "step": "search"}
+    response = client.post(f"/protection-des-donnees/{world.plan.slug}/personne/", data)
+    assert response.status_code == (200 if allowed else 403)
+    assert ("RGPD-1" in response.content.decode()) is allowed
+    assert client.post(f"/protection-des-donnees/{world.foreign_plan.slug}/personne/", data).status_code == 403

@@ -7,7 +7,7 @@ import frictionless
 import pytest
 
 import copil
-from copil.imports.formats import FORMATS
+from copil.formats import FORMATS
 from copil.imports.importer import ImportRejected, import_records
 from copil.records.models import Seizure
 from tests.imports.conftest import database_dump

@@ -10,7 +10,7 @@ from django.db import connection
 
 from copil.access.audit import events_for
 from copil.access.models import AuditEvent
-from copil.imports import importer, results
+from copil.imports import history, results, validation
 from copil.imports.importer import (
     ImportRejected,
     errors_csv,
@@ -164,7 +164,7 @@ def test_errors_csv_lists_file_line_column_value_and_reason(seizures, plan, poli
 
 
 def test_errors_beyond_the_cap_are_counted_not_kept(monkeypatch, write_csv, plan, police):
-    monkeypatch.setattr(importer, "MAX_ERRORS", 5)
+    monkeypatch.setattr(validation, "MAX_ERRORS", 5)
     path = write_csv("saisies.csv", HEADER + "".join(f"S{i};2023-01-01;ecstasy;1;kg\n" for i in range(12)))
     with pytest.raises(ImportRejected) as caught:
         import_records(path, plan=plan, partner=police)
@@ -221,8 +221,8 @@ def test_the_audit_trail_keeps_every_change(seizures, plan, police, django_user_
 
 
 def test_large_creations_are_summarised_in_the_audit_trail(monkeypatch, write_csv, plan, police):
-    monkeypatch.setattr(importer, "AUDIT_CREATED_DETAIL", 2)
-    monkeypatch.setattr(importer, "AUDIT_CHUNK", 2)
+    monkeypatch.setattr(history, "AUDIT_CREATED_DETAIL", 2)
+    monkeypatch.setattr(history, "AUDIT_CHUNK", 2)
     import_records(write_csv("saisies.csv", FIRST), plan=plan, partner=police)
     assert not AuditEvent.objects.filter(action="create", object_type="records.seizure").exists()
     summary = AuditEvent.objects.get(action="import")
@@ -250,7 +250,7 @@ def test_agreement_signatories_changes_count_as_updates_and_bump_the_version(wri
 
 
 def test_progress_is_reported(monkeypatch, write_csv, plan, police):
-    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(validation, "PROGRESS_EVERY", 2)
     calls = []
     path = write_csv("saisies.csv", HEADER + "".join(f"S{i};2023-01-01;crack;1;g\n" for i in range(5)))
     import_records(path, plan=plan, partner=police, on_progress=lambda done, total: calls.append((done, total)))

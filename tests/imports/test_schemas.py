@@ -13,10 +13,10 @@ from django.test import override_settings
 from openpyxl import load_workbook
 
 import copil
-from copil.imports.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType
-from copil.imports.importer import IMPORT_ORDER, import_records
-from copil.imports.schemas import (
+from copil.formats import FORMATS, FORMATS_BY_FILE_STEM, ColumnType
+from copil.formats.schemas import (
     EXAMPLES,
+    FORMULA_SAFE_PATTERN,
     example_csv,
     schema_files,
     schema_json,
@@ -24,6 +24,7 @@ from copil.imports.schemas import (
     write_schemas,
     xlsx_template,
 )
+from copil.imports.importer import IMPORT_ORDER, import_records
 from copil.records.models import RECORD_KINDS, Agreement
 from tests.factories import make_partner
 
@@ -72,7 +73,12 @@ def test_schema_fields_follow_the_models():
     schema = schema_json("saisies")
     fields = {field["name"]: field for field in schema["fields"]}
     assert [field["name"] for field in schema["fields"]] == [c.name for c in FORMATS["seizure"].columns]
-    assert fields["identifiant"]["constraints"] == {"required": True, "maxLength": 100, "unique": True}
+    assert fields["identifiant"]["constraints"] == {
+        "required": True,
+        "maxLength": 100,
+        "pattern": FORMULA_SAFE_PATTERN,
+        "unique": True,
+    }
     assert fields["substance"]["constraints"]["enum"] == ["cannabis", "héroïne", "cocaïne", "crack", "autre"]
     assert fields["quantite"] | {"description": ""} == {
         "name": "quantite",
@@ -100,6 +106,24 @@ def test_frictionless_accepts_each_schema_and_its_example(stem):
     with frictionless.system.use_context(trusted=True):
         report = frictionless.validate(str(folder / "exemple.csv"), schema=str(folder / "schema.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_the_schema_refuses_the_identifiers_copil_refuses(tmp_path):
+    """An identifier a spreadsheet would read as a formula fails the published schema as it fails the import."""
+    folder = SCHEMAS / "saisies"
+    lines = (folder / "exemple.csv").read_text(encoding="utf-8-sig").splitlines()
+    header, first = lines[0], lines[1].split(";")
+    rows = [";".join([identifier, *first[1:]]) for identifier in ("=1+1", "@A1", "-5", "S=1")]
+    path = tmp_path / "saisies.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    with frictionless.system.use_context(trusted=True):
+        report = frictionless.validate(str(path), schema=str(folder / "schema.json"))
+    refused = report.flatten(["rowNumber", "fieldName", "type"])
+    assert refused == [
+        [2, "identifiant", "constraint-error"],
+        [3, "identifiant", "constraint-error"],
+        [4, "identifiant", "constraint-error"],
+    ]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from copil.imports.formats import FORMATS, ColumnType
+from copil.formats import FORMATS, ColumnType
 from copil.plans.models import Partner
 from copil.records.models import RECORD_KINDS, Record
 

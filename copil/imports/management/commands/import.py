@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from copil.imports.formats import FORMATS, FORMATS_BY_FILE_STEM
+from copil.formats import FORMATS, FORMATS_BY_FILE_STEM
 from copil.imports.importer import ImportRejected, import_records, parse_replace_period
 from copil.imports.management.errors import rejection
 from copil.plans.models import Partner, Plan

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from copil.imports.schemas import stale_schemas, write_schemas
+from copil.formats.schemas import stale_schemas, write_schemas
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR).parent / "schemas"
 

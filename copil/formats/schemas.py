@@ -1,6 +1,6 @@
 """The published formats: a Table Schema per record kind, a filled example, CSV and XLSX templates.
 
-Everything here is generated from the import formats (`copil.imports.formats`) and the record models
+Everything here is generated from the record formats (`copil.formats`) and the record models
 (text lengths, decimal places), so the published schemas cannot drift from what the importer accepts:
 `copil schemas` writes them under `schemas/<file stem>/` (schema.json, exemple.csv) and a test
 regenerates them and compares with the committed files.
@@ -24,9 +24,12 @@ from typing import Any
 
 from django.db import models
 
-from copil.imports.formats import EARLIEST_DATE, FORMATS, FORMATS_BY_FILE_STEM, Column, ColumnType, RecordFormat
+from copil.formats.catalogue import FORMATS, FORMATS_BY_FILE_STEM
+from copil.formats.columns import EARLIEST_DATE, Column, ColumnType, RecordFormat
 
 SCHEMA_VERSION = "1.0.0"
+# A text a spreadsheet would not read as a formula (`Column.formula_prefix_refused`).
+FORMULA_SAFE_PATTERN = r"[^=+\-@\t\r].*"
 TABLE_SCHEMA = "https://frictionlessdata.io/schemas/table-schema.json"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 TRUE_VALUES = ["oui", "Oui", "OUI", "o", "O", "vrai", "Vrai", "VRAI", "true", "True", "TRUE", "1", "x", "X"]
@@ -243,8 +246,10 @@ def _format(kind: str) -> RecordFormat:
     return fmt
 
 
-def _model_field(fmt: RecordFormat, column: Column) -> models.Field:
-    return fmt.model._meta.get_field(column.field)
+def _model_field(fmt: RecordFormat, column: Column) -> models.Field[Any, Any]:
+    model_field = fmt.model._meta.get_field(column.field)
+    assert isinstance(model_field, models.Field)
+    return model_field
 
 
 def _synonyms(column: Column) -> list[str]:
@@ -263,6 +268,8 @@ def _schema_field(fmt: RecordFormat, column: Column) -> dict[str, Any]:
             constraints["maxLength"] = model_field.max_length
         if column.pattern:
             constraints["pattern"] = column.pattern
+        elif column.formula_prefix_refused:
+            constraints["pattern"] = FORMULA_SAFE_PATTERN
         if column.field == "external_id":
             constraints["unique"] = True
     elif column.type == ColumnType.INTEGER:
@@ -274,6 +281,7 @@ def _schema_field(fmt: RecordFormat, column: Column) -> dict[str, Any]:
         entry["type"] = "number"
         entry["decimalChar"] = column.decimal_char
         if column.minimum is not None:
+            assert isinstance(model_field, models.DecimalField)
             step = Decimal(1).scaleb(-model_field.decimal_places)
             minimum = Decimal(str(column.minimum)) + (step if column.exclusive_minimum else 0)
             constraints["minimum"] = float(minimum) if minimum != int(minimum) else int(minimum)
@@ -417,8 +425,8 @@ def xlsx_template(kind: str) -> bytes:
             validation.add(cells)
         if column.type in (ColumnType.DATE, ColumnType.DATETIME):
             number_format = "dd/mm/yyyy" if column.type == ColumnType.DATE else "dd/mm/yyyy hh:mm"
-            for row in range(2, len(EXAMPLES[fmt.kind]) + 2):
-                sheet.cell(row=row, column=index).number_format = number_format
+            for line in range(2, len(EXAMPLES[fmt.kind]) + 2):
+                sheet.cell(row=line, column=index).number_format = number_format
     lists.sheet_state = "hidden"
     notice.append(["colonne", "titre", "obligatoire", "description", "valeurs acceptées"])
     for cell in notice[1]:
@@ -452,7 +460,7 @@ def _readme() -> str:
         "",
         "Un schéma de données ([Table Schema](https://specs.frictionlessdata.io/table-schema/)) par type",
         "d'enregistrement, avec un fichier d'exemple valide. Ces fichiers sont générés par `copil schemas`",
-        "à partir des formats d'import (`copil/imports/formats.py`) : ne les modifiez pas à la main.",
+        "à partir des formats d'import (`copil/formats/catalogue.py`) : ne les modifiez pas à la main.",
         "",
         "| fichier | schéma | contenu |",
         "|---|---|---|",

@@ -1,0 +1,79 @@
+"""Records back to the cells of their format: edit forms, CSV and XLSX exports that import back as they are, API
+responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from copil.formats.catalogue import FORMATS
+from copil.formats.columns import Column, ColumnType
+from copil.records.models import RECORD_KINDS, Record
+
+
+def related_paths(kind: str) -> list[str]:
+    """`select_related` paths reading every reference of a kind and its partner, for `record_cells`."""
+    fmt = FORMATS[kind]
+    return [f"{c.field}__partner" for c in fmt.columns if c.type == ColumnType.REFERENCE]
+
+
+def prefetch_paths(kind: str) -> list[str]:
+    fmt = FORMATS[kind]
+    return [c.field for c in fmt.columns if c.type == ColumnType.PARTNERS]
+
+
+def record_cells(record: Record, *, typed: bool = False, columns: Iterable[Column] | None = None) -> dict[str, Any]:
+    """A record as the cells of its import format.
+
+    Text (default): what a partner would write in the file, which imports back to the same record — canonical
+    spellings, ISO dates, local date-times, « oui »/« non », references by identifier (« code:identifiant » for
+    another partner's record), signatories joined by « | ». Typed (`typed=True`, for JSON and XLSX): dates,
+    date-times, decimals, integers and booleans as such, signatories as a list of partner codes.
+    """
+    fmt = FORMATS[_kind(record)]
+    cells: dict[str, Any] = {}
+    for column in columns or fmt.columns:
+        value = getattr(record, column.field)
+        cells[column.name] = _cell(column, value, record, typed)
+    return cells
+
+
+def _kind(record: Record) -> str:
+    return next(kind for kind, model in RECORD_KINDS.items() if isinstance(record, model))
+
+
+def _cell(column: Column, value: Any, record: Record, typed: bool) -> Any:
+    kind = column.type
+    if kind == ColumnType.PARTNERS:
+        codes = sorted(partner.code for partner in value.all())
+        return codes if typed else "|".join(codes)
+    if kind == ColumnType.REFERENCE:
+        if value is None:
+            return None if typed else ""
+        if value.partner_id == record.partner_id:
+            return value.external_id
+        return f"{value.partner.code}:{value.external_id}"
+    if value is None or value == "":
+        if kind == ColumnType.BOOLEAN:
+            return False if typed else "non"
+        return None if typed else ""
+    if kind == ColumnType.CHOICE:
+        return column.canonical(value)
+    if kind == ColumnType.BOOLEAN:
+        return bool(value) if typed else ("oui" if value else "non")
+    if kind == ColumnType.DATETIME:
+        local = timezone.localtime(value)
+        if typed:
+            return local
+        return local.strftime("%Y-%m-%dT%H:%M" if local.second == 0 else "%Y-%m-%dT%H:%M:%S")
+    if typed:
+        return value
+    if kind == ColumnType.DATE:
+        return value.isoformat()
+    if kind == ColumnType.DECIMAL:
+        text = format(value.normalize() if isinstance(value, Decimal) else value, "f")
+        return text.replace(".", column.decimal_char)
+    return str(value)

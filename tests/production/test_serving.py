@@ -40,6 +40,14 @@ def test_the_address_on_the_command_line_wins():
     assert "--bind" not in gunicorn_command(None)
 
 
+def test_production_serving_needs_the_production_settings():
+    """Under the development settings gunicorn would serve pages without their static files."""
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="DJANGO_SETTINGS_MODULE=copil.settings_production"):
+        call_command("serve", "--production", "--no-worker")
+
+
 def test_sentry_only_with_its_extra_installed(tmp_path):
     env = {**os.environ, "SENTRY_DSN": "https://public@sentry.invalid/1", "COPIL_VAR_DIR": str(tmp_path)}
     env["DJANGO_SETTINGS_MODULE"] = "copil.settings"

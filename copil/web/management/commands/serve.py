@@ -12,9 +12,10 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 
 
 class Command(BaseCommand):
@@ -33,6 +34,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, address, no_worker, production, **options):
+        if production and WHITENOISE not in settings.MIDDLEWARE:
+            raise CommandError(
+                "copil serve --production demande les réglages de production : "
+                "DJANGO_SETTINGS_MODULE=copil.settings_production, avec SECRET_KEY et COPIL_PSEUDONYM_KEY "
+                "(docs/deploy.md)."
+            )
         signal.signal(signal.SIGTERM, _exit)  # `finally` below then stops the worker too
         worker = server = None
         if not no_worker and settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND:

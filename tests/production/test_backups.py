@@ -52,13 +52,19 @@ def _tables(path: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A migrated SQLite deployment holding the Alençon demo plan, an upload waiting and a generated bilan."""
+def demo(tmp_path_factory, upgraded_demo):
+    """A migrated SQLite deployment holding the demo plans (a copy of the upgraded one when the release's history
+    is here, else built by the current code), an upload waiting and a generated bilan."""
     var = tmp_path_factory.mktemp("source")
-    keys = {"SECRET_KEY": secrets.token_urlsafe(40), "COPIL_PSEUDONYM_KEY": secrets.token_hex(32)}
-    env = _environment(var, keys)
-    _copil(env, "migrate", "--no-input")
-    _copil(env, "import-plan", str(ROOT / "demo" / "alencon"))
+    if upgraded_demo is not None:
+        keys = upgraded_demo.keys
+        with sqlite3.connect(upgraded_demo.database) as source, sqlite3.connect(var / "copil.sqlite3") as copy:
+            source.backup(copy)
+    else:
+        keys = {"SECRET_KEY": secrets.token_urlsafe(40), "COPIL_PSEUDONYM_KEY": secrets.token_hex(32)}
+        env = _environment(var, keys)
+        _copil(env, "migrate", "--no-input")
+        _copil(env, "import-plan", str(ROOT / "demo" / "alencon"))
     (var / "uploads" / "2024").mkdir(parents=True)
     (var / "uploads" / "2024" / "saisies.csv").write_text("identifiant;date\nA1;2024-01-02\n", encoding="utf-8")
     (var / "bilans").mkdir()

@@ -2,6 +2,7 @@
 own code, then migrated by the current code (built once; the upgrade test checks it, the backup tests copy it)."""
 
 import os
+import re
 import secrets
 import sqlite3
 import subprocess
@@ -19,6 +20,8 @@ RELEASE_TAG = "v0.1.0"
 RELEASE_COMMIT = "e86e961404fe3b798fc9adcc9e7a4521cd442eb3"
 DEMO_PLANS = ("alencon", "paris")
 SQLITE_LEG = os.environ.get("COPIL_TEST_DATABASE") != "postgresql"
+# The bilan says when it was written: the two runs may fall on different minutes.
+GENERATED_AT = re.compile(r"généré le [^\n]*? à \d{1,2}:\d{2}")
 
 
 def _git(*arguments: str, **kwargs) -> subprocess.CompletedProcess:
@@ -50,7 +53,10 @@ def bilans(env: dict, cwd: Path, output: Path) -> dict[str, str]:
         start, end = entry["period"].split("..")
         run(env, cwd, "-m", "copil", "bilan", "--plan", entry["plan"], "--from", start, "--to", end,
             "--format", "csv", "--format", "md", "--output", str(output))  # fmt: skip
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(output.iterdir())}
+    return {
+        path.name: GENERATED_AT.sub("généré le …", path.read_text(encoding="utf-8"))
+        for path in sorted(output.iterdir())
+    }
 
 
 def sqlite_tables(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:

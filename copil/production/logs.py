@@ -49,8 +49,8 @@ class JsonFormatter(logging.Formatter):
                 line[name] = value
         if record.exc_info:
             line["stack"] = self.formatException(record.exc_info)
-        elif getattr(record, "stack", None):
-            line["stack"] = record.stack
+        elif stack := getattr(record, "stack", None):
+            line["stack"] = stack
         return json.dumps(line, ensure_ascii=False, default=str)
 
 

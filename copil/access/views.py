@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from copil.access.actors import Actor
 from copil.plans.models import Membership, Plan
 from copil.records.models import RECORD_KINDS
 
@@ -161,7 +162,7 @@ class JournalFilterForm(forms.Form):
 _RECORD_KIND_OF_TYPE = {model._meta.label_lower: kind for kind, model in RECORD_KINDS.items()}
 
 
-def values_visible(user: Any, event: AuditEvent) -> bool:
+def values_visible(user: Actor, event: AuditEvent) -> bool:
     """Whether the user may see the values an event holds: the values of a record are line-level data, shown
     only to who may read that record (a coordinator sees who changed a referral to care, and when, not what)."""
     kind = _RECORD_KIND_OF_TYPE.get(event.object_type)
@@ -172,7 +173,7 @@ def values_visible(user: Any, event: AuditEvent) -> bool:
     return policy.can(user, "read", kind, plan=event.plan_id) and kind not in policy.PERSON_LEVEL_KINDS
 
 
-def with_visibility(user: Any, events: Any) -> list[AuditEvent]:
+def with_visibility(user: Actor, events: Any) -> list[AuditEvent]:
     """The events, each with `values_shown` telling the template whether to print before/after/details."""
     events = list(events)
     for event in events:
@@ -180,7 +181,7 @@ def with_visibility(user: Any, events: Any) -> list[AuditEvent]:
     return events
 
 
-def journal_queryset(user: Any) -> QuerySet[AuditEvent]:
+def journal_queryset(user: Actor) -> QuerySet[AuditEvent]:
     """The audit events a user may read: everything for superusers; for a coordinator, the events of the
     plans they coordinate, plus the logins of those plans' members."""
     events = AuditEvent.objects.all()

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from copil.access import policy
-from copil.access.pseudonyms import deployment_key, pseudonym
+from copil.access.actors import Actor
+from copil.access.pseudonyms import plan_key, pseudonym
 from copil.formats import (
     FORMATS,
     Column,
@@ -113,7 +114,7 @@ class RecordForm(forms.Form):
         self,
         *args: Any,
         kind: str,
-        user: Any,
+        user: Actor,
         plan: Plan,
         instance: Record | None = None,
         **kwargs: Any,
@@ -220,7 +221,7 @@ class RecordForm(forms.Form):
                 cleaned["identite_nom"],
                 cleaned["identite_prenom"],
                 cleaned["identite_naissance"],
-                key=deployment_key(),
+                key=plan_key(self.plan),
             )
         except ValueError as error:
             self.add_error("identite_naissance", str(error))

@@ -69,11 +69,11 @@ def _value(column, value: Any, *, typed: bool) -> Any:
 IDENTITY = {"identite_nom": "Dupont", "identite_prenom": "Jeanne", "identite_naissance": "01/02/1990"}
 
 
-def identity_pseudonym() -> str:
-    """The pseudonym the record form computes from `IDENTITY`."""
-    from copil.access.pseudonyms import deployment_key, pseudonym
+def identity_pseudonym(plan: Any) -> str:
+    """The pseudonym the record form computes from `IDENTITY` in `plan`."""
+    from copil.access.pseudonyms import plan_key, pseudonym
 
-    return pseudonym(*IDENTITY.values(), key=deployment_key())
+    return pseudonym(*IDENTITY.values(), key=plan_key(plan))
 
 
 def form_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -132,7 +132,7 @@ def test_referral_form_starts_with_the_person_and_never_asks_for_the_pseudonym(w
     created = client.post("/enregistrements/care_referral/nouveau/", {**data, "destination": "csapa", **IDENTITY})
     assert created.status_code == 302
     referral = RECORD_KINDS["care_referral"].objects.get()
-    assert referral.pseudonym == identity_pseudonym()
+    assert referral.pseudonym == identity_pseudonym(world.plan)
     for url in ("/enregistrements/care_referral/", f"/enregistrements/care_referral/{referral.pk}/"):
         shown = client.get(url).content.decode()
         assert referral.pseudonym not in shown and not re.search(r"[0-9a-f]{64}", shown)
@@ -144,7 +144,7 @@ def test_referral_form_starts_with_the_person_and_never_asks_for_the_pseudonym(w
     )
     assert edit.status_code == 302, edit.context["form"].errors
     referral.refresh_from_db()
-    assert referral.pseudonym == identity_pseudonym() and referral.destination == "caarud"
+    assert referral.pseudonym == identity_pseudonym(world.plan) and referral.destination == "caarud"
 
 
 def test_the_second_referral_form_is_gone_and_its_address_leads_to_the_records_form(world, client_for):

@@ -22,7 +22,7 @@ def test_create_correct_and_delete_each_kind_through_the_forms(world, client_for
     model = RECORD_KINDS[kind]
     values = complete_sample(kind, partner, "web-1")
     if values.get("pseudonym"):
-        values["pseudonym"] = identity_pseudonym()
+        values["pseudonym"] = identity_pseudonym(world.plan)
 
     page = client.get(f"/enregistrements/{kind}/nouveau/?plan={world.plan.slug}")
     assert page.status_code == 200

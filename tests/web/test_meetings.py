@@ -118,3 +118,39 @@ def test_pages_of_a_plan_the_user_is_no_member_of_do_not_exist(client, site, mee
     assert client.get(f"/plans/ville/reunions/{meeting.pk}/").status_code == 404
     assert client.get(f"/plans/autre/reunions/{meeting.pk}/").status_code == 404
     assert client.get("/plans/ville/actions/").status_code == 404
+
+
+def test_the_coordinator_corrects_and_deletes_a_decision_others_cannot(client, site, meeting):
+    """Issue 12 item 9: a decision can be corrected and deleted (audited); its action item stays in the tracker."""
+    coordinator = site.users["coordinator"]
+    decision = plan_actions.add_decision(
+        meeting, text="Renforcer les maraudes", action_title="Deux maraudes de plus", owner=site.partners["care"],
+        actor=coordinator,
+    )  # fmt: skip
+    base = f"/plans/ville/reunions/{meeting.pk}/decisions/{decision.pk}"
+    client.force_login(site.users["police"])
+    assert client.get(f"{base}/modifier/").status_code == 403
+    assert client.post(f"{base}/supprimer/").status_code == 403
+    assert (
+        "/decisions/"
+        not in client.get(f"/plans/ville/reunions/{meeting.pk}/").content.decode().split('id="decisions"')[1]
+    )
+
+    client.force_login(coordinator)
+    page = client.get(f"/plans/ville/reunions/{meeting.pk}/").content.decode()
+    assert f"{base}/modifier/" in page and f"{base}/supprimer/" in page
+    assert client.post(f"{base}/modifier/", {"text": "  "}).status_code == 400
+    response = client.post(f"{base}/modifier/", {"text": "Renforcer les maraudes de nuit"})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.text == "Renforcer les maraudes de nuit"
+    assert "Son action « Deux maraudes de plus » reste" in client.get(f"{base}/supprimer/").content.decode()
+    assert client.post(f"{base}/supprimer/").status_code == 302
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+    assert Action.objects.filter(title="Deux maraudes de plus").exists()
+    actions = list(
+        AuditEvent.objects.filter(object_type="plans.decision", object_id=str(decision.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["create", "delete", "update"]

@@ -154,3 +154,28 @@ def test_the_coordinator_corrects_and_deletes_a_decision_others_cannot(client, s
         )
     )
     assert sorted(actions) == ["create", "delete", "update"]
+
+
+def test_the_minutes_carry_the_agenda_the_figures_discussed_and_the_alerts(site, meeting):
+    """Issue 12 item 9: the relevé de décisions (HTML and PDF) gains the agenda, the figures and the alerts."""
+    from decimal import Decimal
+
+    from copil.records.actions import create_record
+
+    for n in range(3):
+        day = timezone.localdate() - dt.timedelta(days=n + 1)
+        data = {"seized_on": day, "substance": "crack", "quantity": Decimal(5), "unit": "g"}
+        create_record(None, "seizure", plan=site.plan, partner=site.partners["police"], data=data)
+    Action.objects.create(
+        plan=site.plan,
+        owner=site.partners["police"],
+        title="Retard",
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    make_alert(site.plan)
+    html = services.minutes_html(site.users["coordinator"], meeting)
+    agenda = services.prepare_agenda(site.users["coordinator"], meeting)
+    assert "Ordre du jour" in html and "Indicateurs qui ont le plus évolué" in html
+    assert agenda.movers and all(card.label in html and card.evolution in html for card in agenda.movers)
+    assert "Retard" in html and "Rue de la Gare" in html
+    assert services.minutes_pdf(site.users["coordinator"], meeting).startswith(b"%PDF-")

@@ -21,7 +21,6 @@ class Territory(Changed):
     class Level(models.TextChoices):
         COMMUNE = "commune", _("commune")
         ARRONDISSEMENT = "arrondissement", _("municipal arrondissement")
-        SECTOR = "secteur", _("sector (arrondissements or quartiers of a commune)")
         AGGLOMERATION = "agglomeration", _("agglomeration")
         DEPARTEMENT = "departement", _("département")
         REGION = "region", _("region")

@@ -32,8 +32,9 @@ from copil.records.actions import create_record
 from copil.records.models import RECORD_KINDS, CareReferral
 
 from . import accounts, oidc, policy, twofactor
+from . import journal as journal_text
 from .audit import record_event
-from .forms import InvitationForm, LoginForm
+from .forms import InvitationForm, LoginForm, PasswordForm, use_dsfr_widgets
 from .models import AuditEvent
 from .pseudonyms import IDENTITY_FIELDS, IdentityForm
 
@@ -67,6 +68,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     """The invitation link: the invited person chooses a password (Django's validators apply)."""
 
     template_name = "access/set_password.html"
+    form_class = PasswordForm
     success_url = reverse_lazy("access:login")
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -159,6 +161,9 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args: Any, plans: QuerySet[Plan], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
+        for name in ("start", "end"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        use_dsfr_widgets(self)
 
 
 _RECORD_KIND_OF_TYPE = {model._meta.label_lower: kind for kind, model in RECORD_KINDS.items()}
@@ -176,10 +181,13 @@ def values_visible(user: Any, event: AuditEvent) -> bool:
 
 
 def with_visibility(user: Any, events: Any) -> list[AuditEvent]:
-    """The events, each with `values_shown` telling the template whether to print before/after/details."""
+    """The events, each with `values_shown` telling the template whether to print before/after/details, its
+    French `sentence` and its `value_rows`."""
     events = list(events)
     for event in events:
         event.values_shown = values_visible(user, event)
+        event.sentence = journal_text.sentence(event)
+        event.value_rows = journal_text.value_rows(event) if event.values_shown else []
     return events
 
 

@@ -15,6 +15,7 @@ from django.views import defaults
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
 from copil.records.actions import create_record, update_record
+
 from .conftest import sample
 
 NAV_OR_FOOTER = re.compile(r'<(?:a) class="fr-(?:nav__link|footer__bottom-link)" href="(?P<href>/[^"]*)"', re.MULTILINE)

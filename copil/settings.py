@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "copil.reports",
     "copil.web",
     "copil.alerts",
+    "copil.official_statistics",
     "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -109,6 +109,10 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     page = context.new_page()
     for name, path in coordinator_pages.items():
         _visit(page, path, name, problems)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/plans/ville/actions/")
+    status = page.get_by_role("combobox", name="Statut").first.bounding_box()
+    assert status["x"] >= 0 and status["x"] + status["width"] <= 390, "the status control is on the phone's screen"
     context.close()
 
     context = _signed_in_context(browser, live_server, site.users["police"])

@@ -6,6 +6,7 @@ Python reprs. Fields are named with their model's verbose names; unknown keys ke
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +77,10 @@ _DETAIL_LABELS = {
     "count": lambda: _("Count"),
     "method": lambda: _("Method"),
     "recovery_codes_left": lambda: _("Recovery codes left"),
+    "backend": lambda: _("Authentication backend"),
 }
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_PERIOD = re.compile(r"^(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,18 @@ def format_value(value: Any) -> str:
         return " ; ".join(f"{_detail_label(key)} : {format_value(item)}" for key, item in value.items()) or "—"
     if value in ("True", "False"):
         return _("yes") if value == "True" else _("no")
-    return str(value)
+    text = str(value)
+    period = _ISO_PERIOD.match(text)
+    if period:
+        return _("from {start} to {end}").format(start=_french_date(period[1]), end=_french_date(period[2]))
+    return _french_date(text)
+
+
+def _french_date(text: str) -> str:
+    """ISO dates (2024-03-12, or at the start of a date and time) as 12/03/2024."""
+    return (
+        _ISO_DATE.sub(lambda match: f"{match[3]}/{match[2]}/{match[1]}", text, count=1) if text[:4].isdigit() else text
+    )
 
 
 def _detail_label(key: str) -> str:
@@ -144,15 +159,18 @@ def _field_label(model: Any, name: str) -> str:
         return name
 
 
-def value_rows(event: AuditEvent) -> list[ValueRow]:
-    """The changed fields (before → after), then the details, each as a labelled row."""
+def change_rows(event: AuditEvent) -> list[ValueRow]:
+    """The fields the event changed, each with its value before and after."""
     model = _model(event.object_type)
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
-    rows = [
+    return [
         ValueRow(_field_label(model, name), format_value(before.get(name)), format_value(after.get(name)))
-        for name in list(dict.fromkeys([*before, *after]))
+        for name in dict.fromkeys([*before, *after])
     ]
+
+
+def detail_rows(event: AuditEvent) -> list[ValueRow]:
+    """The event's details (format, period, counts…), each labelled, its value in `after`."""
     details = event.details if isinstance(event.details, dict) else {}
-    rows += [ValueRow(_detail_label(key), "", format_value(value)) for key, value in details.items()]
-    return rows
+    return [ValueRow(_detail_label(key), "", format_value(value)) for key, value in details.items()]

@@ -182,12 +182,13 @@ def values_visible(user: Any, event: AuditEvent) -> bool:
 
 def with_visibility(user: Any, events: Any) -> list[AuditEvent]:
     """The events, each with `values_shown` telling the template whether to print before/after/details, its
-    French `sentence` and its `value_rows`."""
+    French `sentence`, its `change_rows` and its `detail_rows`."""
     events = list(events)
     for event in events:
         event.values_shown = values_visible(user, event)
         event.sentence = journal_text.sentence(event)
-        event.value_rows = journal_text.value_rows(event) if event.values_shown else []
+        event.change_rows = journal_text.change_rows(event) if event.values_shown else []
+        event.detail_rows = journal_text.detail_rows(event) if event.values_shown else []
     return events
 
 

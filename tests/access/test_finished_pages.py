@@ -57,7 +57,12 @@ def test_the_journal_tells_each_event_in_french_with_its_values_in_a_table(world
         world.users["police"], "seizure", plan=world.plan, partner=police, data=sample("seizure", police, "S-1")
     )
     update_record(world.users["police"], seizure, {"quantity": Decimal("15")}, expected_version=seizure.version)
-    record_event(world.users["police"], AuditEvent.Action.EXPORT, plan=world.plan, details={"format": "pdf"})
+    record_event(
+        world.users["police"],
+        AuditEvent.Action.EXPORT,
+        plan=world.plan,
+        details={"format": "pdf", "period": "2023-01-01/2023-12-31"},
+    )
     html = unescape(_client(world, "coordinator").get("/compte/journal/").content.decode())
     assert "police-user a modifié : saisie « " in html
     assert "police-user a créé : saisie « " in html
@@ -67,6 +72,7 @@ def test_the_journal_tells_each_event_in_french_with_its_values_in_a_table(world
         html,
     )
     assert '<th scope="row">Format</th>' in html and ">pdf</td>" in html
+    assert ">du 01/01/2023 au 31/12/2023</td>" in html
     assert "{'" not in html and "{&#x27;" not in html, "no Python dict printed"
 
 

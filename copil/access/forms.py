@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -56,6 +56,14 @@ class LoginForm(_ThrottledLogin, AuthenticationForm):
 
 class PasswordForm(SetPasswordForm):
     """The invited person's new password (Django's validators), in the DSFR fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        use_dsfr_widgets(self)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """A signed-in person changes their password: the current one, then the new one twice (Django's validators)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

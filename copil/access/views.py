@@ -34,7 +34,7 @@ from copil.records.models import RECORD_KINDS, CareReferral
 from . import accounts, oidc, policy, twofactor
 from . import journal as journal_text
 from .audit import record_event
-from .forms import InvitationForm, LoginForm, PasswordForm, use_dsfr_widgets
+from .forms import ChangePasswordForm, InvitationForm, LoginForm, PasswordForm, use_dsfr_widgets
 from .models import AuditEvent
 from .pseudonyms import IDENTITY_FIELDS, IdentityForm
 
@@ -75,6 +75,21 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         record_event(self.user, AuditEvent.Action.PASSWORD_SET, obj=self.user, actor_label=self.user.get_username())
         messages.success(self.request, _("Your password is set. You can now log in."))
+        return response
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """A signed-in person changes their password; the session stays open and the change is audited."""
+
+    template_name = "access/change_password.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("web:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        record_event(user, AuditEvent.Action.PASSWORD_SET, obj=user, actor_label=user.get_username())
+        messages.success(self.request, _("Your password is changed."))
         return response
 
 

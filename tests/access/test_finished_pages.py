@@ -41,6 +41,7 @@ def _in_the_layout(html: str) -> bool:
         ("coordinator", "/compte/membres/inviter/"),
         ("coordinator", "/compte/journal/"),
         ("police", "/api/jetons/"),
+        ("police", "/compte/mot-de-passe/changer/"),
     ],
 )
 def test_account_pages_use_the_dsfr_layout(world, role, path):
@@ -49,6 +50,31 @@ def test_account_pages_use_the_dsfr_layout(world, role, path):
     assert response.status_code == 200, path
     assert _in_the_layout(html), path
     assert '<html lang="fr"' in html
+
+
+def test_a_signed_in_person_changes_their_password_and_the_trail_says_so(world):
+    user = world.users["police"]
+    user.set_password("Ancien-mot-de-passe-42")
+    user.save()
+    client = _client(world, "police")
+    refused = client.post(
+        "/compte/mot-de-passe/changer/",
+        {"old_password": "faux", "new_password1": "Nouveau-secret-2024", "new_password2": "Nouveau-secret-2024"},
+    )
+    assert refused.status_code == 200 and "fr-input-group--error" in refused.content.decode()
+    response = client.post(
+        "/compte/mot-de-passe/changer/",
+        {
+            "old_password": "Ancien-mot-de-passe-42",
+            "new_password1": "Nouveau-secret-2024",
+            "new_password2": "Nouveau-secret-2024",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/" and "Votre mot de passe est modifié." in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("Nouveau-secret-2024")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_SET, actor=user).exists()
 
 
 def test_the_journal_tells_each_event_in_french_with_its_values_in_a_table(world):

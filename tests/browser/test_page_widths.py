@@ -104,6 +104,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "tokens": "/api/jetons/",
         "agreement-form": "/enregistrements/agreement/nouveau/",
         "imports": "/imports/",
+        "password": "/compte/mot-de-passe/changer/",
     }
     context = _signed_in_context(browser, live_server, site.users["coordinator"])
     page = context.new_page()

@@ -94,6 +94,8 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "meeting": f"/plans/ville/reunions/{meeting.pk}/",
         "actions": "/plans/ville/actions/",
         "bilan": "/plans/ville/bilan/?periode=2023",
+        "statistics": "/plans/ville/statistiques/",
+        "evaluation": "/plans/ville/evaluation/",
         "comparison": "/comparaison/?periode=2023",
         "records": "/enregistrements/",
         "seizures": "/enregistrements/seizure/",

@@ -7,6 +7,7 @@ Python reprs. Fields are named with their model's verbose names; unknown keys ke
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from .models import AuditEvent
 Action = AuditEvent.Action
 
 # Sentences per action: {actor} who acted, {object} what it acted on (empty when the event names nothing).
-_SENTENCES = {
+_SENTENCES: dict[str, Callable[[], str]] = {
     Action.CREATE: lambda: _("{actor} created {object}."),
     Action.UPDATE: lambda: _("{actor} changed {object}."),
     Action.DELETE: lambda: _("{actor} deleted {object}."),
@@ -39,7 +40,7 @@ _SENTENCES = {
 }
 
 # Labels of the keys found in `details` (the other keys are shown as they are).
-_DETAIL_LABELS = {
+_DETAIL_LABELS: dict[str, Callable[[], str]] = {
     "kind": lambda: _("Record kind"),
     "format": lambda: _("Format"),
     "filters": lambda: _("Filters"),

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from copil.access import audit
+from copil.access.actors import Actor
 from copil.formats import FORMATS, ColumnType, RecordFormat, referable_records
 from copil.imports.results import ImportReport
 from copil.imports.validation import FileValidator, Slot
@@ -121,7 +122,7 @@ class Stage:
                     [self.plan_id, *params],
                 )
 
-    def _referable(self, actor: Any, kind: str) -> tuple[str, list[Any]]:
+    def _referable(self, actor: Actor, kind: str) -> tuple[str, list[Any]]:
         """The SQL condition keeping `r` among the records `actor` may link to (none for the system)."""
         if actor is None:
             return "", []
@@ -327,8 +328,8 @@ class Stage:
             return
         for start_index in range(0, len(doomed), 1000):
             chunk = doomed[start_index : start_index + 1000]
-            objects = list(self.model.objects.filter(pk__in=chunk).order_by("pk"))
+            objects = list(self.model._default_manager.filter(pk__in=chunk).order_by("pk"))
             if history is not None:
                 history.deleted(objects)
             with audit.auditlog_disabled():
-                self.model.objects.filter(pk__in=chunk).delete()
+                self.model._default_manager.filter(pk__in=chunk).delete()

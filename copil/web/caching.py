@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory
 from copil.records.models import RECORD_KINDS
 
@@ -32,7 +33,7 @@ def data_version(plan: Plan) -> str:
     quote = connection.ops.quote_name
     parts, params = [], []
 
-    def latest(name: str, model: type, join: str = "", plan_column: str = "o.plan_id") -> None:
+    def latest(name: str, model: type[models.Model], join: str = "", plan_column: str = "o.plan_id") -> None:
         """Count and latest change of the plan's objects of this model (alias `o`)."""
         column = ".".join(quote(part) for part in plan_column.split("."))
         parts.append(
@@ -43,9 +44,15 @@ def data_version(plan: Plan) -> str:
 
     for kind, model in RECORD_KINDS.items():
         latest(kind, model)
-    plan_objects = {"meeting": Meeting, "action": Action, "partner": Partner, "axis": Axis, "target": Target}
-    for name, model in plan_objects.items():
-        latest(name, model)
+    plan_objects: dict[str, type[models.Model]] = {
+        "meeting": Meeting,
+        "action": Action,
+        "partner": Partner,
+        "axis": Axis,
+        "target": Target,
+    }
+    for name, plan_model in plan_objects.items():
+        latest(name, plan_model)
     meetings = f"JOIN {quote(Meeting._meta.db_table)} m ON m.{quote('id')} = o.{quote('meeting_id')}"
     latest("decision", Decision, meetings, "m.plan_id")
     latest("plan", Plan, "", "o.id")
@@ -57,7 +64,7 @@ def data_version(plan: Plan) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
-def visibility_key(user: Any, plan: Plan, definitions: Iterable[Any]) -> str:
+def visibility_key(user: Actor, plan: Plan, definitions: Iterable[Any]) -> str:
     """What the user may see of these indicators in the plan: 'e' exact, 's' suppressed, 'h' hidden each."""
     letters = []
     for definition in definitions:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from dsfr.models import DsfrConfig
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.records.models import RECORD_KINDS
 
 SESSION_PLAN_KEY = "copil_plan"
@@ -46,7 +47,7 @@ def _url(name: str, *args: str) -> str | None:
         return None
 
 
-def _signed_in(user: object) -> bool:
+def _signed_in(user: Actor) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
@@ -55,9 +56,9 @@ def _remembered_plan_slug(request: HttpRequest) -> str | None:
     return session.get(SESSION_PLAN_KEY) if session is not None else None
 
 
-def may_manage_members(user: object) -> bool:
+def may_manage_members(user: Actor) -> bool:
     """Whether the footer links to the members and the audit trail: coordinators and superusers."""
-    if not _signed_in(user):
+    if user is None or not _signed_in(user):
         return False
     return bool(user.is_superuser) or any(seat.role == policy.COORDINATOR for seat in policy.seats(user))
 
@@ -72,15 +73,15 @@ def current_plan_slug(request: HttpRequest) -> str | None:
     return session.get(SESSION_PLAN_KEY) if session is not None else None
 
 
-def may_open_records(user: object) -> bool:
+def may_open_records(user: Actor) -> bool:
     """Whether the records pages have something for the user: some kind they may read or create somewhere."""
     return any(policy.may_somewhere(user, action, kind) for kind in RECORD_KINDS for action in ("read", "create"))
 
 
-def may_open_admin(user: object) -> bool:
+def may_open_admin(user: Actor) -> bool:
     """Whether the footer links to the Django admin: the deployment's administrators only (superusers, and staff
     acting for no partner). Partners' members are `is_staff` for the entry forms, yet never led there."""
-    if not _signed_in(user):
+    if user is None or not _signed_in(user):
         return False
     return bool(user.is_superuser) or (bool(user.is_staff) and not policy.seats(user))
 

@@ -11,6 +11,7 @@ from dsfr.models import DsfrConfig
 from copil.access import policy
 from copil.access.actors import Actor
 from copil.records.models import RECORD_KINDS
+from copil.reports.models import BilanVersion
 
 SESSION_PLAN_KEY = "copil_plan"
 
@@ -89,14 +90,15 @@ def may_open_admin(user: Actor) -> bool:
 def navigation(request: HttpRequest) -> list[NavItem]:
     """The main menu, only with pages the user may open. Plan pages link to the current plan's pages for its
     members (the plan remembered in the session: member pages remember it, with no query here); without a
-    plan they lead to the plan list. Others get the plan list and the plan's published bilan."""
+    plan they lead to the plan list. Others get the plan list and the plan's published bilan, once there is one."""
     user = getattr(request, "user", None)
     signed_in = _signed_in(user)
     slug = current_plan_slug(request)
     home = reverse("web:home")
     published = None
     if slug and not (signed_in and slug == _remembered_plan_slug(request)):
-        published = _url("web:published_bilan", slug)
+        if BilanVersion.objects.published().filter(plan__slug=slug).exists():
+            published = _url("web:published_bilan", slug)
         slug = None
     entries = [
         (_("Dashboard") if slug else _("Plans"), _url("web:dashboard", slug) if slug else home),

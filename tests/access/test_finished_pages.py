@@ -4,6 +4,7 @@ formats page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
@@ -14,7 +15,9 @@ from django.views import defaults
 
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
+from copil.indicators.periods import Period
 from copil.records.actions import create_record, update_record
+from copil.reports.actions import publish_bilan
 
 from .conftest import sample
 
@@ -145,6 +148,10 @@ def _menu_links(html: str) -> set[str]:
 @pytest.mark.parametrize("role", [None, "public", "police", "care", "coordinator", "superuser"])
 def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, role):
     client = _client(world, role)
+    assert "/bilan/publie/" not in str(
+        _menu_links(client.get(f"/plans/{world.plan.slug}/bilan/publie/").content.decode())
+    )
+    publish_bilan(None, plan=world.plan, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     client.get(f"/plans/{world.plan.slug}/")  # a member's plan pages remember the plan
     seen: set[str] = set()
     for page in ("/", f"/plans/{world.plan.slug}/bilan/publie/", "/enregistrements/"):
@@ -156,6 +163,7 @@ def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, r
     if role in (None, "public"):
         assert "/enregistrements/" not in seen, "no record kind to read or enter"
     if role is None:
+        assert f"/plans/{world.plan.slug}/bilan/publie/" in seen, "the published bilan, once there is one"
         assert "/comparaison/" not in seen and f"/plans/{world.plan.slug}/" not in seen
     assert ("/admin/" in seen) == (role == "superuser"), "the admin is linked for administrators only"
     assert ("/compte/membres/" in seen) == (role in ("coordinator", "superuser"))

@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from copil.imports.models import ImportJob
+from copil.indicators.periods import Period
 from copil.plans.models import Action, Decision, Meeting
 from copil.records.models import RECORD_KINDS
+from copil.reports.actions import publish_bilan
 from tests.web.conftest import add_records, make_site
 
 from .conftest import OUTPUT, UNREACHABLE_TILES
@@ -45,6 +47,7 @@ def _site_with_everything(tmp_path):
     meeting = Meeting.objects.create(plan=plan, held_on=dt.date(2024, 3, 12), title="COPIL de printemps")
     action = Action.objects.create(plan=plan, owner=site.partners["police"], title="Patrouilles de nuit " * 4)
     Decision.objects.create(meeting=meeting, text="Renforcer les patrouilles autour de la gare " * 3, action=action)
+    publish_bilan(None, plan=plan, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     police = Client()
     police.force_login(site.users["police"])
     rows = "".join(f"S-{n};2024-01-0{n};{LONG_REASON_VALUE};-1;g\n" for n in range(1, 4))
@@ -135,7 +138,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     for name, path in {
         "public-home": "/",
         "login": "/compte/connexion/",
-        "published-bilan": "/plans/ville/bilan/publie/?periode=2023",
+        "published-bilan": "/plans/ville/bilan/publie/",
         "formats": "/formats/",
         "not-found": "/nulle-part/",
     }.items():

@@ -676,39 +676,3 @@ def suppressed_indicators(user: Actor, plan: Plan | int, definitions: Iterable[A
     """The codes of the indicators whose small counts are hidden from the user in the plan ("< 5"): a police
     officer reads the plan's figures exactly but referrals to care only above the threshold."""
     return frozenset(d.code for d in definitions if not aggregate_rule(user, d, plan=plan).exact)
-
-
-# --- Rights of the persons recorded ------------------------------------------------------------------------------
-
-# The data-protection role: a coordinator of the plan designated its data protection officer
-# (copil.privacy.models.DataProtectionOfficer). Only that role searches the plan's person-level records by a
-# person's identity and answers the person's rights (access, rectification, restriction, erasure); not the other
-# coordinators, not the superusers (who never browse health data), nobody in another plan.
-DATA_PROTECTION = "data_protection"
-
-
-def may_answer_rights(user: Actor, plan: Plan | int) -> bool:
-    """Whether the user holds the data-protection role in the plan (see DATA_PROTECTION)."""
-    from copil.privacy.models import DataProtectionOfficer
-
-    if not _is_authenticated(user) or COORDINATOR not in {s.role for s in seats(user) if s.plan_id == _pk(plan)}:
-        return False
-    return DataProtectionOfficer.objects.filter(plan_id=_pk(plan), user=user).exists()
-
-
-def require_rights(user: Actor, plan: Plan | int) -> None:
-    """`may_answer_rights`, or PermissionDenied with a French message."""
-    if not may_answer_rights(user, plan):
-        raise PermissionDenied(_("Only the plan's data protection officer may search records by identity."))
-
-
-def may_designate_officers(user: Actor) -> bool:
-    """Only the deployment's administrators designate a plan's data protection officers: a coordinator cannot
-    grant themselves the identity search."""
-    return _is_superuser(user)
-
-
-def may_set_retention(user: Actor, plan: Plan | int) -> bool:
-    """A plan's own retention durations (within the table's bounds) are set by the deployment's administrators
-    or by the plan's data protection officer."""
-    return _is_superuser(user) or may_answer_rights(user, plan)

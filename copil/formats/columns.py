@@ -121,7 +121,7 @@ class RecordFormat:
         """Code -> the French label of each value of an enumeration column, the one label every page shows for it
         (forms, lists, dashboard, exports' breakdowns): the record model's own choice label."""
         field = self.model._meta.get_field(column.field)
-        labels = {str(code): str(label) for code, label in field.choices or ()}
+        labels = {str(code): str(label) for code, label in getattr(field, "choices", None) or ()}
         return {option.code: labels.get(option.code, option.canonical) for option in column.options}
 
 

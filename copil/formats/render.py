@@ -104,13 +104,13 @@ def display_value(fmt: RecordFormat, column: Column, value: Any, record: Record 
     if value is None or value == "":
         return "non" if kind == ColumnType.BOOLEAN else ""
     if kind == ColumnType.CHOICE:
-        return fmt.choice_labels(column).get(value, value)
+        return str(fmt.choice_labels(column).get(value, value))
     if kind == ColumnType.BOOLEAN:
         return "oui" if value else "non"
     if kind == ColumnType.DATETIME:
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return str(timezone.localtime(value).strftime("%d/%m/%Y %H:%M"))
     if kind == ColumnType.DATE:
-        return value.strftime("%d/%m/%Y")
+        return str(value.strftime("%d/%m/%Y"))
     if kind == ColumnType.DECIMAL:
         text = format(value.normalize() if isinstance(value, Decimal) else value, "f")
         return text.replace(".", ",")
@@ -132,10 +132,12 @@ def reference_label(record: Record) -> str:
         if when is not None:
             parts.append(display_value(fmt, period, when))
     for column in fmt.columns:
-        if column.type == ColumnType.CHOICE and getattr(record, column.field, ""):
-            parts.append(fmt.choice_labels(column).get(getattr(record, column.field), ""))
+        choice = getattr(record, column.field, None)
+        if column.type == ColumnType.CHOICE and choice:
+            parts.append(fmt.choice_labels(column).get(str(choice), ""))
             break
-    if getattr(record, "address", ""):
-        parts.append(record.address)
+    address = getattr(record, "address", "")
+    if address:
+        parts.append(str(address))
     parts.append(record.external_id)
     return " · ".join(part for part in parts if part)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from copil.access import policy
+from copil.access import data_protection
 from copil.access.actors import Actor
 from copil.access.audit import record_event, snapshot
 from copil.access.models import AuditEvent
@@ -21,7 +21,7 @@ from .models import DataProtectionOfficer, PlanRetention
 
 def designate_officer(actor: Actor, plan: Plan, user: Any) -> DataProtectionOfficer:
     """Designate a user data protection officer of the plan (they must also be one of its coordinators to act)."""
-    if actor is not None and not policy.may_designate_officers(actor):
+    if actor is not None and not data_protection.may_designate_officers(actor):
         raise PermissionDenied(_("Only the deployment's administrators designate data protection officers."))
     with transaction.atomic():
         officer, created = DataProtectionOfficer.objects.get_or_create(plan=plan, user=user)
@@ -31,7 +31,7 @@ def designate_officer(actor: Actor, plan: Plan, user: Any) -> DataProtectionOffi
 
 
 def revoke_officer(actor: Actor, officer: DataProtectionOfficer) -> None:
-    if actor is not None and not policy.may_designate_officers(actor):
+    if actor is not None and not data_protection.may_designate_officers(actor):
         raise PermissionDenied(_("Only the deployment's administrators designate data protection officers."))
     with transaction.atomic():
         before = snapshot(officer)
@@ -41,7 +41,7 @@ def revoke_officer(actor: Actor, officer: DataProtectionOfficer) -> None:
 
 def set_plan_retention(actor: Actor, plan: Plan, kind: str, months: int | None) -> PlanRetention | None:
     """Set (or, with `months` None, drop) the plan's own retention of `kind`; ValidationError outside the bounds."""
-    if actor is not None and not policy.may_set_retention(actor, plan):
+    if actor is not None and not data_protection.may_set_retention(actor, plan):
         raise PermissionDenied(_("Only the plan's data protection officer may change its retention durations."))
     with transaction.atomic():
         current = PlanRetention.objects.select_for_update().filter(plan=plan, kind=kind).first()

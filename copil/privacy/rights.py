@@ -1,4 +1,4 @@
-"""The rights of the persons recorded, answered by the plan's data protection officer (`policy.may_answer_rights`):
+"""The rights of the persons recorded, answered by the plan's data protection officer (`may_answer_rights`):
 from a person's identity (last name, first name, birth date, as in the referral form), the records carrying
 the person's pseudonym in the plan, their export (access), correction (rectification), restriction and
 erasure. Each step is one function, checks the policy and writes its audit entry in the same transaction; the
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from copil.access import policy
+from copil.access import data_protection
 from copil.access.actors import Actor
 from copil.access.audit import json_value, record_event, snapshot
 from copil.access.models import AuditEvent
@@ -87,7 +87,7 @@ def _audit(actor: Actor, plan: Plan, action: str, step: str, found: PersonRecord
 
 def search_person(actor: Actor, plan: Plan, identity: Identity) -> PersonRecords:
     """Every record carrying the person's pseudonym in the plan (PermissionDenied but for the plan's DPO)."""
-    policy.require_rights(actor, plan)
+    data_protection.require_rights(actor, plan)
     with transaction.atomic():
         found = _find(plan, identity)
         _audit(actor, plan, AuditEvent.Action.EXPORT, "search", found)
@@ -96,7 +96,7 @@ def search_person(actor: Actor, plan: Plan, identity: Identity) -> PersonRecords
 
 def export_person(actor: Actor, plan: Plan, identity: Identity) -> bytes:
     """The person's records as a JSON document (right of access and portability), in French field names."""
-    policy.require_rights(actor, plan)
+    data_protection.require_rights(actor, plan)
     with transaction.atomic():
         found = _find(plan, identity)
         document = {
@@ -142,7 +142,7 @@ def rectify_record(
 ) -> Record:
     """Correct fields of one of the person's records (rectification), even restricted; the record's own
     update entry and the rectification entry name the officer's step."""
-    policy.require_rights(actor, plan)
+    data_protection.require_rights(actor, plan)
     _person_record(plan, identity, record)
     if "pseudonym" in data:
         raise PermissionDenied(_("The pseudonym follows the identity and cannot be changed."))
@@ -159,7 +159,7 @@ def rectify_record(
 
 def restrict_person(actor: Actor, plan: Plan, identity: Identity, reason: str = "") -> int:
     """Restrict the processing of every record of the person (art. 18); returns how many were restricted."""
-    policy.require_rights(actor, plan)
+    data_protection.require_rights(actor, plan)
     with transaction.atomic():
         found = _find(plan, identity)
         already = found.restricted()
@@ -176,7 +176,7 @@ def restrict_person(actor: Actor, plan: Plan, identity: Identity, reason: str = 
 
 def lift_restriction(actor: Actor, plan: Plan, identity: Identity) -> int:
     """Lift the restriction of the person's records; returns how many were lifted."""
-    policy.require_rights(actor, plan)
+    data_protection.require_rights(actor, plan)
     with transaction.atomic():
         found = _find(plan, identity)
         lifted = 0
@@ -190,7 +190,7 @@ def erase_person(actor: Actor, plan: Plan, identity: Identity) -> int:
     """Erase the person from the plan (art. 17): their records are anonymised as the purge does, since deleting
     them would change figures already published; restricted records are left until the restriction is lifted.
     Returns how many records were anonymised."""
-    policy.require_rights(actor, plan)
+    data_protection.require_rights(actor, plan)
     with transaction.atomic():
         found = _find(plan, identity)
         restricted = found.restricted()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
-from copil.access import policy
+from copil.access import data_protection
 from copil.access.policy import PERSON_LEVEL_KINDS
 from copil.access.pseudonyms import IDENTITY_FIELDS, normalize_birth_date
 from copil.plans.models import Plan
@@ -52,7 +52,7 @@ class PersonForm(forms.Form):
 @login_required
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
-    policy.require_rights(request.user, plan)
+    data_protection.require_rights(request.user, plan)
     form = PersonForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():

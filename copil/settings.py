@@ -49,7 +49,10 @@ INSTALLED_APPS = [
     "copil.reports",
     "copil.web",
     "copil.alerts",
+    "copil.official_statistics",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "copil.access",
     "copil.api",
     "copil.privacy",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "copil.access.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "copil.access.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "copil.access.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -185,6 +189,12 @@ def _development_pseudonym_key() -> str:
 
 # The secret pseudonyms of persons (referrals, convictions) are keyed with; changing it changes every pseudonym.
 COPIL_PSEUDONYM_KEY = os.environ.get("COPIL_PSEUDONYM_KEY") or _development_pseudonym_key()
+# Two-factor sign-in (copil.access.twofactor): TOTP devices of django-otp. Its own per-device back-off is off:
+# failed codes count toward the login throttling above, one rule for passwords and codes.
+OTP_TOTP_ISSUER = os.environ.get("COPIL_OTP_ISSUER", "Copil")
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Creating an API token requires a second factor verified within this many seconds.
+COPIL_SECOND_FACTOR_RECENT_SECONDS = int(os.environ.get("COPIL_SECOND_FACTOR_RECENT_SECONDS", "900"))
 # Content-Security-Policy header value; empty: no header (copil.settings_production sets a strict default).
 COPIL_CSP = os.environ.get("COPIL_CSP", "")
 

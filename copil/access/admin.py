@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import policy
 from .forms import AdminLoginForm
@@ -21,6 +22,11 @@ admin.site.login_form = AdminLoginForm
 # its own admin would show every value to every superuser, referrals to care included.
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
+
+# django-otp's device admin would show the authenticators' keys and delete devices outside the audit trail: a
+# member's second factor is reset by a coordinator of their plan (/compte/membres/), which records it.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(AuditEvent)

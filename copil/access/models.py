@@ -54,6 +54,10 @@ class AuditEvent(models.Model):
         INVITE = "invite", _("invitation")
         DEACTIVATE = "deactivate", _("deactivation")
         PASSWORD_SET = "password_set", _("password set")
+        OTP_ENROL = "otp_enrol", _("two-factor enrolment")
+        OTP_VERIFIED = "otp_verified", _("second factor verified")
+        OTP_FAILED = "otp_failed", _("failed second-factor code")
+        OTP_RESET = "otp_reset", _("two-factor reset")
 
     SYSTEM = "système"
 
@@ -120,3 +124,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly()
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code of a user's two-factor sign-in, stored as its SHA-256 digest only.
+
+    The codes are random (50 bits), so a fast digest is enough, as for API tokens: the plaintext is shown once,
+    at enrolment. `used_at` is set when the code is spent; a spent code never verifies again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(_("digest"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recoverycode_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.digest[:8]}…"

@@ -40,6 +40,9 @@ class CopilOIDCBackend(OIDCAuthenticationBackend):
         issuer = getattr(settings, "OIDC_OP_ISSUER", "")
         if issuer and payload.get("iss") != issuer:
             raise SuspiciousOperation("OIDC token issuer mismatch")
+        if "nonce" in kwargs and getattr(self, "request", None) is not None:  # the ID token
+            # The provider's strong authentication stands for Copil's second factor; its claims go to the trail.
+            self.request.copil_oidc_claims = {"acr": payload.get("acr", ""), "amr": payload.get("amr", [])}
         return payload
 
     def filter_users_by_claims(self, claims: dict[str, Any]):

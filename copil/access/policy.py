@@ -165,6 +165,40 @@ def _parse_aggregates(text: str) -> dict[str, dict[str, str]]:
 
 AGGREGATE_POLICY = _parse_aggregates(AGGREGATE_TABLE)
 
+# Two-factor sign-in per role (copil.access.twofactor): "required" for whoever may read person-level lines and for
+# the deployment's administrators, "optional" for the others. A plan's `require_second_factor` makes it required
+# for all its members; a ProConnect sign-in counts as both factors.
+SECOND_FACTOR_TABLE = """
+role          second_factor
+coordinator   required
+police        optional
+justice       required
+city          optional
+housing       optional
+care          required
+health        optional
+public        optional
+superuser     required
+"""
+
+
+def _parse_second_factor(text: str) -> dict[str, bool]:
+    rows = [line.split() for line in text.strip().splitlines()[1:]]
+    table = {role: cell == "required" for role, cell in rows}
+    if set(table) != {*ROLES, SUPERUSER} or any(cell not in {"required", "optional"} for _role, cell in rows):
+        raise ValueError("second factor table: one row per role, cells among required, optional")
+    readers = {
+        role
+        for role in table
+        if any(act == "read" for kind in PERSON_LEVEL_KINDS for act, _scope in RECORD_POLICY[role][kind])
+    }
+    if not all(table[role] for role in readers):
+        raise ValueError(f"second factor table: roles reading person-level lines must be required: {sorted(readers)}")
+    return table
+
+
+SECOND_FACTOR_POLICY = _parse_second_factor(SECOND_FACTOR_TABLE)
+
 
 # --- Who the user is ---------------------------------------------------------------------------------------------
 
@@ -228,6 +262,26 @@ def user_role(user: Any, plan: Plan | int) -> str:
     health it holds, else "public" (visitors, non-members). Access checks use every role (`user_roles`)."""
     roles = user_roles(user, plan)
     return next(role for role in _ROLE_PRIORITY if role in roles)
+
+
+def second_factor_required(user: Any, *, plan_requires: bool | None = None) -> bool:
+    """Whether the account must sign in with a second factor: a superuser; a staff account acting for no partner
+    (an administrator); a member holding a role marked "required" in SECOND_FACTOR_TABLE, or a member of a plan
+    that requires it of everyone. (Members of recording partners are staff for the admin's entry forms: their
+    role decides, not that flag.) `plan_requires`: whether one of the user's plans requires it, when the caller
+    already knows."""
+    if not _is_authenticated(user):
+        return False
+    if _is_superuser(user):
+        return SECOND_FACTOR_POLICY[SUPERUSER]
+    member_seats = seats(user)
+    if not member_seats:
+        return bool(getattr(user, "is_staff", False))
+    if any(SECOND_FACTOR_POLICY[seat.role] for seat in member_seats):
+        return True
+    if plan_requires is not None:
+        return plan_requires
+    return Plan.objects.filter(pk__in={seat.plan_id for seat in member_seats}, require_second_factor=True).exists()
 
 
 def is_plan_coordinator(user: Any, plan: Plan | int) -> bool:

@@ -1,4 +1,5 @@
-"""Logins, logouts and failed logins go to the audit trail (the password is never recorded)."""
+"""Logins, logouts and failed logins go to the audit trail (the password is never recorded); a sign-in resets the
+session's second factor (copil.access.twofactor)."""
 
 from typing import Any
 
@@ -6,17 +7,22 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest
 
-from . import audit, dbguard, throttling
+from . import audit, dbguard, throttling, twofactor
 from .models import AuditEvent
 
 
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit.record_event(
-        user,
-        AuditEvent.Action.LOGIN,
-        details={"backend": getattr(user, "backend", "")},
-        ip=audit.client_ip(request),
-    )
+    """A sign-in starts without a second factor, unless the OpenID Connect provider vouched for both (its `acr` and
+    `amr` claims are recorded)."""
+    details: dict[str, Any] = {"backend": getattr(user, "backend", "")}
+    claims = getattr(request, "copil_oidc_claims", None)
+    if claims is not None:
+        details.update(claims)
+    audit.record_event(user, AuditEvent.Action.LOGIN, details=details, ip=audit.client_ip(request))
+    if request is not None and hasattr(request, "session"):
+        twofactor.forget_verification(request)
+        if claims is not None:
+            twofactor.mark_verified(request, twofactor.PROCONNECT, **claims)
 
 
 def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

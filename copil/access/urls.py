@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import oidc, views
+from . import oidc, twofactor_views, views
 
 app_name = "access"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("membres/", views.members, name="members"),
     path("membres/inviter/", views.invite, name="invite"),
     path("membres/<int:membership_id>/desactiver/", views.deactivate, name="deactivate"),
+    path(
+        "membres/<int:membership_id>/double-facteur/reinitialiser/",
+        twofactor_views.reset,
+        name="second_factor_reset",
+    ),
+    path("double-facteur/", twofactor_views.verify, name="second_factor"),
+    path("double-facteur/activer/", twofactor_views.enrol, name="second_factor_enrol"),
     path("journal/", views.journal, name="journal"),
     path("plans/<slug:slug>/orientation/", views.new_referral, name="new_referral"),
     path("oidc/authentification/", oidc.authenticate_view, name="oidc_authenticate"),

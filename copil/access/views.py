@@ -31,7 +31,7 @@ from copil.plans.models import Membership, Plan
 from copil.records.actions import create_record
 from copil.records.models import RECORD_KINDS, CareReferral
 
-from . import accounts, oidc, policy
+from . import accounts, oidc, policy, twofactor
 from .audit import record_event
 from .forms import InvitationForm, LoginForm
 from .models import AuditEvent
@@ -94,7 +94,12 @@ def members(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/members.html",
-        {"plan": plan, "plans": plans, "memberships": accounts.members(plan)},
+        {
+            "plan": plan,
+            "plans": plans,
+            "memberships": accounts.members(plan),
+            "enrolled_user_ids": twofactor.enrolled_user_ids(plan),
+        },
     )
 
 

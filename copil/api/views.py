@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
+from copil.access.twofactor_views import recent_second_factor_required
 from copil.plans.models import Partner
 
 from .auth import can_manage_tokens, manageable_partners
@@ -51,6 +52,7 @@ class TokenForm(forms.Form):
 
 @never_cache
 @login_required
+@recent_second_factor_required
 def token_list(request: HttpRequest) -> HttpResponse:
     """The tokens the user manages, and the form creating one; a new token is shown once, on this response."""
     partners = manageable_partners(request.user)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
+
+from .phrases import PHRASES, ZERO_RULES, Phrase
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
@@ -39,6 +42,7 @@ _OPTIONAL = (
     "disclosure_threshold",
     "person_count",
     "description",
+    "good_news",
 )
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -68,6 +72,7 @@ class IndicatorDefinition:
     disclosure_threshold: int | None = None
     person_count: bool = False
     description: str = ""
+    good_news: str | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -85,6 +90,18 @@ class IndicatorDefinition:
     def is_flow(self) -> bool:
         """Whether the figure adds up records dated within the period (count, sum, distinct)."""
         return self.aggregation in FLOW_AGGREGATIONS
+
+    def is_good_news(self, trend: str) -> bool | None:
+        """Whether a move of the figure ("up", "down", "flat": the dashboard's trends) is good news for the plan:
+        None when it is news neither way (no move, or an indicator without `good_news`)."""
+        if self.good_news is None or trend not in DIRECTIONS:
+            return None
+        return trend == self.good_news
+
+    @property
+    def phrase(self) -> Phrase | None:
+        """How the bilan states the indicator (None: the bilan does not report it)."""
+        return PHRASES.get(self.code)
 
 
 def parse_catalogue(text: str, *, origin: str = "catalogue") -> dict[str, IndicatorDefinition]:
@@ -117,7 +134,25 @@ def load_catalogue(path: Path | str = CATALOGUE_PATH) -> dict[str, IndicatorDefi
 @cache
 def get_catalogue() -> dict[str, IndicatorDefinition]:
     """The project's catalogue, loaded on first use (after the app registry is ready) and cached."""
-    return load_catalogue()
+    catalogue = load_catalogue()
+    check_phrases(catalogue, PHRASES)
+    return catalogue
+
+
+def check_phrases(catalogue: dict[str, IndicatorDefinition], phrases: Mapping[str, Phrase]) -> None:
+    """Every phrase names an indicator of the catalogue, in the catalogue's order (the bilan's order)."""
+    unknown = [code for code in phrases if code not in catalogue]
+    if unknown:
+        raise CatalogueError(f"phrases.py : phrase(s) d'indicateur(s) absent(s) du catalogue : {', '.join(unknown)}")
+    in_catalogue_order = [code for code in catalogue if code in phrases]
+    if list(phrases) != in_catalogue_order:
+        expected = ", ".join(in_catalogue_order)
+        raise CatalogueError(f"phrases.py : les phrases doivent suivre l'ordre du catalogue : {expected}")
+    for code, phrase in phrases.items():
+        if phrase.zero not in ZERO_RULES:
+            raise CatalogueError(f"phrases.py, « {code} » : zero « {phrase.zero} » inconnu (attendu : omit, state)")
+        if phrase.part_of is not None and phrase.part_of.total not in catalogue:
+            raise CatalogueError(f"phrases.py, « {code} » : part_of.total « {phrase.part_of.total} » inconnu")
 
 
 def get_indicator(code: str) -> IndicatorDefinition:
@@ -149,7 +184,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     unknown = set(entry) - set(_REQUIRED) - set(_OPTIONAL)
     if unknown:
         raise CatalogueError(f"{where}: clé(s) inconnue(s) : {', '.join(sorted(unknown))}")
-    for key in (*_REQUIRED, "value_field", "end_field", "baseline", "target_direction", "description"):
+    for key in (*_REQUIRED, "value_field", "end_field", "baseline", "target_direction", "description", "good_news"):
         if key in entry and not (isinstance(entry[key], str) and entry[key]):
             raise CatalogueError(f"{where}: « {key} » doit être un texte non vide")
     if not _CODE.match(code):
@@ -233,6 +268,10 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     if target is not None and direction is None:
         direction = "up"
 
+    good_news = entry.get("good_news")
+    if good_news is not None and good_news not in DIRECTIONS:
+        raise CatalogueError(f"{where}: good_news « {good_news} » inconnu (attendu : up, down)")
+
     threshold = entry.get("disclosure_threshold")
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1):
         raise CatalogueError(f"{where}: disclosure_threshold doit être un entier strictement positif")
@@ -258,6 +297,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         disclosure_threshold=threshold,
         person_count=person_count,
         description=entry.get("description", ""),
+        good_news=good_news,
     )
 
 

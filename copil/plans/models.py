@@ -65,6 +65,11 @@ class Plan(Changed):
     started_on = models.DateField(_("start date"))
     ended_on = models.DateField(_("end date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    require_second_factor = models.BooleanField(
+        _("two-factor sign-in required for every member"),
+        default=False,
+        help_text=_("Otherwise only the roles that read person-level data, and administrators, must enrol."),
+    )
 
     class Meta:
         verbose_name = _("plan")

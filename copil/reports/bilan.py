@@ -1,6 +1,7 @@
 """The committee's bilan: French prose by axis, every figure computed by the indicator engine.
 
-`build_bilan` turns indicator results into sentences; each sentence that states a figure carries a
+`build_bilan` turns indicator results into sentences: each axis's section composes the phrases the
+catalogue gives its indicators (`copil.indicators.phrases`); each sentence that states a figure carries a
 footnote naming the indicator, its source partners and the number of records behind it. Each axis also gets
 its charts (`charts.axis_charts`), drawn once here and embedded as they are in the HTML and the PDF.
 
@@ -11,6 +12,7 @@ The published variant (`published=True`, for the public and the press) prints sm
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone, translation
@@ -22,21 +24,13 @@ from copil.indicators.catalogue import get_indicator
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
 from copil.indicators.periods import format_date_fr as format_date
+from copil.indicators.phrases import PHRASES, STATE, PartOf, Plural, phrase_of
 from copil.plans.models import Axis, Meeting, Partner, Plan
-from copil.records.models import Agreement, Substance
+from copil.records.models import Agreement
 
 from . import disclosure
 from .charts import Chart, axis_charts
-from .formatting import elide_de, format_mass, format_number, join_words
-
-SUBSTANCE_ORDER = [Substance.CANNABIS, Substance.HEROIN, Substance.COCAINE, Substance.CRACK, Substance.OTHER]
-SUBSTANCE_NOUNS = {
-    Substance.CANNABIS: "cannabis",
-    Substance.HEROIN: "héroïne",
-    Substance.COCAINE: "cocaïne",
-    Substance.CRACK: "crack",
-    Substance.OTHER: "autres produits",
-}
+from .formatting import format_mass, format_number, join_words
 
 
 @dataclass
@@ -122,42 +116,17 @@ class Bilan:
         )
 
 
-INDICATORS = [
-    "networks_dismantled",
-    "deal_points_neutralized",
-    "deal_points_active",
-    "operations",
-    "seizure_mass",
-    "seizures",
-    "arrests",
-    "trafficker_arrests",
-    "convictions",
-    "convicted_persons",
-    "convicted_persons_referred_to_court",
-    "repeat_offenders_convicted",
-    "repeat_offenders_residence_ban",
-    "convicted_persons_removal_order",
-    "staff_deployed",
-    "cameras_in_service",
-    "cameras_installed",
-    "night_cameras_installed",
-    "prevention_actions",
-    "people_reached",
-    "care_referrals",
-    "persons_referred_to_care",
-    "shelter_occupancy",
-    "hospital_places",
-    "eviction_procedures_opened",
-    "evictions_carried_out",
-    "agreements_signed",
-]
+INDICATORS = list(PHRASES)  # the catalogue's indicators the bilan reports: those with a phrase, in catalogue order
 
 
 class _Writer:
-    """Accumulates sentences and numbers their footnotes in reading order."""
+    """Accumulates sentences, numbers their footnotes in reading order, and formats the indicators' phrases."""
 
-    def __init__(self, results: dict[str, IndicatorResult], *, suppressed: frozenset[str] = frozenset()):
+    def __init__(
+        self, results: dict[str, IndicatorResult], period: Period, *, suppressed: frozenset[str] = frozenset()
+    ):
         self.results = results
+        self.period = period
         self.suppressed = suppressed
         self.footnotes: list[Footnote] = []
         self._note_of: dict[str, int] = {}
@@ -181,10 +150,13 @@ class _Writer:
         value = _count(self.results, code) if value is None else value
         return code in self.suppressed and disclosure.suppress(definition, value)
 
-    def count(self, code: str, value: int | None = None) -> tuple[str, int]:
-        """An indicator's count as the bilan prints it, and the number that chooses the plural: `("34", 34)`,
-        or `("< 5", 5)` when a published bilan hides it."""
+    def count(self, code: str, value: int | Decimal | None = None) -> tuple[str, int]:
+        """An indicator's figure as the bilan prints it, and the number that chooses the plural: `("34", 34)`,
+        `("5,1 kg", 5100)` for a mass, or `("< 5", 5)` when a published bilan hides it."""
         definition = self.results[code].definition
+        if definition.unit == "g":
+            grams = (self.results[code].value or 0) if value is None else value
+            return format_mass(grams), int(grams)
         value = _count(self.results, code) if value is None else value
         if self.hidden(code, value):
             return disclosure.suppressed_text(definition), disclosure.threshold(definition)
@@ -206,6 +178,93 @@ class _Writer:
     def sentence(self, text: str, *codes: str) -> Sentence:
         return Sentence(text, [self.note(code) for code in codes])
 
+    # --- the catalogue's phrases ----------------------------------------------------------------------------
+
+    def stated(self, code: str) -> bool:
+        """Whether the indicator has a figure to state: records behind it, and not a zero its phrase omits."""
+        result = self.results[code]
+        if result.headline is None or not result.record_count:
+            return False
+        return bool(result.headline) or phrase_of(code).zero == STATE
+
+    def phrase(self, code: str, form: Plural, value: int | Decimal | None = None, **fields: str) -> str:
+        """One of the indicator's phrases (`states`, `follows`…) formatted with its figure (default: headline)."""
+        result = self.results[code]
+        shown, plural = self.count(code, value)
+        fields = {"n": shown, "date": format_date(self.period.end), **fields}
+        if result.days:
+            fields.update(
+                minimum=format_number(result.minimum),
+                maximum=format_number(result.maximum),
+                mean=format_number(result.mean, max_decimals=0),
+                days=format_number(result.days),
+            )
+        if form is phrase_of(code).states:
+            fields.setdefault("items", join_words(self._parts(code)))
+        return form(plural).format(**fields)
+
+    def _parts(self, code: str) -> list[str]:
+        breakdown = self.results[code].breakdown
+        return [
+            self.phrase(code, form, value)
+            for key, form in phrase_of(code).parts.items()
+            if (value := breakdown.get(key))
+        ]
+
+    def says(self, code: str, value: int | None = None, **fields: str) -> str:
+        """The indicator's clause opening a sentence."""
+        form = phrase_of(code).states
+        if form is None:
+            raise ValueError(f"{code}: the bilan states this indicator in its notes only")
+        return self.phrase(code, form, value, **fields)
+
+    def standalone(self, code: str) -> list[Sentence]:
+        """The indicator's own sentence, with its comparison to the baseline when its phrase has one; none when
+        there is nothing to state."""
+        phrase = phrase_of(code)
+        if not self.stated(code) or (phrase.parts and not self._parts(code)):
+            return []
+        text = self.says(code)
+        baseline = self.results[code].baseline_value
+        if phrase.comparison is not None and baseline is not None:
+            text += phrase.comparison(int(baseline)).format(
+                baseline=format_number(baseline), when=self.results[code].baseline_label
+            )
+        return [self.sentence(_capitalize(text) + ".", code)]
+
+    def follows(self, code: str) -> str:
+        """The indicator's clause appended to another figure's sentence ("" when there is nothing to state)."""
+        phrase = phrase_of(code)
+        if phrase.part_of is not None:
+            return self._part_of(code, phrase.part_of)
+        if phrase.follows is not None:
+            return self.phrase(code, phrase.follows) if self.stated(code) else ""
+        return "".join(self._parts(code))
+
+    def _part_of(self, code: str, part_of: PartOf) -> str:
+        value, total = _count(self.results, code), _count(self.results, part_of.total)
+        if not value:
+            return ""
+        if value == total:
+            form = part_of.all_hidden if part_of.all_hidden and self.hidden(code, value) else part_of.all
+            return form(value).format(n=format_number(value))
+        shown_total = self.count(part_of.total, total)[0]
+        if self.hidden_part(code, value, total):
+            return part_of.most(value).format(total=shown_total)
+        shown, plural = self.count(code, value)
+        return part_of.some(plural).format(n=shown, total=shown_total)
+
+    def compose(self, lead: str, *others: str, notes: Iterable[str] | None = None) -> list[Sentence]:
+        """One sentence: the lead figure's clause, then the others' that have something to state; none when the
+        lead has nothing to state (unless its zero is stated and another figure has). `notes` overrides the
+        figures footnoted (default: the lead and the others stated)."""
+        tails = {code: self.follows(code) for code in others}
+        stated = [code for code, tail in tails.items() if tail]
+        if not (self.stated(lead) or (phrase_of(lead).zero == STATE and stated)):
+            return []
+        text = _capitalize(self.says(lead) + "".join(tails.values())) + "."
+        return [self.sentence(text, *(notes if notes is not None else [lead, *stated]))]
+
 
 def _count(results: dict[str, IndicatorResult], code: str) -> int:
     value = results[code].value
@@ -217,197 +276,51 @@ def _capitalize(text: str) -> str:
 
 
 def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
-    r = w.results
+    facts = [code for code in ("networks_dismantled", "deal_points_neutralized") if w.stated(code)]
+    text = _("Over the period, {facts}.").format(facts=join_words([w.says(c) for c in facts])) if facts else ""
     out: list[Sentence] = []
-    networks, points = _count(r, "networks_dismantled"), _count(r, "deal_points_neutralized")
-    facts, codes = [], []
-    if networks:
-        facts.append(
-            ngettext(
-                "{n} trafficking network was dismantled", "{n} trafficking networks were dismantled", networks
-            ).format(n=format_number(networks))
+    if w.stated("deal_points_active"):
+        text += " " + _capitalize(w.says("deal_points_active")) + "."
+        facts.append("deal_points_active")
+    if facts:
+        out.append(w.sentence(text.strip(), *facts))
+    return (
+        out
+        + w.standalone("operations")
+        + w.compose("seizure_mass", "seizures", notes=["seizure_mass"])
+        + w.compose("trafficker_arrests", "arrests", notes=["trafficker_arrests", "arrests"])
+        + w.compose(
+            "convicted_persons",
+            "convicted_persons_referred_to_court",
+            "repeat_offenders_residence_ban",
+            "convicted_persons_removal_order",
         )
-        codes.append("networks_dismantled")
-    if points:
-        facts.append(
-            ngettext("{n} deal point was neutralized", "{n} deal points were neutralized", points).format(
-                n=format_number(points)
-            )
-        )
-        codes.append("deal_points_neutralized")
-    still_active = _count(r, "deal_points_active")
-    if facts or still_active:
-        text = _("Over the period, {facts}.").format(facts=join_words(facts)) if facts else ""
-        if still_active:
-            text += " " + ngettext(
-                "{n} deal point was still active on {date}.",
-                "{n} deal points were still active on {date}.",
-                still_active,
-            ).format(n=format_number(still_active), date=format_date(period.end))
-            codes.append("deal_points_active")
-        out.append(w.sentence(text.strip(), *codes))
-    operations = _count(r, "operations")
-    if operations:
-        out.append(
-            w.sentence(
-                ngettext(
-                    "{n} targeted operation was carried out.",
-                    "{n} targeted operations were carried out.",
-                    operations,
-                ).format(n=format_number(operations)),
-                "operations",
-            )
-        )
-    masses = r["seizure_mass"].breakdown
-    seized = [
-        f"{format_mass(masses[code])} {elide_de(SUBSTANCE_NOUNS[code])}" for code in SUBSTANCE_ORDER if masses.get(code)
-    ]
-    if seized:
-        count = _count(r, "seizures")
-        out.append(
-            w.sentence(
-                ngettext("{items} were seized ({n} seizure).", "{items} were seized ({n} seizures).", count).format(
-                    items=_capitalize(join_words(seized)), n=format_number(count)
-                ),
-                "seizure_mass",
-            )
-        )
-    traffickers = _count(r, "trafficker_arrests")
-    users = int(r["arrests"].breakdown.get("user", 0))
-    if traffickers or users:
-        text = ngettext(
-            "{n} arrest of a trafficker was made", "{n} arrests of traffickers were made", traffickers
-        ).format(n=format_number(traffickers))
-        if users:
-            text += ngettext(", and {n} arrest of a user", ", and {n} arrests of users", users).format(
-                n=format_number(users)
-            )
-        out.append(w.sentence(_capitalize(text) + ".", "trafficker_arrests", "arrests"))
-    persons = _count(r, "convicted_persons")
-    if persons:
-        out.append(_convictions(w, persons))
-    deployment = r["staff_deployed"]
-    if deployment.days:
-        out.append(
-            w.sentence(
-                _(
-                    "Every day, between {minimum} and {maximum} police officers and gendarmes were deployed on the "
-                    "plan's sector ({mean} on average over {days} days)."
-                ).format(
-                    minimum=format_number(deployment.minimum),
-                    maximum=format_number(deployment.maximum),
-                    mean=format_number(deployment.mean, max_decimals=0),
-                    days=format_number(deployment.days),
-                ),
-                "staff_deployed",
-            )
-        )
-    return out
-
-
-def _convictions(w: _Writer, persons: int) -> Sentence:
-    r = w.results
-    shown, plural = w.count("convicted_persons", persons)
-    text = ngettext("{n} person was convicted", "{n} persons were convicted", plural).format(n=shown)
-    codes = ["convicted_persons"]
-    referred = _count(r, "convicted_persons_referred_to_court")
-    if referred:
-        codes.append("convicted_persons_referred_to_court")
-        if referred == persons:
-            text += _("; all were brought before the court at once (déferrement)")
-        elif w.hidden_part("convicted_persons_referred_to_court", referred, persons):
-            text += _("; most of them were brought before the court at once (déferrement)")
-        else:
-            shown, plural = w.count("convicted_persons_referred_to_court", referred)
-            text += ngettext(
-                "; {n} of them was brought before the court at once (déferrement)",
-                "; {n} of them were brought before the court at once (déferrement)",
-                plural,
-            ).format(n=shown)
-    repeat, banned = _count(r, "repeat_offenders_convicted"), _count(r, "repeat_offenders_residence_ban")
-    if banned:
-        codes.append("repeat_offenders_residence_ban")
-        if banned == repeat and w.hidden("repeat_offenders_residence_ban", banned):
-            text += _(", and all the repeat offenders were banned from the town (interdiction de séjour)")
-        elif banned == repeat:
-            text += ngettext(
-                ", and the repeat offender was banned from the town (interdiction de séjour)",
-                ", and the {n} repeat offenders were banned from the town (interdiction de séjour)",
-                banned,
-            ).format(n=format_number(banned))
-        elif w.hidden_part("repeat_offenders_residence_ban", banned, repeat):
-            text += _(
-                ", and most of the {total} repeat offenders were banned from the town (interdiction de séjour)"
-            ).format(total=w.count("repeat_offenders_convicted", repeat)[0])
-        else:
-            text += _(
-                ", and {n} of the {total} repeat offenders were banned from the town (interdiction de séjour)"
-            ).format(
-                n=w.count("repeat_offenders_residence_ban", banned)[0],
-                total=w.count("repeat_offenders_convicted", repeat)[0],
-            )
-    removed = _count(r, "convicted_persons_removal_order")
-    if removed:
-        codes.append("convicted_persons_removal_order")
-        shown, plural = w.count("convicted_persons_removal_order", removed)
-        text += ngettext(
-            "; {n} person was ordered removed from French territory",
-            "; {n} persons were ordered removed from French territory",
-            plural,
-        ).format(n=shown)
-    return w.sentence(text + ".", *codes)
+        + w.standalone("staff_deployed")
+    )
 
 
 def _videoprotection(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
-    r = w.results
-    in_service = _count(r, "cameras_in_service")
-    installed, night = r["cameras_installed"], r["night_cameras_installed"]
-    if not in_service and not installed.value:
-        return []
-    total = format_number(in_service)
-    if installed.value:
-        only_night = night.value == installed.value
-        per_year = (night if only_night else installed).breakdown
-        years = join_words(
-            [
-                _("{n} in {year}").format(n=format_number(per_year[y]), year=y)
-                if len(per_year) > 1
-                else _("in {year}").format(year=y)
-                for y in sorted(per_year)
-            ]
-        )
-        n = int(installed.value)
-        if only_night:
-            text = ngettext(
-                "{n} new night camera was installed {years}, bringing the total to {total} cameras in service.",
-                "{n} new night cameras were installed {years}, bringing the total to {total} cameras in service.",
-                n,
-            )
-        else:
-            text = ngettext(
-                "{n} new camera was installed {years}, bringing the total to {total} cameras in service.",
-                "{n} new cameras were installed {years}, bringing the total to {total} cameras in service.",
-                n,
-            )
-        sentence = w.sentence(
-            text.format(n=format_number(n), years=years, total=total),
-            "cameras_installed",
-            "cameras_in_service",
-        )
-        if not only_night and night.value:
-            sentence.text += " " + ngettext(
-                "{n} of them has night vision.", "{n} of them have night vision.", int(night.value)
-            ).format(n=format_number(night.value))
-            sentence.notes.append(w.note("night_cameras_installed"))
-        return [sentence]
-    return [
-        w.sentence(
-            ngettext("{n} camera is in service on {date}.", "{n} cameras are in service on {date}.", in_service).format(
-                n=total, date=format_date(period.end)
-            ),
-            "cameras_in_service",
-        )
-    ]
+    installed, night = w.results["cameras_installed"], w.results["night_cameras_installed"]
+    if not installed.value:
+        return w.standalone("cameras_in_service")
+    only_night = night.value == installed.value
+    per_year = (night if only_night else installed).breakdown
+    years = join_words(
+        [
+            _("{n} in {year}").format(n=format_number(per_year[y]), year=y)
+            if len(per_year) > 1
+            else _("in {year}").format(year=y)
+            for y in sorted(per_year)
+        ]
+    )
+    lead = "night_cameras_installed" if only_night else "cameras_installed"
+    total = format_number(_count(w.results, "cameras_in_service"))
+    text = w.says(lead, int(installed.value), years=years, total=total)
+    codes = ["cameras_installed", "cameras_in_service"]
+    if not only_night and night.value:
+        text += w.follows("night_cameras_installed")
+        codes.append("night_cameras_installed")
+    return [w.sentence(text + ".", *codes)]
 
 
 def _axis_partners(w: _Writer, plan: Plan, axis: str) -> list[Sentence]:
@@ -428,82 +341,21 @@ def _axis_partners(w: _Writer, plan: Plan, axis: str) -> list[Sentence]:
 
 
 def _prevention_care(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
-    r = w.results
-    out = _axis_partners(w, plan, Axis.Code.PREVENTION_CARE)
-    actions = _count(r, "prevention_actions")
-    if actions:
-        reached = _count(r, "people_reached")
-        text = ngettext(
-            "{n} prevention action was carried out", "{n} prevention actions were carried out", actions
-        ).format(n=format_number(actions))
-        if reached:
-            text += ngettext(", reaching {n} person", ", reaching {n} people", reached).format(n=format_number(reached))
-        out.append(w.sentence(text + ".", "prevention_actions", "people_reached"))
-    referred = _count(r, "persons_referred_to_care")
-    if referred:
-        shown, plural = w.count("persons_referred_to_care", referred)
-        out.append(
-            w.sentence(
-                ngettext(
-                    "{n} person identified as a drug user was referred to care.",
-                    "{n} persons identified as drug users were referred to care.",
-                    plural,
-                ).format(n=shown),
-                "persons_referred_to_care",
-            )
-        )
-    out += _stock_against_baseline(
-        w,
-        "shelter_occupancy",
-        lambda v: ngettext(
-            "The shelters report {n} person taken in each night on {date}",
-            "The shelters report {n} people taken in each night on {date}",
-            v,
-        ),
-        period,
+    return (
+        _axis_partners(w, plan, Axis.Code.PREVENTION_CARE)
+        + w.compose("prevention_actions", "people_reached", notes=["prevention_actions", "people_reached"])
+        + w.standalone("persons_referred_to_care")
+        + w.standalone("shelter_occupancy")
+        + w.standalone("hospital_places")
     )
-    out += _stock_against_baseline(
-        w,
-        "hospital_places",
-        lambda v: ngettext(
-            "Hospital care offers {n} hospital place on {date}",
-            "Hospital care offers {n} hospital places on {date}",
-            v,
-        ),
-        period,
-    )
-    return out
-
-
-def _stock_against_baseline(w: _Writer, code: str, phrase: Callable[[int], str], period: Period) -> list[Sentence]:
-    result = w.results[code]
-    if result.value is None or not result.record_count:
-        return []
-    value = int(result.value)
-    text = phrase(value).format(n=format_number(value), date=format_date(period.end))
-    if result.baseline_value is not None:
-        text += _(", against {baseline} {when}").format(
-            baseline=format_number(result.baseline_value), when=result.baseline_label
-        )
-    return [w.sentence(text + ".", code)]
 
 
 def _housing(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
-    r = w.results
-    out = [_agreement_sentence(w, a) for a in _agreements(plan, period, Axis.Code.HOUSING)]
-    opened, evicted = _count(r, "eviction_procedures_opened"), _count(r, "evictions_carried_out")
-    if opened or evicted:
-        text = ngettext(
-            "Social landlords opened {n} eviction procedure against tenants involved in trafficking",
-            "Social landlords opened {n} eviction procedures against tenants involved in trafficking",
-            opened,
-        ).format(n=format_number(opened))
-        if evicted:
-            text += ngettext("; {n} eviction was carried out", "; {n} evictions were carried out", evicted).format(
-                n=format_number(evicted)
-            )
-        out.append(w.sentence(text + ".", "eviction_procedures_opened", "evictions_carried_out"))
-    return out
+    return [_agreement_sentence(w, a) for a in _agreements(plan, period, Axis.Code.HOUSING)] + w.compose(
+        "eviction_procedures_opened",
+        "evictions_carried_out",
+        notes=["eviction_procedures_opened", "evictions_carried_out"],
+    )
 
 
 def _agreements(plan: Plan, period: Period, axis: str) -> list[Agreement]:
@@ -547,13 +399,60 @@ def _coordination(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
     return out
 
 
-SECTION_WRITERS: dict[str, Callable[[_Writer, Plan, Period], list[Sentence]]] = {
-    Axis.Code.REPRESSION: _repression,
-    Axis.Code.VIDEOPROTECTION: _videoprotection,
-    Axis.Code.PREVENTION_CARE: _prevention_care,
-    Axis.Code.HOUSING: _housing,
-    Axis.Code.COORDINATION: _coordination,
+SectionWriter = Callable[[_Writer, Plan, Period], list[Sentence]]
+
+# Each axis's writer, and the indicators it composes into its own sentences; the axis's other indicators that
+# have a phrase to state are each stated on their own after them (`_other_figures`).
+SECTION_WRITERS: dict[str, tuple[SectionWriter, frozenset[str]]] = {
+    Axis.Code.REPRESSION: (
+        _repression,
+        frozenset(
+            {
+                "networks_dismantled",
+                "deal_points_neutralized",
+                "deal_points_active",
+                "operations",
+                "seizure_mass",
+                "seizures",
+                "trafficker_arrests",
+                "arrests",
+                "convicted_persons",
+                "convicted_persons_referred_to_court",
+                "repeat_offenders_residence_ban",
+                "convicted_persons_removal_order",
+                "staff_deployed",
+            }
+        ),
+    ),
+    Axis.Code.VIDEOPROTECTION: (
+        _videoprotection,
+        frozenset({"cameras_in_service", "cameras_installed", "night_cameras_installed"}),
+    ),
+    Axis.Code.PREVENTION_CARE: (
+        _prevention_care,
+        frozenset(
+            {
+                "prevention_actions",
+                "people_reached",
+                "persons_referred_to_care",
+                "shelter_occupancy",
+                "hospital_places",
+            }
+        ),
+    ),
+    Axis.Code.HOUSING: (_housing, frozenset({"eviction_procedures_opened", "evictions_carried_out"})),
+    Axis.Code.COORDINATION: (_coordination, frozenset()),
 }
+
+
+def _other_figures(w: _Writer, axis: str, composed: frozenset[str]) -> list[Sentence]:
+    """A sentence for each indicator of the axis that has a phrase of its own and no place in the axis's
+    composed sentences: how a new catalogue entry reaches the bilan."""
+    sentences = []
+    for code, result in w.results.items():
+        if result.definition.axis == axis and code not in composed and phrase_of(code).states is not None:
+            sentences += w.standalone(code)
+    return sentences
 
 
 def _targets(w: _Writer, axis: str) -> list[Sentence]:
@@ -612,12 +511,12 @@ def build_bilan(
     hidden = sensitive_indicators() if published else frozenset(suppressed or ()) & sensitive_indicators()
     with translation.override("fr"):
         results = compute_many(INDICATORS, period, plan=plan)
-        writer = _Writer(results, suppressed=hidden)
+        writer = _Writer(results, period, suppressed=hidden)
         drawn = axis_charts(plan, period, results) if charts else {}
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
-        for code, write in SECTION_WRITERS.items():
-            sentences = write(writer, plan, period) + _targets(writer, code)
+        for code, (write, composed) in SECTION_WRITERS.items():
+            sentences = write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, code)
             if sentences:
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
                 sections.append(Section(code, title, sentences, drawn.get(code, [])))

@@ -20,4 +20,6 @@ urlpatterns = [
     path("plans/<slug:slug>/bilan/publie/", views.published_bilan, name="published_bilan"),
     path("plans/<slug:slug>/bilan/pdf/", views.bilan_download, {"output_format": "pdf"}, name="bilan_pdf"),
     path("plans/<slug:slug>/bilan/csv/", views.bilan_download, {"output_format": "csv"}, name="bilan_csv"),
+    path("plans/<slug:slug>/statistiques/", views.statistics, name="statistics"),
+    path("plans/<slug:slug>/evaluation/", views.evaluation, name="evaluation"),
 ]

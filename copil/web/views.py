@@ -27,6 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from copil.access import policy
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
+from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_indicators, evaluate
+from copil.official_statistics.charts import evaluation_chart, statistics_sections
 from copil.plans.models import Meeting, Plan
 from copil.reports.bilan import sensitive_indicators, suppressed_for
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
@@ -114,6 +116,8 @@ def _page_titles() -> dict[str, str]:
         "meeting": _("Meeting"),
         "actions": _("Action tracker"),
         "bilan": _("Bilan"),
+        "statistics": _("Official statistics"),
+        "evaluation": _("Evaluation"),
     }
 
 
@@ -469,3 +473,43 @@ def comparison(request: HttpRequest) -> HttpResponse:
     context = comparison_module.comparison(request.user, request.GET)
     context["breadcrumb_data"] = {"links": [], "current": _("Comparison")}
     return render(request, "web/comparison.html", context, status=400 if context.get("period_error") else 200)
+
+
+# --- official statistics and evaluation ---------------------------------------------------------------------------
+
+
+@require_GET
+@member_page
+def statistics(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The SSMSI's rates per 1,000 inhabitants of the plan's territory, its département and France since 2016.
+
+    Official statistics are public, but the page stays behind the plan's normal read access like its other pages.
+    """
+    sections = statistics_sections(plan)
+    context = _plan_context(request, plan, None, "statistics")
+    context["sections"] = sections
+    return render(request, "web/statistics.html", context)
+
+
+@require_GET
+@member_page
+def evaluation(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The change of chosen outcome indicators at the plan's start (interrupted time series), with its caution.
+
+    `?indicateurs=code,code` chooses among the catalogue's counts; indicators the user may not see exactly are left
+    out, like everywhere else.
+    """
+    available = {d.code: d for d in evaluable_indicators() if policy.aggregate_rule(request.user, d, plan=plan).exact}
+    asked = [code for code in request.GET.get("indicateurs", "").split(",") if code]
+    chosen = [available[code] for code in asked or OUTCOME_INDICATORS if code in available]
+    evaluations = [evaluate(plan, definition) for definition in chosen]
+    context = _plan_context(request, plan, None, "evaluation")
+    context.update(
+        {
+            "available": available.values(),
+            "chosen_codes": {d.code for d in chosen},
+            "rows": [{"evaluation": e, "reading": e.reading, "chart": evaluation_chart(e)} for e in evaluations],
+            "caution": caution(),
+        }
+    )
+    return render(request, "web/evaluation.html", context)

@@ -545,3 +545,29 @@ def test_only_the_data_protection_role_searches_by_identity(db, matrix_world, ro
     assert response.status_code == (200 if allowed else 403)
     assert ("RGPD-1" in response.content.decode()) is allowed
     assert client.post(f"/protection-des-donnees/{world.foreign_plan.slug}/personne/", data).status_code == 403
+
+
+# --- Two-factor sign-in (copil.access.twofactor) ----------------------------------------------------------------
+
+# Per the issue: required of whoever may read person-level lines (care: referrals; justice and coordinators:
+# convictions) and of the deployment's administrators; optional for the others (unless a plan requires it of all).
+SECOND_FACTOR_REQUIRED = {"coordinator", "justice", "care", SUPERUSER}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_second_factor_matrix(db, matrix_world, role):
+    """For each role, whether a password sign-in must be followed by a second factor: the policy table says it,
+    and a session signed in with the password only is confined to enrolment exactly then."""
+    from copil.access import policy
+    from tests.conftest import force_login_password_only
+
+    user = matrix_world.users[role]
+    want = role in SECOND_FACTOR_REQUIRED
+    client = LeanClient()
+    force_login_password_only(client, user)
+    response = client.get("/enregistrements/")
+    confined = response.status_code == 302 and response.url.startswith("/compte/double-facteur/activer/")
+    ok = policy.SECOND_FACTOR_POLICY[role] is want and policy.second_factor_required(user) is want and confined is want
+    MATRIX.add("second factor", ok)
+    table = policy.SECOND_FACTOR_POLICY[role]
+    assert ok, f"{role}: second factor required expected {want}, table says {table}, confined {confined}"

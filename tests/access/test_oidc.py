@@ -29,6 +29,7 @@ class FakeProvider:
 
     def __init__(self, email: str, audience: str = CLIENT_ID, issuer: str | None = None):
         self.email, self.audience, self.claimed_issuer = email, audience, issuer
+        self.extra_claims: dict = {}
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "test-key"
         self.codes: dict[str, dict] = {}
@@ -116,7 +117,7 @@ class FakeProvider:
                     return self._send(400, json.dumps({"error": "invalid_grant"}).encode())
                 access = secrets.token_urlsafe(16)
                 provider.tokens[access] = request
-                id_token = provider.sign({"sub": "agent-42", "nonce": request["nonce"]})
+                id_token = provider.sign({"sub": "agent-42", "nonce": request["nonce"], **provider.extra_claims})
                 body = {"access_token": access, "token_type": "Bearer", "expires_in": 60, "id_token": id_token}
                 return self._send(200, json.dumps(body).encode())
 
@@ -224,3 +225,18 @@ def test_logging_out_after_an_oidc_login_ends_the_providers_session_too(world, o
     password_client.force_login(world.users["care"])
     assert "logout" not in password_client.post("/compte/deconnexion/").get("Location", "")
     assert "_auth_user_id" not in password_client.session
+
+
+def test_a_proconnect_sign_in_is_not_asked_for_a_second_factor_and_its_acr_amr_are_recorded(world, oidc_settings):
+    """The care role must pass a second factor after a password; the provider's strong authentication counts."""
+    from copil.access import twofactor
+
+    with FakeProvider(email="care@example.fr") as provider:
+        provider.extra_claims = {"acr": "eidas2", "amr": ["pwd", "otp"]}
+        oidc_settings(provider)
+        client = Client()
+        _run_flow(client)
+    assert client.get("/enregistrements/care_referral/").status_code == 200
+    assert client.session[twofactor.SESSION_KEY]["method"] == "proconnect"
+    login = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
+    assert (login.details["acr"], login.details["amr"]) == ("eidas2", ["pwd", "otp"])

@@ -243,6 +243,7 @@ def test_analytics_imports_neither_django_nor_a_database(tmp_path):
 
     code = (
         "import sys, analytics, analytics.scan, analytics.hotspots, analytics.geo\n"
+        "import analytics.comparison, analytics.its\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'django', 'copil', 'psycopg', 'psycopg2', 'sqlite3', 'sqlalchemy'})\n"
         "assert not bad, bad\n"

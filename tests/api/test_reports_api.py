@@ -7,6 +7,7 @@ from copil.access.models import AuditEvent
 from copil.api.models import ApiToken
 from copil.records.models import RECORD_KINDS
 from tests.access.conftest import sample
+from tests.conftest import pass_second_factor
 
 from .conftest import ApiClient
 
@@ -89,6 +90,7 @@ def _token(world, role, partner_key):
 
 def test_token_pages_show_the_token_once_and_revoke_it(world, client):
     client.force_login(world.users["police"])
+    pass_second_factor(client, world.users["police"])  # creating a token wants a recent second factor
     page = client.get("/api/jetons/")
     assert page.status_code == 200
     options = page.context["form"].fields["partner"].queryset

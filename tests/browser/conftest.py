@@ -145,3 +145,39 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label(re.compile("Mot de passe|Password", re.I)).fill(password)
     page.locator("form button[type=submit]").click()
     page.wait_for_load_state()
+    pass_second_factor(page, username)
+
+
+def enrol_authenticator(page) -> tuple[object, list[str]]:
+    """On the enrolment page: read the key as a person would type it into their application, confirm with its
+    code; returns the authenticator (pyotp) and the recovery codes shown."""
+    import pyotp
+
+    secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
+    authenticator = pyotp.TOTP(secret)
+    page.get_by_role("textbox", name=re.compile("^Code")).fill(authenticator.now())
+    page.get_by_role("button", name="Activer").click()
+    page.wait_for_load_state()
+    return authenticator, page.locator("#codes-de-secours code").all_inner_texts()
+
+
+def pass_second_factor(page, username: str) -> None:
+    """After the password: enrol when led to enrolment (then continue), or type the code of the authenticator
+    enrolled earlier (its key read from the database, as the person's phone holds it)."""
+    import base64
+    import time
+
+    import pyotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if "/compte/double-facteur/activer/" in page.url:
+        enrol_authenticator(page)
+        page.get_by_role("link", name="Continuer").click()
+        page.wait_for_load_state()
+    elif "/compte/double-facteur/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        authenticator = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
+        next_step = authenticator.at(time.time() + authenticator.interval)  # the current one may be spent
+        page.get_by_role("textbox", name=re.compile("^Code")).fill(next_step)
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_load_state()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
 from copil.plans.models import Decision, Meeting, Membership
@@ -155,3 +157,24 @@ def test_filter_the_records_behind_a_figure(page, site):
     body = page.locator("main").inner_text()
     assert "S0" in body and not re.search(r"\bS1\b", body)  # S1 is the gendarmerie's
     screenshot(page, "journey-records")
+
+
+def test_read_the_evaluation_and_the_official_statistics(page, site):
+    """From the dashboard to the evaluation (too few months before the plan: it says why) and the official rates."""
+    territory = site.plan.territory
+    territory.insee_code, territory.name = "61001", "Alençon"
+    territory.save()
+    call_command("import-ssmsi", str(Path(__file__).parent.parent / "official_statistics" / "data" / "communes.csv"))
+    log_in(page, "coordinator-ville", PASSWORD)
+    page.goto("/plans/ville/?periode=2023")
+    page.get_by_role("link", name="Évaluation").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Pas de conclusion possible").is_visible()
+    check_accessibility(page, "evaluation")
+    page.goto("/plans/ville/")
+    page.get_by_role("link", name="Statistiques officielles").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("En 2024, 13,5 personnes mises en cause").is_visible()
+    check_accessibility(page, "statistics")
+    screenshot(page, "journey-statistics")
+    assert not page.js_errors

@@ -104,21 +104,21 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     cache.clear()
     with django_assert_max_num_queries(160):  # cold cache: every indicator and chart computed (141 today)
         assert client.get("/plans/ville/", PERIOD).status_code == 200
-    # warm cache: session, user, memberships, plan, data version
-    with django_assert_max_num_queries(5):
+    # warm cache: session, user, the session's second factor (copil.access.twofactor), memberships, plan, data version
+    with django_assert_max_num_queries(6):
         assert client.get("/plans/ville/", PERIOD).status_code == 200
     for layer in ("points-de-deal", "cameras", "observations"):
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             response = client.get("/plans/ville/carte/couches.geojson", {"couche": layer, **PERIOD})
         assert response.status_code == 200 and len(response.json()["features"]) > 0
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get("/plans/ville/carte/", PERIOD).status_code == 200
     with django_assert_max_num_queries(160):
         assert client.get("/plans/ville/bilan/", PERIOD).status_code == 200
-    with django_assert_max_num_queries(7):  # + the audit event of the bilan and the membership check
+    with django_assert_max_num_queries(8):  # + the audit event of the bilan and the membership check
         assert client.get("/plans/ville/bilan/", PERIOD).status_code == 200
     for path in ("/plans/ville/reunions/", "/plans/ville/actions/"):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             assert client.get(path).status_code == 200
 
 

@@ -196,7 +196,7 @@ def child(database_url: str, records: int) -> dict:
     call_command("migrate", verbosity=0)
     from copil.imports.plan_file import import_plan_directory
     from copil.indicators.periods import Period
-    from copil.plans.models import Partner, Plan
+    from copil.plans.models import Membership, Partner, Plan
     from copil.records import actions
     from copil.records.models import RECORD_KINDS
     from copil.reports.bilan import build_bilan
@@ -205,9 +205,14 @@ def child(database_url: str, records: int) -> dict:
     plan = Plan.objects.select_related("territory").get(slug="alencon")
     grow_seconds = grow(plan, records)
     total = sum(model.objects.filter(plan=plan).count() for model in RECORD_KINDS.values())
-    user = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench")
+    # The préfecture's coordinator: sees every figure exactly.
+    user = get_user_model().objects.create_user("bench", "bench@example.org", "bench")
+    Membership.objects.create(partner=Partner.objects.get(plan=plan, role="coordinator"), user=user)
     client = Client()
     client.force_login(user)
+    from tests.conftest import pass_second_factor  # the coordinator signs in with a second factor
+
+    pass_second_factor(client, user)
     period = Period(*PERIOD)
     police = Partner.objects.filter(plan=plan, role="police").first()
     counter = iter(range(1, 1000))

@@ -18,12 +18,15 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
+import hashlib
 import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate
@@ -33,7 +36,7 @@ from copil.plans.models import Plan, Target, Territory
 
 from . import rollup
 from .catalogue import MASS_GRAMS, YEAR, IndicatorDefinition, get_indicator
-from .models import DailyRollup
+from .models import DailyRollup, DataVersion
 from .periods import ONE_DAY, Period, format_date_fr
 
 ENGINE_VERSION = 1
@@ -376,8 +379,31 @@ class _Reader:
     def flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         if self.rolled:
             return self.rolled_figure(self.cells_in(windows), value_only=value_only)
+        if self.definition.aggregation == "distinct" and not _RECORD_TABLES.get():
+            return self.persons(windows, value_only=value_only)
+        return self.scanned_flow(windows, value_only=value_only)
+
+    def scanned_flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
         return self.figure(self.base.filter(condition), value_only=value_only)
+
+    def persons(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        """Distinct persons cannot be rolled up: counted from the records, then cached under the version of
+        their own kind in each plan (`copil.indicators.versions`), so a write of another kind keeps them."""
+        plan_ids = sorted({pk for ids, _span in windows for pk in ids})
+        kind_versions = sorted(
+            DataVersion.objects.filter(plan_id__in=plan_ids, kind=self.definition.source).values_list(
+                "plan_id", "version"
+            )
+        )
+        spans = [(tuple(sorted(ids)), repr(span)) for ids, span in windows]
+        raw = repr((ENGINE_VERSION, self.definition, spans, value_only, plan_ids, kind_versions))
+        key = f"copil-persons:{hashlib.sha256(raw.encode()).hexdigest()}"
+        figure = cache.get(key)
+        if figure is None:
+            figure = self.scanned_flow(windows, value_only=value_only)
+            cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
+        return figure
 
     # --- the daily roll-up ------------------------------------------------------------------------
 

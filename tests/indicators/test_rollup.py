@@ -216,3 +216,23 @@ def test_any_sequence_of_writes_reads_the_same_from_the_rollup(plan, partners, s
                 actions.delete_record(None, record)
         assert_rollup_matches(plan, WINDOW, Period(cut, WINDOW.end))
         transaction.set_rollback(True)
+
+
+def test_distinct_persons_are_kept_through_writes_of_other_kinds(plan, police, django_assert_num_queries):
+    from copil.privacy.rights import Identity, person_pseudonym
+
+    justice = make_partner(plan, role="justice", code="parquet", name="Parquet")
+
+    def convict(external_id, identity):
+        data = {"external_id": external_id, "convicted_on": dt.date(2023, 2, 1)}
+        data["pseudonym"] = person_pseudonym(plan, Identity(*identity.split()))
+        actions.create_record(None, "conviction", plan=plan, partner=justice, data=data)
+
+    convict("J1", "Dupont Jean 1980-01-01")
+    assert engine.compute("convicted_persons", WINDOW, plan=plan, today=TODAY).value == 1
+    seizure(plan, police, dt.date(2023, 1, 10))
+    reader = engine._Reader(get_catalogue()["convicted_persons"])
+    with django_assert_num_queries(1):  # the kind's version, nothing on the records
+        assert reader.flow([((plan.pk,), WINDOW)]).value == 1
+    convict("J2", "Martin Paul 1990-02-02")
+    assert engine.compute("convicted_persons", WINDOW, plan=plan, today=TODAY).value == 2

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 STAGE_TABLE = "copil_import_stage"
 BEFORE_TABLE = "copil_import_before"
 SQLITE_BATCH = 2_000
+ANALYZE_AFTER_ROWS = 5_000
 
 
 class Stage:
@@ -237,6 +238,10 @@ class Stage:
                 [self.plan_id, self.partner_id, stamp, stamp, *[value for _attname, value in defaults]],
             )
             report.created = cursor.rowcount
+            if not self.sqlite and report.created >= ANALYZE_AFTER_ROWS:
+                # The fold below joins the table it just filled: without fresh statistics, PostgreSQL may take it
+                # for nearly empty and pick a nested loop over the stage for each record (quadratic).
+                cursor.execute(f"ANALYZE {self.target}")
             rollup.apply(self.fmt.kind, self._staged_records(), 1)
             versions.bump([self.plan_id], self.fmt.kind)  # once per file
             if self.validator.parties is not None:

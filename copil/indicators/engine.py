@@ -293,7 +293,8 @@ class _Reader:
         self.base = self.model._default_manager.filter(**filters)
         # Counts and sums come from the daily roll-up (`copil.indicators.rollup`), unless `record_tables()`.
         # A definition other than the catalogue's own (a variant built by a caller) has no cells of its own.
-        self.rolled = rollup.is_rolled_up(definition) and rollup.is_catalogued(definition) and not _RECORD_TABLES.get()
+        self.catalogued = rollup.is_catalogued(definition)
+        self.rolled = rollup.is_rolled_up(definition) and self.catalogued and not _RECORD_TABLES.get()
         self.cells = DailyRollup.objects.filter(indicator=definition.code)
 
     # --- values -----------------------------------------------------------------------------------
@@ -379,7 +380,7 @@ class _Reader:
     def flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         if self.rolled:
             return self.rolled_figure(self.cells_in(windows), value_only=value_only)
-        if self.definition.aggregation == "distinct" and not _RECORD_TABLES.get():
+        if self.definition.aggregation == "distinct" and self.catalogued and not _RECORD_TABLES.get():
             return self.persons(windows, value_only=value_only)
         return self.scanned_flow(windows, value_only=value_only)
 
@@ -401,7 +402,14 @@ class _Reader:
         key = f"copil-persons:{hashlib.sha256(raw.encode()).hexdigest()}"
         figure = cache.get(key)
         if figure is None:
-            figure = self.scanned_flow(windows, value_only=value_only)
+            condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
+            records = self.base.filter(condition)
+            figure = _Figure(value=self.total(records.aggregate(**self.aggregates())))
+            if not value_only:  # the records behind the persons: from the roll-up's cells
+                cells = self.cells_in(windows)
+                figure.breakdown = self.breakdown(records)
+                figure.record_count = int(cells.aggregate(n=Sum("record_count"))["n"] or 0)
+                figure.sources = _rolled_sources(cells)
             cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
         return figure
 

@@ -49,10 +49,16 @@ def is_catalogued(definition: IndicatorDefinition) -> bool:
     return get_catalogue().get(definition.code) == definition
 
 
+def has_cells(definition: IndicatorDefinition) -> bool:
+    """Whether the indicator has roll-up cells: the rolled-up ones, and distinct persons for their record counts
+    and sources (the persons themselves are counted from the records)."""
+    return is_rolled_up(definition) or definition.aggregation == "distinct"
+
+
 @cache
 def rolled_indicators(kind: str) -> tuple[IndicatorDefinition, ...]:
-    """The rolled-up indicators computed from records of this kind."""
-    return tuple(d for d in get_catalogue().values() if d.source == kind and is_rolled_up(d))
+    """The indicators with roll-up cells computed from records of this kind."""
+    return tuple(d for d in get_catalogue().values() if d.source == kind and has_cells(d))
 
 
 def key_fields(definition: IndicatorDefinition) -> list[str]:
@@ -62,7 +68,7 @@ def key_fields(definition: IndicatorDefinition) -> list[str]:
 
 def stored_value(definition: IndicatorDefinition) -> models.Expression:
     """A record's value as the roll-up stores it: whole milligrams for masses, the field for other sums."""
-    if definition.aggregation == "count":
+    if definition.aggregation in {"count", "distinct"}:
         return Value(0, output_field=models.BigIntegerField())
     if definition.value_field == MASS_GRAMS:
         milligrams = Case(
@@ -221,7 +227,7 @@ def verify(*, plan_ids: Iterable[int] | None = None, repair: bool = False) -> li
     drifts: list[Drift] = []
     codes = set()
     for definition in get_catalogue().values():
-        if not is_rolled_up(definition):
+        if not has_cells(definition):
             continue
         codes.add(definition.code)
         stored, expected = stored_cells(definition, ids), expected_cells(definition, ids)
@@ -258,7 +264,7 @@ def rebuild(plan_ids: Iterable[int] | None = None) -> None:
             rows = rows.filter(plan_id__in=ids)
         rows.delete()
         for definition in get_catalogue().values():
-            if is_rolled_up(definition):
+            if has_cells(definition):
                 records = definition.model._default_manager.all()
                 if ids is not None:
                     records = records.filter(plan_id__in=ids)

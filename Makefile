@@ -24,6 +24,8 @@ test: $(STAMP) lint test-sqlite test-postgresql
 lint: $(STAMP)
 	$(BIN)/ruff check copil analytics tests demo bench
 	$(BIN)/ruff format --check copil analytics tests demo bench
+	$(BIN)/mypy
+	$(BIN)/copil makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest

@@ -73,14 +73,14 @@ _erfc = np.vectorize(math.erfc, otypes=[float])
 
 def _two_sided_p(z: np.ndarray) -> np.ndarray:
     """Two-sided p-value of standard normal z-scores: P(|Z| >= |z|) = erfc(|z| / sqrt 2)."""
-    return _erfc(np.abs(np.asarray(z, dtype=float)) / math.sqrt(2.0))
+    return np.asarray(_erfc(np.abs(np.asarray(z, dtype=float)) / math.sqrt(2.0)), dtype=float)
 
 
 def distance_band(coords: ArrayLike, threshold: float) -> np.ndarray:
     """Binary spatial weights: w_ij = 1 when locations i and j are at most `threshold` apart (i itself included)."""
     xy = np.asarray(coords, dtype=float)
     d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
-    return d2 <= threshold * threshold
+    return np.asarray(d2 <= threshold * threshold, dtype=bool)
 
 
 def gi_star(x: ArrayLike, neighbors: ArrayLike, time_step: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -158,8 +158,8 @@ def _final_run(flags: np.ndarray) -> int:
     return run
 
 
-def _pattern(own: np.ndarray, other: np.ndarray, trend: int, suffix: str) -> str | None:
-    """The pattern of a location whose final bin is significant of one sign (`own`), or None."""
+def _pattern(own: np.ndarray, other: np.ndarray, trend: int, suffix: str) -> str:
+    """The pattern of a location whose final bin is significant of one sign (`own`)."""
     n_t = own.size
     persistent = own.sum() >= PERSISTENCE * n_t
     if persistent:

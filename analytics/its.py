@@ -153,7 +153,7 @@ def _quasi_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray) -> tup
     import statsmodels.api as sm
 
     # Month-of-year columns absent from a series would make the design singular: drop them (and keep their γ = 0).
-    present = design.any(axis=0)
+    present = np.asarray(design.any(axis=0), dtype=bool)
     present[:4] = True
     result = sm.GLM(y, design[:, present], family=sm.families.Poisson(), offset=offset).fit(scale="X2")
     p = int(present.sum())

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -111,10 +112,11 @@ def expected_cases(c_zd: ArrayLike) -> np.ndarray:
     (locations × days).
     """
     c_zd = np.asarray(c_zd, dtype=float)
-    C = c_zd.sum()
+    C = float(c_zd.sum())
     if C == 0:
         return np.zeros_like(c_zd)
-    return np.outer(c_zd.sum(axis=1), c_zd.sum(axis=0)) / C
+    expected: np.ndarray = np.outer(c_zd.sum(axis=1), c_zd.sum(axis=0)) / C
+    return expected
 
 
 def log_glr(c_A: float, mu_A: float, C: float) -> float:
@@ -248,7 +250,7 @@ class _Prepared:
     levels: np.ndarray
     n_rows: np.ndarray  # cases of each kept row
 
-    def kernel_args(self) -> tuple:
+    def kernel_args(self) -> tuple[Any, ...]:
         """Arguments of the replicate kernels after the seeds."""
         return (
             self.case_loc,
@@ -266,7 +268,7 @@ class _Prepared:
 
     def observed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Best cylinder of every centre on the observed data: (log GLR, circle size, window index)."""
-        return _kernels.observed_bests(
+        bests: tuple[np.ndarray, np.ndarray, np.ndarray] = _kernels.observed_bests(
             self.rec_loc,
             self.rec_day,
             self.ptr,
@@ -279,10 +281,20 @@ class _Prepared:
             self.T,
             self.levels,
         )
+        return bests
 
 
 def _prepare(
-    coords, days, counts, day, study_days, max_window, max_share, max_radius, max_neighbors, min_cases
+    coords: ArrayLike,
+    days: ArrayLike,
+    counts: ArrayLike | None,
+    day: int | None,
+    study_days: int | None,
+    max_window: int,
+    max_share: float,
+    max_radius: float | None,
+    max_neighbors: int | None,
+    min_cases: int,
 ) -> _Prepared:
     xy = np.asarray(coords, dtype=float)
     if xy.ndim != 2 or xy.shape[1] != 2:
@@ -373,9 +385,10 @@ def _seeds(seed: int | np.random.SeedSequence | None, replicates: int) -> np.nda
     return sequence.generate_state(replicates, dtype=np.uint64)
 
 
-def _chunk_maxima(seeds: np.ndarray, args: tuple) -> np.ndarray:
+def _chunk_maxima(seeds: np.ndarray, args: tuple[Any, ...]) -> np.ndarray:
     """Replicate maxima of a chunk of seeds, on one thread (the unit of work sent to Dask workers)."""
-    return _kernels.replicate_maxima_serial(seeds, *args)
+    maxima: np.ndarray = _kernels.replicate_maxima_serial(seeds, *args)
+    return maxima
 
 
 def replicate_maxima(
@@ -399,9 +412,10 @@ def replicate_maxima(
 
         previous = numba.get_num_threads()
         if n_threads:
-            numba.set_num_threads(max(1, min(int(n_threads), numba.config.NUMBA_NUM_THREADS)))
+            numba.set_num_threads(max(1, min(int(n_threads), numba.config.NUMBA_NUM_THREADS)))  # type: ignore[attr-defined]
         try:
-            return _kernels.replicate_maxima_parallel(seeds, *args)
+            maxima: np.ndarray = _kernels.replicate_maxima_parallel(seeds, *args)
+            return maxima
         finally:
             numba.set_num_threads(previous)
     from distributed import Client

@@ -40,14 +40,15 @@ PLAIN_TABLE = (
 )
 
 
-def write_file(path: Path, rows: int) -> None:
-    """Seizures in the published format (ISO dates, decimal point so COPY reads the same file)."""
+def write_file(path: Path, rows: int, operations: bool = True) -> None:
+    """Seizures in the published format (ISO dates, decimal point so COPY reads the same file); a tenth refer
+    to one of the operations unless `operations` is false."""
     rnd = random.Random(20240101)
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER)
         for i in range(rows):
             date = f"20{rnd.randint(10, 23)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
-            operation = f"OPE-{rnd.randrange(OPERATIONS):04d}" if i % 10 == 0 else ""
+            operation = f"OPE-{rnd.randrange(OPERATIONS):04d}" if operations and i % 10 == 0 else ""
             quantity = f"{rnd.randint(1, 999_999) / 100:.2f}"
             out.write(f"SAI-{i:08d};{date};{SUBSTANCES[i % 5]};{quantity};{UNITS[i % 3]};{operation}\n")
 

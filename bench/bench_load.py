@@ -1,12 +1,14 @@
 """Load benchmark of the committee's pages: dashboard, map layers and bilan page under concurrent users.
 
-    python bench/bench_load.py [--users 50] [--duration 60] [--workers N] [--strict]
+    python bench/bench_load.py [--users 50] [--duration 60] [--workers N] [--records 1000000] [--strict]
 
 Starts a throw-away PostgreSQL (`copil.testing.postgres.TemporaryPostgres`), migrates it and loads the demo
-plans (demo/*/) through the importer, opens a session for a member coordinating every demo plan, serves the
-app with gunicorn (sync workers, production-like: DEBUG off, a file cache shared by the workers), opens each
-page once (cold: figures and charts computed, then cached), then runs locust headless: `--users` simulated
-members, each requesting a page every 0.5–1.5 s for `--duration` seconds (`load_users.py`).
+plans (demo/*/) through the importer, plus with `--records N` a plan `banc` of N seizures (`copil import` of a
+generated file), opens a session for a member coordinating every plan, serves the app with the production server
+(`copil serve --production`: gunicorn sync workers, `copil.settings_production`, WhiteNoise, a file cache shared by
+the workers, its worker; ready once `/sante/` answers 200), opens each page once (cold: figures and charts
+computed, then cached), then runs locust headless: `--users` simulated members, each requesting a page every
+0.5–1.5 s for `--duration` seconds (`load_users.py`).
 
 Prints requests/s, p50, p95, p99 and the error count, overall and per page, against the target: p95 under
 150 ms with no error. `--strict` exits with status 1 when the target is missed.
@@ -18,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -37,8 +40,9 @@ LAYERS = ("points-de-deal", "cameras", "observations")
 # --- child: database setup --------------------------------------------------------------------------------------
 
 
-def setup_database() -> dict:
-    """Migrate, load the demo plans, and open a session for a coordinator of every plan (runs in a child)."""
+def setup_database(records: int) -> dict:
+    """Migrate, load the demo plans (and a plan of `records` seizures), and open a session for a coordinator of
+    every plan (runs in a child)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copil.settings")
     import django
 
@@ -57,6 +61,8 @@ def setup_database() -> dict:
     started = time.perf_counter()
     for plan_dir in sorted(p for p in settings.COPIL_DEMO_DIR.iterdir() if (p / "plan.toml").exists()):
         import_plan_directory(plan_dir)
+    if records:
+        large_plan(records)
     loaded = time.perf_counter() - started
     user = get_user_model().objects.create_user("bench", "bench@example.fr", None)
     for partner in Partner.objects.filter(role=Partner.Role.COORDINATOR):
@@ -77,17 +83,37 @@ def setup_database() -> dict:
     return {"session": session.session_key, "plans": plans, "records": records, "load_seconds": loaded}
 
 
+def large_plan(records: int) -> None:
+    """A plan `banc` with its coordinator partner and `records` seizures of its police, through `copil import`."""
+    from django.core.management import call_command
+
+    from bench.bench_import import write_file
+    from copil.plans.models import Partner, Plan, Territory
+
+    territory = Territory.objects.create(insee_code="99999", name="Banc d'essai", level="commune", population=50000)
+    plan = Plan.objects.create(slug="banc", name="Banc d'essai", territory=territory, started_on="2010-01-01")
+    Partner.objects.create(plan=plan, code="prefecture", name="Préfecture", role=Partner.Role.COORDINATOR)
+    Partner.objects.create(plan=plan, code="police", name="Police", role="police")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "saisies.csv"
+        write_file(path, records, operations=False)
+        call_command("import", str(path), plan="banc", partner="police", kind="seizure", verbosity=0)
+
+
 # --- parent -----------------------------------------------------------------------------------------------------
 
 
-def _wait_for(url: str, timeout: float = 60) -> None:
+def _wait_for(url: str, timeout: float = 120) -> None:
+    """Until the URL answers 200 (`/sante/`: the database and the worker are ready)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - local server
-            return
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local server
+                if response.status == 200:
+                    return
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
     raise RuntimeError(f"the server did not answer at {url}")
 
 
@@ -171,11 +197,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50, help="concurrent simulated users (default 50)")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--records", type=int, default=0, help="also a plan of that many seizures (e.g. 1000000)")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when the target is missed")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)  # child mode
     args = parser.parse_args()
     if args.setup:
-        print(json.dumps(setup_database()))
+        print(json.dumps(setup_database(args.records)))
         return 0
 
     from copil.testing.postgres import TemporaryPostgres, find_server_binaries, free_port
@@ -192,17 +219,27 @@ def main() -> int:
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "copil.settings",
+            "DJANGO_SETTINGS_MODULE": "copil.settings_production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "COPIL_PSEUDONYM_KEY": secrets.token_hex(32),
+            "COPIL_SSL_REDIRECT": "0",  # plain HTTP on the loopback: TLS is the reverse proxy's
             "COPIL_VAR_DIR": str(work / "var"),
             "COPIL_CACHE_DIR": str(work / "cache"),
             "COPIL_CONN_MAX_AGE": "600",
-            "COPIL_DEBUG": "0",
             "COPIL_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "COPIL_WEB_WORKERS": str(args.workers),
+            "COPIL_WEB_TIMEOUT": "300",
+            "COPIL_LOG_LEVEL": "WARNING",  # no line per request during the measure
             "PYTHONPATH": str(ROOT),
         }
         started = time.perf_counter()
         setup = subprocess.run(
-            [sys.executable, __file__, "--setup"], env=env, check=True, capture_output=True, text=True, cwd=ROOT
+            [sys.executable, __file__, "--setup", "--records", str(args.records)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         info = json.loads(setup.stdout.strip().splitlines()[-1])
         print(
@@ -212,27 +249,13 @@ def main() -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         gunicorn = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "copil.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "sync",
-                "--timeout",
-                "300",
-                "--log-level",
-                "warning",
-            ],
+            [sys.executable, "-m", "copil", "serve", "--production", f"127.0.0.1:{port}"],
             env=env,
             cwd=ROOT,
+            stdout=subprocess.DEVNULL,
         )
-        _wait_for(base + "/")
-        print(f"== gunicorn: {args.workers} sync workers on {base}")
+        _wait_for(base + "/sante/")
+        print(f"== copil serve --production: gunicorn, {args.workers} sync workers on {base}, /sante/ 200")
         print("== cold pages (figures and charts computed, then cached):")
         for name, path in _pages(info["plans"]):
             status, ms = _get(base + path, info["session"])

@@ -57,11 +57,14 @@ INSTALLED_APPS = [
     "copil.api",
     "copil.privacy",
     "ninja",  # serves the API documentation's scripts itself (no CDN, fits the Content-Security-Policy)
+    "copil.production",  # before django_tasks_db: its `db_worker` (with a heartbeat) replaces the library's
     "django_tasks",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    "copil.production.proxies.TrustedProxyMiddleware",
+    "copil.production.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -238,6 +241,10 @@ COPIL_UPLOAD_DIR = Path(os.environ.get("COPIL_UPLOAD_DIR", VAR_DIR / "uploads"))
 # Imports at least this large (rows, or bytes) run as background tasks.
 COPIL_IMPORT_BACKGROUND_ROWS = int(os.environ.get("COPIL_IMPORT_BACKGROUND_ROWS", "20000"))
 COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))
+# The process working on an import touches its heartbeat this often; a running import silent for longer than
+# the lease lost its worker and is shown as failed (copil.imports.jobs).
+COPIL_IMPORT_HEARTBEAT_SECONDS = float(os.environ.get("COPIL_IMPORT_HEARTBEAT_SECONDS", "5"))
+COPIL_IMPORT_LEASE_SECONDS = float(os.environ.get("COPIL_IMPORT_LEASE_SECONDS", "60"))
 
 # Data protection (copil.privacy): accounts nobody logged into for this many days are deactivated, after a
 # warning e-mail sent this many days before; how the storage is encrypted at rest, as the processing register
@@ -245,3 +252,53 @@ COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTE
 COPIL_ACCOUNT_INACTIVE_DAYS = int(os.environ.get("COPIL_ACCOUNT_INACTIVE_DAYS", "180"))
 COPIL_ACCOUNT_WARNING_DAYS = int(os.environ.get("COPIL_ACCOUNT_WARNING_DAYS", "14"))
 COPIL_ENCRYPTION_AT_REST = os.environ.get("COPIL_ENCRYPTION_AT_REST", "")
+
+# --- Running in production (copil.production) -------------------------------------------------------------------
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For / X-Forwarded-Proto are believed;
+# the same headers from anyone else are dropped.
+COPIL_TRUSTED_PROXIES = os.environ.get("COPIL_TRUSTED_PROXIES", "")
+# Each `copil db_worker` records a heartbeat this often; `/sante/` answers 503 when the last one is older
+# than the limit.
+COPIL_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("COPIL_WORKER_HEARTBEAT_SECONDS", "15"))
+COPIL_WORKER_HEARTBEAT_LIMIT = float(os.environ.get("COPIL_WORKER_HEARTBEAT_LIMIT", "120"))
+# One line per request and per background task on standard error: `text` (default) or `json`.
+COPIL_LOG_FORMAT = os.environ.get("COPIL_LOG_FORMAT", "text").strip().lower()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "text": {"()": "copil.production.logs.TextFormatter"},
+        "json": {"()": "copil.production.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if COPIL_LOG_FORMAT == "json" else "text",
+        },
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("COPIL_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own errors (with their stack) reach the root handler; its console copy would double them.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"level": "WARNING"},  # runserver's access lines: copil.requests already logs each request
+        "django_tasks": {"level": "WARNING"},  # copil.tasks logs one line per task
+    },
+}
+# Errors to Sentry too, only when SENTRY_DSN is set (needs the `sentry` extra: pip install "copil[sentry]").
+if os.environ.get("SENTRY_DSN"):
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.django import DjangoIntegration
+    except ImportError as error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            'SENTRY_DSN is set but sentry-sdk is missing: pip install "copil[sentry]"'
+        ) from error
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("COPIL_SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,  # no user name, address or cookie leaves the server
+        traces_sample_rate=0,
+    )

@@ -5,8 +5,9 @@ Everything of `copil.settings`, plus what a deployment must have: no debug, secr
 HSTS, secure cookies), no framing, a strict Content-Security-Policy and referrer policy.
 `copil check --deploy --settings=copil.settings_production` passes with those variables set.
 
-Behind a reverse proxy that terminates TLS, set COPIL_BEHIND_PROXY=1 (trusts X-Forwarded-Proto) and make the
-proxy set REMOTE_ADDR to the client's address (the audit trail and login throttling record it).
+Behind a reverse proxy that terminates TLS, list its address in COPIL_TRUSTED_PROXIES: X-Forwarded-Proto and
+X-Forwarded-For are then believed from it only (the audit trail and login throttling record the client's address).
+COPIL_BEHIND_PROXY=1 (trusts X-Forwarded-Proto from anyone) remains for a server only the proxy can reach.
 """
 
 import os
@@ -37,8 +38,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if _env_flag("COPIL_BEHIND_PROXY"):
+if _env_flag("COPIL_BEHIND_PROXY") or COPIL_TRUSTED_PROXIES:  # noqa: F405
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The health check answers on plain HTTP too: a monitor on the machine need not go through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+
+# Static files served by the application server itself (WhiteNoise): hashed names, compressed, cached for a year.
+# `copil collectstatic` writes them to STATIC_ROOT (`copil serve --production` runs it).
+MIDDLEWARE = list(MIDDLEWARE)  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "copil.production.staticfiles.StaticFilesStorage"},
+}
 
 # Map tiles come from the configured tile server (https:); no inline script, no plugin, no framing.
 COPIL_CSP = os.environ.get("COPIL_CSP") or (

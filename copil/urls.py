@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from copil.api.api import api
+from copil.production.views import health
 
 urlpatterns = [
+    path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
     path("compte/", include("copil.access.urls")),
     path("protection-des-donnees/", include("copil.privacy.urls")),

@@ -1,4 +1,4 @@
-"""Small factories for tests: a plan with its axes and partners, built in a line."""
+"""Small factories for tests: a plan with its axes and partners, a record of any kind, built in a line."""
 
 import datetime as dt
 import itertools
@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from copil.plans.models import Axis, Partner, Plan, Territory
+from copil.records.models import RECORD_KINDS, Record
 
 _sequence = itertools.count(1)
 
@@ -61,3 +62,50 @@ def make_alert(plan: Plan, place: str = "Rue de la Gare", **fields):
         "recurrence_interval_days": 500,
     }
     return Alert.objects.create(plan=plan, detected_on=day, place=place, **{**values, **fields})
+
+
+RECORD_DAY = dt.date(2024, 3, 1)
+
+
+def required_record_fields(kind: str) -> dict:
+    """The fields a record of `kind` cannot do without (no null, no model default), with plain values; every
+    other field keeps its model default, so a test states what it counts on."""
+    day = RECORD_DAY
+    return {
+        "deal_point": {"name": "Square", "identified_on": day},
+        "network": {"name": "Réseau"},
+        "operation": {"occurred_on": day, "kind": "search"},
+        "seizure": {"seized_on": day, "substance": "crack", "quantity": Decimal("12.500"), "unit": "g"},
+        "arrest": {"arrested_on": day, "role": "trafficker"},
+        "conviction": {"convicted_on": day, "pseudonym": "a" * 64},
+        "camera": {"installed_on": day},
+        "prevention_action": {"held_on": day, "kind": "outreach"},
+        "care_referral": {"referred_on": day, "destination": "csapa", "pseudonym": "b" * 64},
+        "capacity_reading": {"observed_on": day, "kind": "shelter_places", "value": 40},
+        "deployment_reading": {"deployed_on": day, "force": "police_nationale", "staff": 120},
+        "eviction_procedure": {"opened_on": day},
+        "field_observation": {
+            "observed_at": dt.datetime(2024, 3, 1, 22, 30, tzinfo=dt.UTC),
+            "people_count": 8,
+            "source": "patrol",
+        },
+        "agreement": {"title": "Convention", "signed_on": day},
+    }[kind]
+
+
+def make_record(kind: str, partner: Partner, /, **overrides) -> Record:
+    """One record of `kind` entered by `partner` in its plan (`plan=` to place it elsewhere), stored directly
+    (no policy, no audit: a fixture, not a channel). Many-to-many values (`parties=[…]`) are set after;
+    `kind` and `partner` are positional-only, so a record field called `kind` can be overridden too."""
+    model = RECORD_KINDS[kind]
+    values = {
+        "plan": partner.plan,
+        "external_id": f"{kind}-{next(_sequence)}",
+        **required_record_fields(kind),
+        **overrides,
+    }
+    m2m = {field.name: values.pop(field.name) for field in model._meta.many_to_many if field.name in values}
+    record = model.objects.create(partner=partner, **values)
+    for name, items in m2m.items():
+        getattr(record, name).set(items)
+    return record

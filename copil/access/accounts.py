@@ -8,7 +8,6 @@ active membership can no longer log in).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from copil.access.actors import Actor
 from copil.plans.models import Membership, Partner, Plan
 
 from . import policy
@@ -34,18 +34,18 @@ from .models import AuditEvent
 class Invitation:
     """The result of an invitation: the (new or existing) user, the membership and the set-password link."""
 
-    user: Any
+    user: Actor
     membership: Membership
     link: str
     new_account: bool
 
 
-def _require_coordinator(actor: Any, plan: Plan) -> None:
+def _require_coordinator(actor: Actor, plan: Plan) -> None:
     if actor is not None and not policy.is_plan_coordinator(actor, plan):
         raise PermissionDenied(_("Only a coordinator of the plan can manage its members."))
 
 
-def set_password_link(user: Any, base_url: str = "") -> str:
+def set_password_link(user: Actor, base_url: str = "") -> str:
     """A one-time link to choose a password (Django's password-reset token: it expires after
     PASSWORD_RESET_TIMEOUT and once the password is set)."""
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
@@ -54,7 +54,7 @@ def set_password_link(user: Any, base_url: str = "") -> str:
 
 
 def invite_member(
-    actor: Any,
+    actor: Actor,
     *,
     plan: Plan,
     partner: Partner,
@@ -92,6 +92,9 @@ def invite_member(
                 user.is_staff, changed = True, [*changed, "is_staff"]
             if changed:
                 user.save(update_fields=changed)
+        refusal = policy.care_membership_refusal(actor, partner, user)
+        if refusal:
+            raise ValidationError(refusal)
         membership = Membership.objects.filter(partner=partner, user=user).first()
         before = snapshot(membership)
         if membership is None:
@@ -126,7 +129,7 @@ def invite_member(
     return Invitation(user=user, membership=membership, link=link, new_account=new_account)
 
 
-def deactivate_member(actor: Any, membership: Membership) -> Membership:
+def deactivate_member(actor: Actor, membership: Membership) -> Membership:
     """End a membership; a user left without any active membership is deactivated (cannot log in).
 
     Superusers keep their account (they administer the deployment, membership or not).

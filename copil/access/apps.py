@@ -8,7 +8,7 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access and audit")
 
     def ready(self) -> None:
-        from . import audit, signals
+        from . import audit, checks, signals  # noqa: F401 (checks registers the deploy check)
 
         audit.register_models()
         signals.connect()

@@ -31,6 +31,8 @@ from django.db.models.expressions import Combinable
 from django.db.models.signals import post_save
 from django.http import HttpRequest
 
+from copil.access.actors import Actor
+
 from .models import AuditEvent
 
 Action = AuditEvent.Action
@@ -150,7 +152,7 @@ def plan_and_partner_ids(obj: models.Model) -> tuple[int | None, int | None]:
     return getattr(obj, "plan_id", None), getattr(obj, "partner_id", None)
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Actor) -> dict[str, Any]:
     if actor is None:
         return {"actor": None, "actor_label": SYSTEM_LABEL}
     if isinstance(actor, AnonymousUser) or not getattr(actor, "is_authenticated", False):
@@ -163,7 +165,7 @@ def _id(value: Any) -> int | None:
 
 
 def record_event(
-    actor: Any,
+    actor: Actor,
     action: str,
     *,
     plan: Any = None,
@@ -210,8 +212,29 @@ def record_event(
     )
 
 
-def record_bulk_changes(
+PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
+
+
+def record_read(
     actor: Any,
+    kind: str,
+    *,
+    rows: int,
+    filters: Mapping[str, Any] | None = None,
+    plan: Any = None,
+    obj: models.Model | None = None,
+) -> AuditEvent | None:
+    """One entry for one read of person-level records (referrals, convictions): a list page or an API page of
+    500 rows costs one entry naming the reader, the channel, the filter and the number of rows; a detail names
+    its record. Reads of other kinds are not recorded (None)."""
+    if kind not in PERSON_LEVEL_KINDS:
+        return None
+    details = {"kind": kind, "rows": rows, "filters": dict(filters or {})}
+    return record_event(actor, AuditEvent.Action.READ, plan=plan, obj=obj, details=details)
+
+
+def record_bulk_changes(
+    actor: Actor,
     model: type[models.Model],
     created: Iterable[models.Model | Mapping[str, Any]] = (),
     updated: Iterable[tuple[models.Model | Mapping[str, Any], models.Model | Mapping[str, Any]]] = (),
@@ -355,7 +378,7 @@ def _copy_log_entry(sender: type[models.Model], instance: Any, created: bool, **
     )
 
 
-def _label_of(user: Any) -> str:
+def _label_of(user: Actor) -> str:
     return user.get_username() if user is not None else SYSTEM_LABEL
 
 
@@ -380,10 +403,14 @@ def _plan_and_partner_from_fields(
         return _int_or_none(fields.get("plan")), _int_or_none(object_pk)
     if model is Membership:
         partner_id = _int_or_none(fields.get("partner"))
+        if partner_id is None:
+            return None, None
         plan_id = Partner.objects.filter(pk=partner_id).values_list("plan_id", flat=True).first()
         return plan_id, partner_id
     if model is Decision:
         meeting_id = _int_or_none(fields.get("meeting"))
+        if meeting_id is None:
+            return None, None
         return Meeting.objects.filter(pk=meeting_id).values_list("plan_id", flat=True).first(), None
     return _int_or_none(fields.get("plan")), _int_or_none(fields.get("partner"))
 
@@ -396,5 +423,6 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def events_for(obj: models.Model) -> Sequence[AuditEvent]:
-    """The trail of one object, oldest first (for tests and the object history pages)."""
-    return list(AuditEvent.objects.filter(object_type=object_type(obj), object_id=str(obj.pk)).order_by("at", "pk"))
+    """The changes of one object, oldest first (for tests and the object history pages; reads are left out)."""
+    events = AuditEvent.objects.filter(object_type=object_type(obj), object_id=str(obj.pk))
+    return list(events.exclude(action=AuditEvent.Action.READ).order_by("at", "pk"))

@@ -58,6 +58,7 @@ class AuditEvent(models.Model):
         OTP_VERIFIED = "otp_verified", _("second factor verified")
         OTP_FAILED = "otp_failed", _("failed second-factor code")
         OTP_RESET = "otp_reset", _("two-factor reset")
+        READ = "read", _("reading of person-level records")
 
     SYSTEM = "système"
 

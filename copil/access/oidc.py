@@ -23,6 +23,8 @@ from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from copil.access.actors import Actor
+
 
 class CopilOIDCBackend(OIDCAuthenticationBackend):
     """Maps the provider's identity to an existing, active user by e-mail address (case-insensitive).
@@ -57,7 +59,7 @@ class CopilOIDCBackend(OIDCAuthenticationBackend):
     def create_user(self, claims: dict[str, Any]) -> None:
         return None  # accounts are created by invitation only
 
-    def update_user(self, user: Any, claims: dict[str, Any]) -> Any:
+    def update_user(self, user: Actor, claims: dict[str, Any]) -> Any:
         """Fill in the names the provider knows (ProConnect: given_name, usual_name) when still empty."""
         changed = []
         given = (claims.get("given_name") or "").strip()

@@ -30,15 +30,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from copil.access.actors import Actor
 from copil.plans.models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
-from copil.records.models import RECORD_KINDS
+from copil.records.models import RECORD_KINDS, Record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from typing_extensions import TypeIs
 
 ACTIONS = ("create", "read", "update", "delete")
 LETTERS = {"c": "create", "r": "read", "u": "update", "d": "delete"}
@@ -112,17 +117,21 @@ _OWNER_PATH = {"partner": "pk", "membership": "partner", "action": "owner"}
 PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 AGGREGATE_TABLE = """
-role          other  care_referral  conviction
-coordinator   exact  exact          exact
-police        exact  suppressed     suppressed
-justice       exact  suppressed     exact
-city          exact  suppressed     suppressed
-housing       exact  suppressed     suppressed
-care          exact  exact          suppressed
-health        exact  suppressed     suppressed
-public        exact  suppressed     suppressed
-superuser     exact  exact          exact
+role          other  care_referral  care_referral_persons  conviction
+coordinator   exact  exact          exact                  exact
+police        exact  suppressed     suppressed             suppressed
+justice       exact  suppressed     suppressed             exact
+city          exact  suppressed     suppressed             suppressed
+housing       exact  suppressed     suppressed             suppressed
+care          exact  exact          suppressed             suppressed
+health        exact  suppressed     suppressed             suppressed
+public        exact  suppressed     suppressed             suppressed
+superuser     exact  exact          exact                  exact
 """
+# care_referral_persons: counts of distinct persons referred to care. A care partner sees them only above the
+# threshold: otherwise it could enter a referral of a named person and watch whether the plan's count moves,
+# learning whether that person is a client of another association (pseudonyms are per plan, see
+# copil.access.pseudonyms, so the probe never crosses plans).
 _AGGREGATE_LEVELS = ("exact", "suppressed", "hidden")
 
 
@@ -212,15 +221,15 @@ class Seat:
     role: str
 
 
-def _is_authenticated(user: Any) -> bool:
+def _is_authenticated(user: Actor) -> TypeIs[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def _is_superuser(user: Any) -> bool:
+def _is_superuser(user: Actor) -> bool:
     return _is_authenticated(user) and bool(getattr(user, "is_superuser", False))
 
 
-def seats(user: Any) -> tuple[Seat, ...]:
+def seats(user: Actor) -> tuple[Seat, ...]:
     """The user's active memberships (cached on the user object for the request)."""
     if not _is_authenticated(user):
         return ()
@@ -232,23 +241,23 @@ def seats(user: Any) -> tuple[Seat, ...]:
             .values_list("partner_id", "partner__plan_id", "partner__role")
             .order_by("partner_id")
         )
-        user._copil_seats = cached
+        user._copil_seats = cached  # type: ignore[attr-defined]  # a per-request cache on the user object
     return cached
 
 
-def forget(user: Any) -> None:
+def forget(user: Actor) -> None:
     """Drop the cached memberships of a user object (after its memberships changed)."""
     if user is not None and hasattr(user, "_copil_seats"):
         del user._copil_seats
 
 
-def user_partners(user: Any, plan: Plan | int | None = None) -> QuerySet[Partner]:
+def user_partners(user: Actor, plan: Plan | int | None = None) -> QuerySet[Partner]:
     """The partners the user actively acts for (in one plan if given)."""
     ids = [s.partner_id for s in seats(user) if plan is None or s.plan_id == _pk(plan)]
     return Partner.objects.filter(pk__in=ids)
 
 
-def user_roles(user: Any, plan: Plan | int) -> set[str]:
+def user_roles(user: Actor, plan: Plan | int) -> set[str]:
     """Every role the user holds in the plan ("public" for visitors and non-members)."""
     roles = {s.role for s in seats(user) if s.plan_id == _pk(plan)}
     return roles or {PUBLIC}
@@ -257,14 +266,14 @@ def user_roles(user: Any, plan: Plan | int) -> set[str]:
 _ROLE_PRIORITY = (COORDINATOR, "police", "justice", "city", "housing", "care", "health", PUBLIC)
 
 
-def user_role(user: Any, plan: Plan | int) -> str:
+def user_role(user: Actor, plan: Plan | int) -> str:
     """The user's main role in the plan: the first of coordinator, police, justice, city, housing, care,
     health it holds, else "public" (visitors, non-members). Access checks use every role (`user_roles`)."""
     roles = user_roles(user, plan)
     return next(role for role in _ROLE_PRIORITY if role in roles)
 
 
-def second_factor_required(user: Any, *, plan_requires: bool | None = None) -> bool:
+def second_factor_required(user: Actor, *, plan_requires: bool | None = None) -> bool:
     """Whether the account must sign in with a second factor: a superuser; a staff account acting for no partner
     (an administrator); a member holding a role marked "required" in SECOND_FACTOR_TABLE, or a member of a plan
     that requires it of everyone. (Members of recording partners are staff for the admin's entry forms: their
@@ -284,27 +293,54 @@ def second_factor_required(user: Any, *, plan_requires: bool | None = None) -> b
     return Plan.objects.filter(pk__in={seat.plan_id for seat in member_seats}, require_second_factor=True).exists()
 
 
-def is_plan_coordinator(user: Any, plan: Plan | int) -> bool:
+def is_plan_coordinator(user: Actor, plan: Plan | int) -> bool:
     """Whether the user may manage the plan's members and read its audit trail."""
     return _is_superuser(user) or COORDINATOR in {s.role for s in seats(user) if s.plan_id == _pk(plan)}
 
 
-def coordinated_plans(user: Any) -> QuerySet[Plan]:
+def coordinated_plans(user: Actor) -> QuerySet[Plan]:
     """The plans whose members and audit trail the user manages."""
     if _is_superuser(user):
         return Plan.objects.all()
     return Plan.objects.filter(pk__in={s.plan_id for s in seats(user) if s.role == COORDINATOR})
 
 
-def visible_plans(user: Any) -> QuerySet[Plan]:
+def visible_plans(user: Actor) -> QuerySet[Plan]:
     """The plans the user is a member of (every plan for superusers)."""
     if _is_superuser(user):
         return Plan.objects.all()
     return Plan.objects.filter(pk__in={s.plan_id for s in seats(user) if s.role != PUBLIC})
 
 
+def delegator(user: Any) -> Any:
+    """The person who delegated their access to `user` (an API token's creator), or None.
+
+    A delegated principal may do only what both it (its partner's seat) and its delegator may do: a token never
+    gives its creator more than the creator may do.
+    """
+    return getattr(user, "_copil_delegated_by", None)
+
+
 def _pk(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
+
+
+def care_membership_refusal(actor: Any, partner: Partner, user: Any) -> str | None:
+    """Why `actor` may not make `user` a member of `partner`, a care partner (None if they may, or if the
+    partner is not one): a membership never gives its creator more than the creator may do, so nobody joins
+    a care partner by their own hand, and nobody holding another role on the plan joins one.
+    """
+    if partner.role != Partner.Role.CARE or user is None or user.pk is None:
+        return None
+    active = Membership.objects.filter(user=user, partner__plan_id=partner.plan_id, deactivated_at__isnull=True)
+    if actor is not None and getattr(actor, "pk", None) == user.pk and not active.filter(partner=partner).exists():
+        return _("You cannot make yourself a member of a care partner: another member of the plan must invite you.")
+    if active.exclude(partner__role=Partner.Role.CARE).exists():
+        return _(
+            "This person holds another role in the plan; a member of a care partner may hold no other role in "
+            "the same plan (referrals to care are health data)."
+        )
+    return None
 
 
 # --- Records -----------------------------------------------------------------------------------------------------
@@ -320,7 +356,7 @@ def _record_grants(role: str, kind: str, action: str) -> set[str]:
 
 
 def can(
-    user: Any,
+    user: Actor,
     action: str,
     kind: str,
     partner: Partner | None = None,
@@ -337,7 +373,7 @@ def can(
     """
     _check_action(action)
     if kind in RECORD_KINDS:
-        if obj is not None and partner is None:
+        if isinstance(obj, Record) and partner is None:
             partner = obj.partner
         return _can_record(user, action, kind, partner, plan)
     if kind in PLAN_OBJECT_MODELS:
@@ -345,8 +381,10 @@ def can(
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def _can_record(user: Any, action: str, kind: str, partner: Partner | None, plan: Plan | int | None) -> bool:
+def _can_record(user: Actor, action: str, kind: str, partner: Partner | None, plan: Plan | int | None) -> bool:
     if not _is_authenticated(user):
+        return False
+    if delegator(user) is not None and not _can_record(delegator(user), action, kind, partner, plan):
         return False
     plan_id = partner.plan_id if partner is not None else _pk(plan)
     if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, action):
@@ -363,7 +401,7 @@ def _can_record(user: Any, action: str, kind: str, partner: Partner | None, plan
 
 
 def require(
-    user: Any,
+    user: Actor,
     action: str,
     kind: str,
     partner: Partner | None = None,
@@ -388,7 +426,7 @@ def denial_message(action: str, kind: str) -> str:
     return messages[action].format(what=what)
 
 
-def visible_records(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet:
+def visible_records(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet:
     """The records of `kind` the user may read (of one plan if given): the ONLY way channels list records.
 
     Visitors and deactivated users get an empty queryset.
@@ -396,22 +434,32 @@ def visible_records(user: Any, kind: str, plan: Plan | int | None = None) -> Que
     return _records_for(user, "read", kind, plan)
 
 
-def writable_records(user: Any, kind: str, action: str, plan: Plan | int | None = None) -> QuerySet:
+def writable_records(user: Actor, kind: str, action: str, plan: Plan | int | None = None) -> QuerySet:
     """The records of `kind` the user may update or delete (`action`), for bulk operations and forms."""
     if action not in {"update", "delete"}:
         raise ValueError("action must be update or delete")
     return _records_for(user, action, kind, plan)
 
 
-def _records_for(user: Any, action: str, kind: str, plan: Plan | int | None) -> QuerySet:
+def _records_for(user: Actor, action: str, kind: str, plan: Plan | int | None) -> QuerySet:
     model = RECORD_KINDS[kind]
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     if plan is not None:
         queryset = queryset.filter(plan_id=_pk(plan))
     if not _is_authenticated(user):
         return queryset.none()
+    for principal in (user, delegator(user)):
+        if principal is not None:
+            queryset = queryset.filter(_record_condition(principal, action, kind))
+    return queryset
+
+
+def _record_condition(user: Any, action: str, kind: str) -> Q:
+    """The records of `kind` the user may `action`, as a filter on the record table."""
+    if not _is_authenticated(user):
+        return Q(pk__in=[])
     if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, action):
-        return queryset
+        return Q()
     condition = Q(pk__in=[])
     for seat in seats(user):
         scopes = _record_grants(seat.role, kind, action)
@@ -419,18 +467,25 @@ def _records_for(user: Any, action: str, kind: str, plan: Plan | int | None) -> 
             condition |= Q(plan_id=seat.plan_id)
         elif "own" in scopes:
             condition |= Q(plan_id=seat.plan_id, partner_id=seat.partner_id)
-    return queryset.filter(condition)
+    return condition
 
 
-def creatable_partners(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet[Partner]:
+def creatable_partners(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet[Partner]:
     """The partners the user may create a record of `kind` for (form choices, API validation)."""
     partners = Partner.objects.all()
     if plan is not None:
         partners = partners.filter(plan_id=_pk(plan))
     if not _is_authenticated(user):
         return partners.none()
+    for principal in (user, delegator(user)):
+        if principal is not None:
+            partners = partners.filter(_creatable_partner_condition(principal, kind))
+    return partners
+
+
+def _creatable_partner_condition(user: Any, kind: str) -> Q:
     if _is_superuser(user) and "plan" in _record_grants(SUPERUSER, kind, "create"):
-        return partners
+        return Q()
     condition = Q(pk__in=[])
     for seat in seats(user):
         scopes = _record_grants(seat.role, kind, "create")
@@ -438,7 +493,7 @@ def creatable_partners(user: Any, kind: str, plan: Plan | int | None = None) -> 
             condition |= Q(plan_id=seat.plan_id)
         elif "own" in scopes:
             condition |= Q(pk=seat.partner_id)
-    return partners.filter(condition)
+    return condition
 
 
 # --- Plan objects ------------------------------------------------------------------------------------------------
@@ -471,8 +526,10 @@ def _owner_id_of(kind: str, obj: models.Model) -> int | None:
     return getattr(obj, f"{path}_id", None)
 
 
-def _can_plan_object(user: Any, action: str, kind: str, obj: models.Model | None, plan: Plan | int | None) -> bool:
+def _can_plan_object(user: Actor, action: str, kind: str, obj: models.Model | None, plan: Plan | int | None) -> bool:
     if not _is_authenticated(user):
+        return False
+    if delegator(user) is not None and not _can_plan_object(delegator(user), action, kind, obj, plan):
         return False
     if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, action):
         return True
@@ -489,39 +546,55 @@ def _can_plan_object(user: Any, action: str, kind: str, obj: models.Model | None
     return False
 
 
-def _plan_ids_where(user: Any, action: str, kind: str) -> set[int] | None:
+def _plan_ids_where(user: Actor, action: str, kind: str) -> set[int] | None:
     """Ids of the plans where the user may `action` some object of `kind`; None for every plan."""
     _check_action(action)
     policy_table = RECORD_POLICY if kind in RECORD_KINDS else PLAN_OBJECT_POLICY
     if not _is_authenticated(user):
         return set()
+    if delegator(user) is not None:
+        theirs = _plan_ids_where(delegator(user), action, kind)
+        mine = _plan_ids_where(_undelegated(user), action, kind)
+        return mine if theirs is None else theirs if mine is None else mine & theirs
     if _is_superuser(user) and any(act == action for act, _scope in policy_table[SUPERUSER][kind]):
         return None
     return {s.plan_id for s in seats(user) if any(act == action for act, _scope in policy_table[s.role][kind])}
 
 
-def plans_where(user: Any, action: str, kind: str) -> QuerySet[Plan]:
+def _undelegated(user: Actor) -> Actor:
+    """A copy of a delegated principal without its delegator (its own seats only)."""
+    import copy
+
+    principal = copy.copy(user)
+    setattr(principal, "_copil_delegated_by", None)  # noqa: B010 - a marker the type of a user does not declare
+    return principal
+
+
+def plans_where(user: Actor, action: str, kind: str) -> QuerySet[Plan]:
     """The plans in which the user may `action` some object of `kind` (record kind or plan object)."""
     ids = _plan_ids_where(user, action, kind)
     return Plan.objects.all() if ids is None else Plan.objects.filter(pk__in=ids)
 
 
-def may_somewhere(user: Any, action: str, kind: str) -> bool:
+def may_somewhere(user: Actor, action: str, kind: str) -> bool:
     """Whether the user may `action` some object of `kind` in some plan (no query beyond the memberships):
     enough to show a menu entry or a button."""
     ids = _plan_ids_where(user, action, kind)
     return ids is None or bool(ids)
 
 
-def visible_plan_objects(user: Any, kind: str, plan: Plan | int | None = None) -> QuerySet:
+def visible_plan_objects(user: Actor, kind: str, plan: Plan | int | None = None) -> QuerySet:
     """The plan objects of `kind` the user may read (of one plan if given)."""
     model = PLAN_OBJECT_MODELS[kind]
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     path = _PLAN_PATH[kind]
     if plan is not None and path is not None:
         queryset = queryset.filter(**{path: _pk(plan)})
     if not _is_authenticated(user):
         return queryset.none()
+    if delegator(user) is not None:
+        theirs = visible_plan_objects(delegator(user), kind, plan)
+        return visible_plan_objects(_undelegated(user), kind, plan).filter(pk__in=theirs.values("pk"))
     if _is_superuser(user) and _plan_object_grants(SUPERUSER, kind, "read"):
         return queryset
     condition = Q(pk__in=[])
@@ -564,7 +637,7 @@ def disclosure_threshold(definition: Any) -> int:
     return getattr(definition, "disclosure_threshold", None) or DEFAULT_DISCLOSURE_THRESHOLD
 
 
-def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | None = None) -> AggregateRule:
+def aggregate_rule(user: Actor, indicator_definition: Any, *, plan: Plan | int | None = None) -> AggregateRule:
     """Whether the user may see the indicator (a catalogue `IndicatorDefinition`) and whether small counts
     are suppressed for them.
 
@@ -573,7 +646,15 @@ def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | N
     Indicators neither counting persons nor computed from person-level records are never suppressed.
     """
     definition = indicator_definition
+    if delegator(user) is not None:
+        mine = aggregate_rule(_undelegated(user), definition, plan=plan)
+        theirs = aggregate_rule(delegator(user), definition, plan=plan)
+        return AggregateRule(
+            visible=mine.visible and theirs.visible, suppress=mine.suppress or theirs.suppress, threshold=mine.threshold
+        )
     column = definition.source if definition.source in PERSON_LEVEL_KINDS else "other"
+    if column == "care_referral" and getattr(definition, "person_count", False):
+        column = "care_referral_persons"
     if plan is not None:
         roles = user_roles(user, plan)
     else:
@@ -591,7 +672,7 @@ def aggregate_rule(user: Any, indicator_definition: Any, *, plan: Plan | int | N
     return AggregateRule(visible=False, suppress=True, threshold=threshold)
 
 
-def suppressed_indicators(user: Any, plan: Plan | int, definitions: Iterable[Any]) -> frozenset[str]:
+def suppressed_indicators(user: Actor, plan: Plan | int, definitions: Iterable[Any]) -> frozenset[str]:
     """The codes of the indicators whose small counts are hidden from the user in the plan ("< 5"): a police
     officer reads the plan's figures exactly but referrals to care only above the threshold."""
     return frozenset(d.code for d in definitions if not aggregate_rule(user, d, plan=plan).exact)
@@ -606,28 +687,28 @@ def suppressed_indicators(user: Any, plan: Plan | int, definitions: Iterable[Any
 DATA_PROTECTION = "data_protection"
 
 
-def may_answer_rights(user: Any, plan: Plan | int) -> bool:
+def may_answer_rights(user: Actor, plan: Plan | int) -> bool:
     """Whether the user holds the data-protection role in the plan (see DATA_PROTECTION)."""
     from copil.privacy.models import DataProtectionOfficer
 
-    if COORDINATOR not in {s.role for s in seats(user) if s.plan_id == _pk(plan)}:
+    if not _is_authenticated(user) or COORDINATOR not in {s.role for s in seats(user) if s.plan_id == _pk(plan)}:
         return False
     return DataProtectionOfficer.objects.filter(plan_id=_pk(plan), user=user).exists()
 
 
-def require_rights(user: Any, plan: Plan | int) -> None:
+def require_rights(user: Actor, plan: Plan | int) -> None:
     """`may_answer_rights`, or PermissionDenied with a French message."""
     if not may_answer_rights(user, plan):
         raise PermissionDenied(_("Only the plan's data protection officer may search records by identity."))
 
 
-def may_designate_officers(user: Any) -> bool:
+def may_designate_officers(user: Actor) -> bool:
     """Only the deployment's administrators designate a plan's data protection officers: a coordinator cannot
     grant themselves the identity search."""
     return _is_superuser(user)
 
 
-def may_set_retention(user: Any, plan: Plan | int) -> bool:
+def may_set_retention(user: Actor, plan: Plan | int) -> bool:
     """A plan's own retention durations (within the table's bounds) are set by the deployment's administrators
     or by the plan's data protection officer."""
     return _is_superuser(user) or may_answer_rights(user, plan)

@@ -1,6 +1,7 @@
 """Pseudonyms of persons: person-level records (referrals to care, convictions) never hold a name or a birth
-date, only `pseudonym(last name, first name, birth date)`, an HMAC-SHA-256 keyed by the deployment's secret
-`COPIL_PSEUDONYM_KEY`.
+date, only `pseudonym(last name, first name, birth date)`, an HMAC-SHA-256 keyed per plan: the plan's key is
+derived from the deployment's secret `COPIL_PSEUDONYM_KEY` and the plan's id (`plan_key`), so the same person
+has unrelated pseudonyms in two plans and no count of one plan answers a question about another.
 
 The identity is normalised first, so the same person typed differently gets the same pseudonym and counts
 once: case, accents and ligatures, spaces, hyphens and apostrophes are ignored ("Jean-Pierre N'Diaye" =
@@ -19,6 +20,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -87,6 +89,16 @@ def deployment_key() -> str:
     return key
 
 
+def plan_key(plan: Any) -> bytes:
+    """The pseudonym key of one plan: HMAC-SHA-256 of its id under the deployment's key (the id, not the slug,
+    which may be renamed: pseudonyms must not change with it)."""
+    plan_id = getattr(plan, "pk", plan)
+    if plan_id is None:
+        raise ValueError("a plan must be saved before its pseudonym key exists")
+    message = f"copil-plan-pseudonyms\x1f{int(plan_id)}".encode()
+    return hmac.new(deployment_key().encode(), message, hashlib.sha256).digest()
+
+
 def is_pseudonym(value: str) -> bool:
     """Whether a value looks like a pseudonym (64 lowercase hex digits), not a name typed by mistake."""
     return bool(re.fullmatch(PSEUDONYM_PATTERN, value or ""))
@@ -104,7 +116,7 @@ class IdentityForm(forms.Form):
         label=_("Birth date"), max_length=10, help_text=_("DD/MM/YYYY"), widget=forms.TextInput()
     )
 
-    def __init__(self, *args, key: str | None = None, **kwargs):
+    def __init__(self, *args, key: str | bytes | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.key = key
         self.pseudonym: str | None = None
@@ -121,7 +133,7 @@ class IdentityForm(forms.Form):
                 identity["last_name"],
                 identity["first_name"],
                 identity["birth_date"],
-                key=self.key or deployment_key(),
+                key=self.key or deployment_key(),  # views pass the plan's key (`plan_key`)
             )
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None

@@ -7,11 +7,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest
 
+from copil.access.actors import Actor
+
 from . import audit, dbguard, throttling, twofactor
 from .models import AuditEvent
 
 
-def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:
     """A sign-in starts without a second factor, unless the OpenID Connect provider vouched for both (its `acr` and
     `amr` claims are recorded)."""
     details: dict[str, Any] = {"backend": getattr(user, "backend", "")}
@@ -25,7 +27,7 @@ def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
             twofactor.mark_verified(request, twofactor.PROCONNECT, **claims)
 
 
-def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: HttpRequest | None, user: Actor, **kwargs: Any) -> None:
     if user is not None:
         audit.record_event(user, AuditEvent.Action.LOGOUT, ip=audit.client_ip(request))
 

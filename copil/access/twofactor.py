@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
+from copil.access.actors import Actor
 from copil.plans.models import Membership
 
 from . import policy, throttling
@@ -231,7 +232,7 @@ def _record_failure(user: Any, request: HttpRequest | None, step: str) -> None:
     )
 
 
-def reset_second_factor(actor: Any, membership: Membership) -> None:
+def reset_second_factor(actor: Actor, membership: Membership) -> None:
     """A coordinator of the member's plan removes the member's authenticator and recovery codes: the member must
     enrol again at the next sign-in (sessions verified with the old device stop counting). An administrator's
     second factor is reset only by another administrator."""

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
+from copil.access.actors import Actor
 from copil.plans.models import Membership, Plan
 from copil.records.actions import create_record
 from copil.records.models import RECORD_KINDS, CareReferral
@@ -35,7 +36,7 @@ from . import accounts, oidc, policy, twofactor
 from .audit import record_event
 from .forms import InvitationForm, LoginForm
 from .models import AuditEvent
-from .pseudonyms import IDENTITY_FIELDS, IdentityForm
+from .pseudonyms import IDENTITY_FIELDS, IdentityForm, plan_key
 
 JOURNAL_PAGE_SIZE = 100
 
@@ -164,7 +165,7 @@ class JournalFilterForm(forms.Form):
 _RECORD_KIND_OF_TYPE = {model._meta.label_lower: kind for kind, model in RECORD_KINDS.items()}
 
 
-def values_visible(user: Any, event: AuditEvent) -> bool:
+def values_visible(user: Actor, event: AuditEvent) -> bool:
     """Whether the user may see the values an event holds: the values of a record are line-level data, shown
     only to who may read that record (a coordinator sees who changed a referral to care, and when, not what)."""
     kind = _RECORD_KIND_OF_TYPE.get(event.object_type)
@@ -175,7 +176,7 @@ def values_visible(user: Any, event: AuditEvent) -> bool:
     return policy.can(user, "read", kind, plan=event.plan_id) and kind not in policy.PERSON_LEVEL_KINDS
 
 
-def with_visibility(user: Any, events: Any) -> list[AuditEvent]:
+def with_visibility(user: Actor, events: Any) -> list[AuditEvent]:
     """The events, each with `values_shown` telling the template whether to print before/after/details."""
     events = list(events)
     for event in events:
@@ -183,7 +184,7 @@ def with_visibility(user: Any, events: Any) -> list[AuditEvent]:
     return events
 
 
-def journal_queryset(user: Any) -> QuerySet[AuditEvent]:
+def journal_queryset(user: Actor) -> QuerySet[AuditEvent]:
     """The audit events a user may read: everything for superusers; for a coordinator, the events of the
     plans they coordinate, plus the logins of those plans' members."""
     events = AuditEvent.objects.all()
@@ -234,7 +235,7 @@ class ReferralForm(forms.ModelForm):
         fields = ["partner", "external_id", "referred_on", "destination", "outcome"]
         widgets = {"referred_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args: Any, user: Any, plan: Plan, **kwargs: Any):
+    def __init__(self, *args: Any, user: Actor, plan: Plan, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = policy.creatable_partners(user, "care_referral", plan)
 
@@ -247,7 +248,7 @@ def new_referral(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
     policy.require(request.user, "create", "care_referral", plan=plan)
     form = ReferralForm(request.POST or None, user=request.user, plan=plan)
-    identity = IdentityForm(request.POST or None)
+    identity = IdentityForm(request.POST or None, key=plan_key(plan))
     if request.method == "POST" and form.is_valid() and identity.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
         try:

@@ -126,8 +126,8 @@ def run_scan(
     clusters = []
     if rows:
         ids = np.array([r[0] for r in rows])
-        lat = np.array([float(r[1]) for r in rows])
-        lon = np.array([float(r[2]) for r in rows])
+        lat = np.array([_degrees(r[1]) for r in rows])
+        lon = np.array([_degrees(r[2]) for r in rows])
         lat0, lon0 = float(lat.mean()), float(lon.mean())
         days = np.array([timezone.localtime(r[3]).date().toordinal() for r in rows])
         result = prospective_scan(
@@ -287,7 +287,7 @@ def _events(plan: Plan, months: list[dt.date], end: dt.date) -> list[tuple[float
     ):
         for m, (first, after) in enumerate(zip(months, ends, strict=True)):
             if point.identified_on < after and (point.neutralized_on is None or point.neutralized_on >= first):
-                events.append((float(point.latitude), float(point.longitude), m, point.name or point.address))
+                events.append((_degrees(point.latitude), _degrees(point.longitude), m, point.name or point.address))
     seizures = Seizure.objects.filter(
         plan=plan,
         seized_on__gte=months[0],
@@ -297,7 +297,7 @@ def _events(plan: Plan, months: list[dt.date], end: dt.date) -> list[tuple[float
     ).values_list("seized_on", "operation__deal_point__latitude", "operation__deal_point__longitude")
     for seized_on, lat, lon in seizures:
         m = max(k for k, first in enumerate(months) if first <= seized_on)
-        events.append((float(lat), float(lon), m, ""))
+        events.append((_degrees(lat), _degrees(lon), m, ""))
     return events
 
 
@@ -431,3 +431,10 @@ def run_hot_spots(plan: Plan, day: dt.date, **options) -> list[Alert]:
             alerts.append(alert)
         Alert.objects.filter(plan=plan, kind=Alert.Kind.HOT_SPOT, detected_on=day, rank__gt=len(alerts)).delete()
     return alerts
+
+
+def _degrees(value: Decimal | None) -> float:
+    """A coordinate of a row the query kept for having one."""
+    if value is None:
+        raise ValueError("coordinate missing on a row selected for its coordinates")
+    return float(value)

@@ -1,7 +1,8 @@
 """Bearer-token authentication of the API: a token acts as its partner, with that partner's role.
 
 The request's principal is the token's creator as `copil.access.policy` sees users, reduced to one seat — the
-token's partner — and never a superuser: whoever created it, a token can do exactly what its partner may do.
+token's partner — and never a superuser; and the creator stays its delegator: a token does only what both its
+partner and its creator may do (a coordinator's token of a police partner reads, it does not write).
 The audit trail names the creator and the token (`jean.dupont (jeton copil_AbCd1234…)`), on the `api` channel.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.plans.models import Partner
 
 from .models import ApiToken, hash_token
@@ -22,24 +24,28 @@ MAX_TOKEN_LENGTH = 200
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
-def can_manage_tokens(user: Any, partner: Partner) -> bool:
-    """Administrators, the plan's coordinators and the partner's active members manage its tokens."""
+def can_manage_tokens(user: Actor, partner: Partner) -> bool:
+    """The partner's active members manage its tokens; so do administrators and the plan's coordinators,
+    except those of a care partner (a token reads the partner's referrals to care: health data)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
-    if user.is_superuser or policy.is_plan_coordinator(user, partner.plan_id):
+    if any(seat.partner_id == partner.pk for seat in policy.seats(user)):
         return True
-    return any(seat.partner_id == partner.pk for seat in policy.seats(user))
+    if partner.role == Partner.Role.CARE:
+        return False
+    return bool(user.is_superuser or policy.is_plan_coordinator(user, partner.plan_id))
 
 
-def manageable_partners(user: Any) -> Any:
+def manageable_partners(user: Actor) -> Any:
     """Partners whose tokens the user may create and revoke."""
     if not getattr(user, "is_authenticated", False):
         return Partner.objects.none()
+    own = Partner.objects.filter(pk__in=[seat.partner_id for seat in policy.seats(user)])
+    delegable = Partner.objects.exclude(role=Partner.Role.CARE)
     if user.is_superuser:
-        return Partner.objects.all()
+        return delegable | own
     coordinated = [seat.plan_id for seat in policy.seats(user) if seat.role == policy.COORDINATOR]
-    own = [seat.partner_id for seat in policy.seats(user)]
-    return Partner.objects.filter(plan_id__in=coordinated) | Partner.objects.filter(pk__in=own)
+    return delegable.filter(plan_id__in=coordinated) | own
 
 
 def principal_for(token: ApiToken) -> Any:
@@ -49,6 +55,7 @@ def principal_for(token: ApiToken) -> Any:
     principal.is_superuser = False
     principal.is_staff = False
     principal._copil_seats = (policy.Seat(partner.pk, partner.plan_id, partner.role),)
+    principal._copil_delegated_by = token.created_by
     label = f"{token.created_by.get_username()} (jeton {token.prefix}…)"
     principal.get_username = lambda: label
     principal.api_token = token

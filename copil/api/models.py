@@ -2,7 +2,8 @@
 
 A token acts as its partner, with that partner's role (`copil.access.policy`), and only while the person who
 created it may still manage the partner's tokens (an active member of the partner, a coordinator of the plan,
-an administrator). Only a hash of the token is stored: it is shown once, at creation.
+an administrator; a care partner's tokens: its members only). Only a hash of the token is stored: it is shown
+once, at creation.
 """
 
 import hashlib

@@ -13,6 +13,7 @@ from ninja import Path, Query, Router
 from ninja.responses import Status
 
 from copil.access import policy
+from copil.access.audit import record_read
 from copil.formats import (
     ErrorCode,
     ParsedRow,
@@ -129,12 +130,14 @@ def register(kind: str, schemas: RecordSchemas) -> None:
         records, _key = listing.ordered(records, kind, filters.tri)
         count = records.count()
         start = (filters.page - 1) * filters.taille
-        page = records[start : start + filters.taille]
+        results = [record_out(record) for record in records[start : start + filters.taille]]
+        details = {**wanted.as_details(), "page": filters.page, "taille": filters.taille}
+        record_read(principal, kind, rows=len(results), filters=details, plan=plan)
         return {
             "count": count,
             "page": filters.page,
             "pages": max(1, math.ceil(count / filters.taille)),
-            "results": [record_out(record) for record in page],
+            "results": results,
         }
 
     def create(request: HttpRequest, payload: CreateIn) -> Any:  # type: ignore[valid-type]
@@ -184,7 +187,9 @@ def register(kind: str, schemas: RecordSchemas) -> None:
         return Status(201, {"results": [record_out(_reload(kind, record)) for record in created]})
 
     def retrieve(request: HttpRequest, record_id: int = RecordId) -> Any:
-        return record_out(_visible_or_404(request.auth, kind, token_plan(request), record_id))
+        record = _visible_or_404(request.auth, kind, token_plan(request), record_id)
+        record_read(request.auth, kind, rows=1, obj=record)
+        return record_out(record)
 
     def update(request: HttpRequest, payload: UpdateIn, record_id: int = RecordId) -> Any:  # type: ignore[valid-type]
         principal, plan = request.auth, token_plan(request)

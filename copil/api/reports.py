@@ -19,6 +19,7 @@ from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period, parse_period
 from copil.plans.models import Plan, Territory
 from copil.reports.bilan import Bilan, build_bilan, suppressed_for
+from copil.reports.disclosure import PublishedFigure, part_of, published_figure
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name, render_bilan
 
 from .errors import FieldErrors
@@ -32,7 +33,6 @@ PERIOD_HELP = (
     "2023 », « depuis le début du plan » (par défaut)."
 )
 CODES_HELP = "Codes d'indicateurs séparés par des virgules ; par défaut, tout le catalogue."
-TOTAL = "__total__"
 
 Slug = Path(..., max_length=50, pattern=SLUG_PATTERN, description="Identifiant (slug) du plan.")
 InseeCode = Path(..., max_length=10, pattern=r"^[0-9A-Za-z]+$", description="Code INSEE du territoire.")
@@ -90,7 +90,9 @@ def _small(value: Any, threshold: int) -> bool:
     return value is not None and 0 < value < threshold
 
 
-def _indicator(result: IndicatorResult, rule: policy.AggregateRule) -> dict[str, Any]:
+def _indicator(
+    result: IndicatorResult, rule: policy.AggregateRule, results: dict[str, IndicatorResult]
+) -> dict[str, Any]:
     definition = result.definition
     out: dict[str, Any] = {
         "code": definition.code,
@@ -113,22 +115,16 @@ def _indicator(result: IndicatorResult, rule: policy.AggregateRule) -> dict[str,
     out["record_count"] = result.record_count
     out["sources"] = [{"partner": name, "records": count} for name, count in result.sources]
     if rule.suppress:
-        _suppress(out, rule.threshold)
+        _suppress(out, published_figure(result, results, {definition.code}), rule.threshold)
     return out
 
 
-def _suppress(out: dict[str, Any], threshold: int) -> None:
-    """Primary and secondary suppression of small counts (`copil.access.disclosure`): the value and its
-    breakdown form one additive relation when they add up; whatever would reveal a hidden value goes too."""
-    value, breakdown = out["value"], out["breakdown"]
-    cells = {key: v for key, v in breakdown.items() if isinstance(v, int)}
-    if value is not None and isinstance(value, int) and len(cells) == len(breakdown) and sum(cells.values()) == value:
-        published = rules.suppress({**cells, TOTAL: value}, total_key=TOTAL, threshold=threshold)
-        out["value"] = _shown(published.pop(TOTAL))
-        out["breakdown"] = {key: _shown(v) for key, v in published.items()}
-    else:
-        out["value"] = _alone(value, threshold)
-        out["breakdown"] = {key: _alone(v, threshold) for key, v in breakdown.items()}
+def _suppress(out: dict[str, Any], figure: PublishedFigure, threshold: int) -> None:
+    """The figure as `copil.reports.disclosure.published_figure` lets it out (primary and secondary suppression,
+    a part judged against its total, record counts withheld with the value); whatever would reveal a hidden
+    value goes too."""
+    out["value"] = _shown(_number(figure.value))
+    out["breakdown"] = {key: _shown(_number(value)) for key, value in figure.breakdown.items()}
     hidden = isinstance(out["value"], str)
     for name in ("start_value", "baseline_value", "minimum", "maximum"):
         out[name] = _alone(out[name], threshold)
@@ -136,8 +132,8 @@ def _suppress(out: dict[str, Any], threshold: int) -> None:
         for name in ("change", "mean", "attainment", "per_10000"):
             out[name] = None
         out["target_met"] = None
-    out["record_count"] = _alone(out["record_count"], threshold)
-    out["sources"] = [{"partner": s["partner"], "records": _alone(s["records"], threshold)} for s in out["sources"]]
+    out["record_count"] = _shown(figure.record_count)
+    out["sources"] = [{"partner": name, "records": _shown(count)} for name, count in figure.sources]
 
 
 def _shown(value: Any) -> Any:
@@ -157,10 +153,12 @@ def _indicators(
 ) -> dict[str, Any]:
     rules_by_code = {d.code: _rule(principal, d, plans) for d in definitions}
     shown = [d for d in definitions if rules_by_code[d.code].visible]
-    results = compute_many(shown, period, **scope)
+    # A part is judged against its total even when the total was not asked for: a second call would give it.
+    totals = [total for d in shown if (total := part_of(d, list(get_catalogue().values()))) is not None]
+    results = compute_many(list({d.code: d for d in [*shown, *totals]}.values()), period, **scope)
     return {
         "period": _period_out(period),
-        "indicators": [_indicator(results[d.code], rules_by_code[d.code]) for d in shown],
+        "indicators": [_indicator(results[d.code], rules_by_code[d.code], results) for d in shown],
         "hidden": [d.code for d in definitions if not rules_by_code[d.code].visible],
     }
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from copil.access.actors import Actor
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
 from copil.access.twofactor_views import recent_second_factor_required
@@ -41,7 +42,7 @@ class TokenForm(forms.Form):
         help_text=gettext_lazy("What the token is for, e.g. the software that uses it."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = (
             manageable_partners(user).select_related("plan").order_by("plan__name", "name")

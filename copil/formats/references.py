@@ -9,12 +9,12 @@ refused as unknown, so a refusal never tells which identifiers exist.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.formats.catalogue import FORMATS
 from copil.formats.errors import CellError, ErrorCode
 from copil.plans.models import Plan
@@ -29,7 +29,7 @@ def split_reference(text: str, partners_by_code: Mapping[str, int], own_partner_
     return own_partner_id, text
 
 
-def referable_records(actor: Any, kind: str, plan: Plan | int) -> QuerySet[Record]:
+def referable_records(actor: Actor, kind: str, plan: Plan | int) -> QuerySet[Record]:
     """The records of `kind` a record of `plan` entered by `actor` may link to (None: the system)."""
     if actor is None:
         plan_id = plan.pk if isinstance(plan, Plan) else plan

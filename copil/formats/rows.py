@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from copil.access.actors import Actor
 from copil.formats.catalogue import FORMATS
 from copil.formats.cells import CellParsers, Converter, check_storable_text, parse_parties
 from copil.formats.columns import Column, ColumnType, RecordFormat
@@ -67,7 +68,7 @@ class RowParser:
     `actor`: references must name records this user may read (None: the system; `copil.formats.references`).
     """
 
-    def __init__(self, kind: str, plan: Plan, partner: Partner, *, actor: Any = None):
+    def __init__(self, kind: str, plan: Plan, partner: Partner, *, actor: Actor = None):
         self.kind = kind
         self.fmt = FORMATS[kind]
         self.model = RECORD_KINDS[kind]

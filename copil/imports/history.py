@@ -45,12 +45,12 @@ class History:
         last = 0
         while True:
             before = list(
-                model.objects.raw(f"SELECT * FROM {before_table} WHERE id > %s ORDER BY id LIMIT 1000", [last])
+                model._default_manager.raw(f"SELECT * FROM {before_table} WHERE id > %s ORDER BY id LIMIT 1000", [last])
             )
             if not before:
                 break
             last = before[-1].pk
-            after = model.objects.in_bulk([obj.pk for obj in before])
+            after = model._default_manager.in_bulk([obj.pk for obj in before])
             for obj in before:
                 self._add(updated=(obj, after[obj.pk]))
         with connection.cursor() as cursor:
@@ -58,7 +58,7 @@ class History:
         if self.report.created > AUDIT_CREATED_DETAIL:
             self.creations_summarised = True
             return
-        created = model.objects.filter(partner_id=self.partner.pk, created_at=now).order_by("pk")
+        created = model._default_manager.filter(partner_id=self.partner.pk, created_at=now).order_by("pk")
         for obj in created.iterator(chunk_size=2000):
             self._add(created=obj)
 

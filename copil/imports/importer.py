@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copil.access.actors import Actor
 from copil.formats import (
     FORMATS,
     FORMATS_BY_FILE_STEM,
@@ -103,7 +104,7 @@ class ImportRequest:
     kind: str | None = None
     dry_run: bool = False
     replace_period: tuple[dt.date, dt.date] | None = None
-    actor: Any = None
+    actor: Actor = None
     channel: str | None = None
     on_progress: ProgressCallback | None = None
     sample: Sample | None = None
@@ -141,7 +142,7 @@ def import_records(
     file_name: str | None = None,
     dry_run: bool = False,
     replace_period: tuple[dt.date, dt.date] | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     channel: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
@@ -182,7 +183,7 @@ def preview_import(
     *,
     file_name: str | None = None,
     replace_period: tuple[dt.date, dt.date] | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     on_progress: ProgressCallback | None = None,
 ) -> Preview:
     """Read and check a whole file without writing anything: its first `rows` rows, every error, and the

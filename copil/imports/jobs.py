@@ -6,13 +6,21 @@ call the importer (`preview_import`, `import_records`); while a large file is re
 `on_progress` callback writes the rows read so far next to the file (`progress.json`, replaced atomically), where
 the page reads it: the import itself holds a database transaction the whole time, in which a progress written
 to the database would stay invisible (and, on SQLite, would wait for the import's lock).
+
+For the same reason the process working on a file proves it is alive with a heartbeat file next to it, touched
+every COPIL_IMPORT_HEARTBEAT_SECONDS by a thread of that process. A running job whose heartbeat is older than
+COPIL_IMPORT_LEASE_SECONDS lost its worker (killed, machine restarted): `interrupted` finds it, and the page
+and the cancel button then mark it failed with a French message — nothing was written, since the import's
+transaction died with the worker — so it can be confirmed again or cancelled (which deletes the file).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.imports.importer import ImportRejected, import_records, preview_import
 from copil.imports.models import ImportJob
 from copil.imports.results import ImportError_, ImportReport
@@ -46,7 +55,7 @@ def background_limits() -> tuple[int, int]:
     return settings.COPIL_IMPORT_BACKGROUND_ROWS, settings.COPIL_IMPORT_BACKGROUND_BYTES
 
 
-def importable_partners(user: Any, plan: Plan | None = None) -> list[Partner]:
+def importable_partners(user: Actor, plan: Plan | None = None) -> list[Partner]:
     """The partners the user may import some kind of records for (create and update them)."""
     ids: set[int] = set()
     for kind in RECORD_KINDS:
@@ -55,7 +64,7 @@ def importable_partners(user: Any, plan: Plan | None = None) -> list[Partner]:
     return list(Partner.objects.filter(pk__in=ids).select_related("plan").order_by("plan__name", "name"))
 
 
-def require_import(user: Any, kind: str, partner: Partner, replace: bool) -> None:
+def require_import(user: Actor, kind: str, partner: Partner, replace: bool) -> None:
     """An import creates and updates the partner's records of the kind (and deletes some, replacing a period)."""
     for action in ("create", "update", *(("delete",) if replace else ())):
         policy.require(user, action, kind, partner)
@@ -83,7 +92,7 @@ def is_large(path: Path, size: int) -> bool:
 
 
 def start(
-    user: Any,
+    user: Actor,
     *,
     partner: Partner,
     upload: UploadedFile,
@@ -127,12 +136,25 @@ def start(
     return job
 
 
-def confirm(user: Any, job: ImportJob) -> ImportJob:
-    """Import a checked file (at once, or in the background if it is large)."""
-    if job.status != ImportJob.Status.PREVIEWED:
+def can_confirm(job: ImportJob) -> bool:
+    """A checked file waiting for confirmation, or one whose import failed (its worker died) and is still kept."""
+    if job.status == ImportJob.Status.PREVIEWED:
+        return True
+    return (
+        job.status == ImportJob.Status.FAILED
+        and bool(job.kind)
+        and bool(job.preview)
+        and not job.error_count
+        and Path(job.stored_path).exists()
+    )
+
+
+def confirm(user: Actor, job: ImportJob) -> ImportJob:
+    """Import a checked file (at once, or in the background if it is large); again after an interruption."""
+    if not can_confirm(job):
         return job
     require_import(user, job.kind, job.partner, bool(job.replace_period))
-    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+    updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
         status=ImportJob.Status.IMPORTING, started_at=None, rows_done=0, updated_at=timezone.now()
     )
     if not updated:  # confirmed twice (double click, two tabs): the first one runs
@@ -149,11 +171,97 @@ def confirm(user: Any, job: ImportJob) -> ImportJob:
     return job
 
 
-def cancel(job: ImportJob) -> None:
-    """Forget a file not imported yet."""
+def cancel(job: ImportJob) -> bool:
+    """Forget a file not imported yet (an interrupted job first becomes failed); False while a live worker is on
+    it, or once it is imported: nothing is cancelled then."""
+    job = mark_if_interrupted(job)
     if job.status in {ImportJob.Status.PREVIEWED, ImportJob.Status.REJECTED, ImportJob.Status.FAILED}:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CANCELLED, updated_at=timezone.now())
         _remove_file(job)
+        return True
+    return job.status == ImportJob.Status.CANCELLED
+
+
+# --- liveness -------------------------------------------------------------------------------------------------
+
+
+def _heartbeat_path(job: ImportJob) -> Path:
+    return Path(job.stored_path).with_name("heartbeat")
+
+
+class Heartbeat:
+    """While open, a thread of this process touches the job's heartbeat file: it stops when the process dies."""
+
+    def __init__(self, job: ImportJob):
+        self.path = _heartbeat_path(job)
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"copil-import-{job.pk}-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        while True:
+            try:
+                self.path.touch()
+            except OSError:  # the file was cancelled meanwhile
+                pass
+            if self.stopped.wait(settings.COPIL_IMPORT_HEARTBEAT_SECONDS):
+                return
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+def last_sign_of_life(job: ImportJob) -> dt.datetime | None:
+    """When the process working on the job last proved alive (its heartbeat, else its start)."""
+    try:
+        beat = dt.datetime.fromtimestamp(_heartbeat_path(job).stat().st_mtime, tz=dt.UTC)
+    except OSError:
+        beat = None
+    return max(filter(None, [beat, job.started_at]), default=None)
+
+
+def interrupted(job: ImportJob, now: dt.datetime | None = None) -> bool:
+    """A started job whose worker gave no sign of life for longer than the lease (a queued one is waiting)."""
+    if not job.running or job.started_at is None:
+        return False
+    alive = last_sign_of_life(job)
+    lease = dt.timedelta(seconds=settings.COPIL_IMPORT_LEASE_SECONDS)
+    return alive is not None and (now or timezone.now()) - alive > lease
+
+
+def mark_if_interrupted(job: ImportJob) -> ImportJob:
+    """If the job's worker died, record it: the job failed (French message) and its task too."""
+    if not interrupted(job):
+        return job
+    message = _(
+        "The processing of this file stopped before its end (the process in charge of it was interrupted). "
+        "Nothing was written: confirm the import again, or cancel it."
+    )
+    now = timezone.now()
+    if ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportJob.Status.FAILED, message=message, updated_at=now
+    ):
+        _fail_tasks_of(job, now)
+    job.refresh_from_db()
+    return job
+
+
+def _fail_tasks_of(job: ImportJob, now: dt.datetime) -> None:
+    """The job's task stays RUNNING in the task table when its worker dies: mark it failed too."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend
+        return
+    from copil.imports.tasks import import_task, preview_task
+
+    paths = [task.module_path for task in (import_task, preview_task)]
+    DBTaskResult.objects.running().filter(task_path__in=paths, args_kwargs__args=[job.pk]).update(
+        status="FAILED", finished_at=now, exception_class_path="copil.imports.jobs.WorkerLost", traceback=""
+    )
 
 
 # --- work (inline or in a task) -------------------------------------------------------------------------------
@@ -161,6 +269,17 @@ def cancel(job: ImportJob) -> None:
 
 def run_preview(job_id: int) -> None:
     """Check the whole file without writing anything; keep its first rows, every error and the counts."""
+    with Heartbeat(ImportJob.objects.get(pk=job_id)):
+        _preview(job_id)
+
+
+def run_import(job_id: int) -> None:
+    """Import a confirmed file, as the person who uploaded it (policy checked again, audit trail written)."""
+    with Heartbeat(ImportJob.objects.get(pk=job_id)):
+        _import(job_id)
+
+
+def _preview(job_id: int) -> None:
     job = ImportJob.objects.select_related("plan", "partner", "created_by").get(pk=job_id)
     if job.status != ImportJob.Status.PREVIEWING:
         return
@@ -195,8 +314,7 @@ def run_preview(job_id: int) -> None:
     job.save()
 
 
-def run_import(job_id: int) -> None:
-    """Import a confirmed file, as the person who uploaded it (policy checked again, audit trail written)."""
+def _import(job_id: int) -> None:
     job = ImportJob.objects.select_related("plan", "partner", "created_by").get(pk=job_id)
     if job.status != ImportJob.Status.IMPORTING:
         return
@@ -275,7 +393,7 @@ def _code(error: dict[str, Any]) -> dict[str, str]:
     return {"code": error["code"]} if error.get("code") else {}
 
 
-def jobs_of(user: Any) -> Any:
+def jobs_of(user: Actor) -> Any:
     """The imports a user sees: their own only (a file's rows and errors are line-level data of its kind)."""
     if not getattr(user, "is_authenticated", False):
         return ImportJob.objects.none()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from copil.formats import FORMATS_BY_FILE_STEM
 from copil.imports.importer import IMPORT_ORDER, ImportReport, import_records
 from copil.indicators.catalogue import get_catalogue
+from copil.plans.actions import put_plan_object, set_plan_object_links
 from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan, Target, Territory
 
 PLAN_FILE_NAME = "plan.toml"
@@ -209,9 +210,11 @@ def _read_territories(reader: _Reader, data: dict, steps: list, state: dict) -> 
             known.add(code)
 
         def save(code=code, name=name, level=level, population=population, parent=parent) -> None:
-            Territory.objects.update_or_create(
-                insee_code=code,
-                defaults={
+            put_plan_object(
+                Territory,
+                actor=None,
+                lookup={"insee_code": code},
+                values={
                     "name": name,
                     "level": level,
                     "population": population,
@@ -246,9 +249,11 @@ def _read_plan(reader: _Reader, data: dict, steps: list, state: dict, territorie
     state["slug"] = slug
 
     def save() -> None:
-        state["plan"], _created = Plan.objects.update_or_create(
-            slug=slug,
-            defaults={
+        state["plan"], _created = put_plan_object(
+            Plan,
+            actor=None,
+            lookup={"slug": slug},
+            values={
                 "name": name,
                 "territory": Territory.objects.get(insee_code=territory),
                 "started_on": started_on,
@@ -274,8 +279,11 @@ def _read_axes(reader: _Reader, data: dict, steps: list, state: dict) -> set[str
             codes.add(code)
 
         def save(code=code, title=title, position=position) -> None:
-            Axis.objects.update_or_create(
-                plan=state["plan"], code=code, defaults={"title": title, "position": position}
+            put_plan_object(
+                Axis,
+                actor=None,
+                lookup={"plan": state["plan"], "code": code},
+                values={"title": title, "position": position},
             )
 
         steps.append(save)
@@ -301,10 +309,10 @@ def _read_partners(reader: _Reader, data: dict, steps: list, state: dict, axis_c
             codes.add(code)
 
         def save(code=code, name=name, role=role, axes=axes) -> None:
-            partner, _created = Partner.objects.update_or_create(
-                plan=state["plan"], code=code, defaults={"name": name, "role": role}
+            partner, _created = put_plan_object(
+                Partner, actor=None, lookup={"plan": state["plan"], "code": code}, values={"name": name, "role": role}
             )
-            partner.axes.set(Axis.objects.filter(plan=state["plan"], code__in=axes))
+            set_plan_object_links(partner, "axes", Axis.objects.filter(plan=state["plan"], code__in=axes), actor=None)
 
         steps.append(save)
     return codes
@@ -331,10 +339,11 @@ def _read_targets(reader: _Reader, data: dict, steps: list, state: dict) -> None
         note = reader.text(item, key, "note", required=False, max_length=300)
 
         def save(indicator=indicator, value=value, direction=direction, note=note) -> None:
-            Target.objects.update_or_create(
-                plan=state["plan"],
-                indicator=indicator,
-                defaults={"value": Decimal(str(value)), "direction": direction, "note": note},
+            put_plan_object(
+                Target,
+                actor=None,
+                lookup={"plan": state["plan"], "indicator": indicator},
+                values={"value": Decimal(str(value)), "direction": direction, "note": note},
             )
 
         steps.append(save)
@@ -361,10 +370,11 @@ def _read_actions(
 
         def save(title=title, axis=axis, owner=owner, status=status, due_on=due_on, done_on=done_on) -> None:
             plan = state["plan"]
-            Action.objects.update_or_create(
-                plan=plan,
-                title=title,
-                defaults={
+            put_plan_object(
+                Action,
+                actor=None,
+                lookup={"plan": plan, "title": title},
+                values={
                     "axis": Axis.objects.get(plan=plan, code=axis) if axis else None,
                     "owner": Partner.objects.get(plan=plan, code=owner),
                     "status": status,
@@ -405,15 +415,18 @@ def _read_meetings(
 
         def save(held_on=held_on, title=title, place=place, attendees=attendees, decisions=decisions) -> None:
             plan = state["plan"]
-            meeting, _created = Meeting.objects.update_or_create(
-                plan=plan, held_on=held_on, title=title, defaults={"place": place}
+            meeting, _created = put_plan_object(
+                Meeting, actor=None, lookup={"plan": plan, "held_on": held_on, "title": title}, values={"place": place}
             )
-            meeting.attendees.set(Partner.objects.filter(plan=plan, code__in=attendees))
+            set_plan_object_links(
+                meeting, "attendees", Partner.objects.filter(plan=plan, code__in=attendees), actor=None
+            )
             for text, action in decisions:
-                Decision.objects.update_or_create(
-                    meeting=meeting,
-                    text=text,
-                    defaults={"action": Action.objects.get(plan=plan, title=action) if action else None},
+                put_plan_object(
+                    Decision,
+                    actor=None,
+                    lookup={"meeting": meeting, "text": text},
+                    values={"action": Action.objects.get(plan=plan, title=action) if action else None},
                 )
 
         steps.append(save)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from copil.access.spreadsheets import neutralised_csv_row
 from copil.formats.errors import ErrorCode
 
 # `ImportRejected.errors` keeps this many errors; the rest are only counted, so a file where every one
@@ -114,15 +115,8 @@ def errors_csv(rejection: ImportRejected) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("file"), _("line"), _("column"), _("value"), _("error")])
     for error in rejection.errors:
-        writer.writerow(
-            [
-                error.file_name,
-                "" if error.line is None else error.line,
-                error.column or "",
-                error.value or "",
-                error.reason,
-            ]
-        )
+        row = ["" if error.line is None else error.line, error.column or "", error.value or "", error.reason]
+        writer.writerow(neutralised_csv_row([error.file_name, *row]))
     hidden = rejection.error_count - len(rejection.errors)
     if hidden > 0:
         writer.writerow(

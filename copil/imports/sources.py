@@ -538,6 +538,7 @@ _ODS_ROW = _TABLE + "table-row"
 _ODS_CELL = _TABLE + "table-cell"
 _ODS_COVERED = _TABLE + "covered-table-cell"
 _ODS_MAX_REPEAT = 1024  # a non-empty cell repeated further than this is a formatting artefact
+MAX_COLUMNS = 1024  # far more than any record format has: a value further right is refused, not read
 
 
 def _ods_text(element: ElementTree.Element) -> str:
@@ -653,8 +654,17 @@ class OdsTable(Table):
             if value is None:
                 pending_empty += repeat
             else:
+                if column >= MAX_COLUMNS:
+                    raise self.reject(
+                        _(
+                            "a value lies in column {column}, beyond the {limit} columns a file may have; "
+                            "delete the columns to the right of the data and retry"
+                        ).format(column=column_letter(column + 1), limit=MAX_COLUMNS),
+                        line=number,
+                        column=column_letter(column + 1),
+                    )
                 values.extend([None] * pending_empty)
                 pending_empty = 0
-                values.extend([value] * min(repeat, _ODS_MAX_REPEAT))
+                values.extend([value] * min(repeat, _ODS_MAX_REPEAT, MAX_COLUMNS - column))
             column += repeat
         return values if values else None

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from copil.access import audit
+from copil.access.actors import Actor
 from copil.formats import FORMATS, ColumnType, RecordFormat, referable_records
 from copil.imports.results import ImportReport
 from copil.imports.validation import FileValidator, Slot
@@ -124,7 +125,7 @@ class Stage:
                     [self.plan_id, *params],
                 )
 
-    def _referable(self, actor: Any, kind: str) -> tuple[str, list[Any]]:
+    def _referable(self, actor: Actor, kind: str) -> tuple[str, list[Any]]:
         """The SQL condition keeping `r` among the records `actor` may link to (none for the system)."""
         if actor is None:
             return "", []
@@ -257,11 +258,12 @@ class Stage:
     def _staged_known(self) -> Any:
         """The partner's existing records the staged rows name (before the write)."""
         pk = self.quote("record_pk")
-        return self.model.objects.filter(pk__in=RawSQL(f"SELECT {pk} FROM {self.stage} WHERE {pk} IS NOT NULL", []))
+        known = RawSQL(f"SELECT {pk} FROM {self.stage} WHERE {pk} IS NOT NULL", [])
+        return self.model._default_manager.filter(pk__in=known)
 
     def _staged_records(self) -> Any:
         """The partner's records the staged rows name (after the write: every one of them)."""
-        return self.model.objects.filter(
+        return self.model._default_manager.filter(
             partner_id=self.partner_id, external_id__in=RawSQL(f"SELECT ext FROM {self.stage}", [])
         )
 
@@ -350,10 +352,10 @@ class Stage:
             return
         for start_index in range(0, len(doomed), 1000):
             chunk = doomed[start_index : start_index + 1000]
-            objects = list(self.model.objects.filter(pk__in=chunk).order_by("pk"))
+            objects = list(self.model._default_manager.filter(pk__in=chunk).order_by("pk"))
             if history is not None:
                 history.deleted(objects)
-            rollup.apply(self.fmt.kind, self.model.objects.filter(pk__in=chunk), -1)
+            rollup.apply(self.fmt.kind, self.model._default_manager.filter(pk__in=chunk), -1)
             versions.bump([self.plan_id], self.fmt.kind)
             with audit.auditlog_disabled(), rollup.bulk_writes():
-                self.model.objects.filter(pk__in=chunk).delete()
+                self.model._default_manager.filter(pk__in=chunk).delete()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from copil.access.actors import Actor
 from copil.formats import FORMATS
 from copil.imports import jobs
 from copil.imports.models import ImportJob
@@ -56,7 +57,7 @@ class UploadForm(forms.Form):
         label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any):
         super().__init__(*args, **kwargs)
         partners = jobs.importable_partners(user)
         self.fields["partner"].queryset = (
@@ -83,7 +84,7 @@ class UploadForm(forms.Form):
         return cleaned
 
 
-def _job_or_404(user: Any, pk: int) -> ImportJob:
+def _job_or_404(user: Actor, pk: int) -> ImportJob:
     job = jobs.jobs_of(user).filter(pk=pk).first()
     if job is None:
         raise Http404(pk)
@@ -121,7 +122,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Where an uploaded file stands: its first rows and errors, the counts it would give, the result."""
-    job = _job_or_404(request.user, pk)
+    job = jobs.mark_if_interrupted(_job_or_404(request.user, pk))
     done, total = jobs.progress(job) if job.running else (job.rows_done, job.rows_total)
     percent = min(100, round(100 * done / total)) if total else None
     fmt = FORMATS.get(job.kind)
@@ -139,6 +140,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": job.errors[: jobs.ERRORS_SHOWN],
             "more_errors": max(0, job.error_count - jobs.ERRORS_SHOWN),
             "owner": job.created_by_id == request.user.pk,
+            "may_confirm_again": job.status == ImportJob.Status.FAILED and jobs.can_confirm(job),
         },
     )
 
@@ -161,7 +163,9 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_404(request.user, pk)
     if job.created_by_id != request.user.pk:
         raise PermissionDenied(_("Only the person who uploaded the file may cancel its import."))
-    jobs.cancel(job)
+    if not jobs.cancel(job):
+        messages.error(request, _("This import is running and cannot be cancelled; wait for its end."))
+        return HttpResponseRedirect(reverse("imports:job", args=[job.pk]))
     messages.info(request, _("Import cancelled: the file was deleted."))
     return HttpResponseRedirect(reverse("imports:upload"))
 

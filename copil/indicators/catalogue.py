@@ -187,6 +187,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     for key in (*_REQUIRED, "value_field", "end_field", "baseline", "target_direction", "description", "good_news"):
         if key in entry and not (isinstance(entry[key], str) and entry[key]):
             raise CatalogueError(f"{where}: « {key} » doit être un texte non vide")
+    code = entry["code"]  # a non-empty text from here on
     if not _CODE.match(code):
         raise CatalogueError(f"{where}: code invalide (lettres minuscules, chiffres et _)")
     if entry["unit"] not in UNITS:
@@ -301,12 +302,12 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     )
 
 
-def _field(model: type[models.Model], name: str, where: str, key: str) -> models.Field:
+def _field(model: type[models.Model], name: str, where: str, key: str) -> models.Field[Any, Any]:
     try:
         found = model._meta.get_field(name)
     except Exception:  # FieldDoesNotExist
         raise CatalogueError(f"{where}: {key} « {name} » : champ inconnu de {model.__name__}") from None
-    if not getattr(found, "concrete", False) or found.many_to_many:
+    if not isinstance(found, models.Field) or not found.concrete or found.many_to_many:
         raise CatalogueError(f"{where}: {key} « {name} » n'est pas une colonne de {model.__name__}")
     return found
 

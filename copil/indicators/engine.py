@@ -169,13 +169,13 @@ def _today(today: dt.date | None) -> dt.date:
 
 
 def _scope(plan: Plan | None, territory: Territory | None) -> _Scope:
-    if (plan is None) == (territory is None):
-        raise ValueError("Indiquer soit un plan, soit un territoire.")
-    if plan is not None:
+    if plan is not None and territory is None:
         targets = {t.indicator: (t.value, t.direction) for t in Target.objects.filter(plan=plan)}
         return _Scope((plan,), plan.territory.population, targets)
-    plans = Plan.objects.filter(territory__in=territory.descendants_and_self()).select_related("territory")
-    return _Scope(tuple(plans.order_by("pk")), territory.population)
+    if territory is not None and plan is None:
+        plans = Plan.objects.filter(territory__in=territory.descendants_and_self()).select_related("territory")
+        return _Scope(tuple(plans.order_by("pk")), territory.population)
+    raise ValueError("Indiquer soit un plan, soit un territoire.")
 
 
 def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, today: dt.date) -> IndicatorResult:
@@ -223,14 +223,14 @@ def _baseline(
     if definition.baseline == "before_plan":
         if aggregation in {"stock", "reading"}:
             read = reader.stock if aggregation == "stock" else reader.reading
-            windows = [((plan.pk,), plan.started_on - ONE_DAY) for plan in scope.plans]
-            value = read(windows, value_only=True).value if windows else None
+            before: list[_Window] = [((plan.pk,), plan.started_on - ONE_DAY) for plan in scope.plans]
+            value = read(before, value_only=True).value if before else None
             return value, BASELINE_BEFORE_PLAN, None
         spans = {
             plan.pk: Period(plan.started_on - dt.timedelta(days=period.days), plan.started_on - ONE_DAY)
             for plan in scope.plans
         }
-        windows = [((pk,), span) for pk, span in spans.items()]
+        windows: list[_Window] = [((pk,), span) for pk, span in spans.items()]
         shared = set(spans.values())
         baseline_period = shared.pop() if len(shared) == 1 else None
     elif aggregation in {"stock", "reading"}:
@@ -287,7 +287,7 @@ class _Reader:
         self.model = definition.model
         self.date_field = self.model._meta.get_field(definition.date_field)
         self.is_datetime = isinstance(self.date_field, models.DateTimeField)
-        filters = definition.filters
+        filters: dict[str, Any] = definition.filters
         if definition.value_field == MASS_GRAMS:
             filters["unit__in"] = ["g", "kg"]
         self.base = self.model._default_manager.filter(**filters)
@@ -300,18 +300,37 @@ class _Reader:
     # --- values -----------------------------------------------------------------------------------
 
     @property
-    def is_decimal(self) -> bool:
+    def value_name(self) -> str:
+        """The field an aggregation other than a count reads (the catalogue requires it for those)."""
         name = self.definition.value_field
+        if name is None:
+            raise ValueError(f"{self.definition.code}: value_field missing for a {self.definition.aggregation}")
+        return name
+
+    @property
+    def end_name(self) -> str:
+        """The field ending an interval record (the catalogue requires it for stocks)."""
+        name = self.definition.end_field
+        if name is None:
+            raise ValueError(f"{self.definition.code}: end_field missing for a {self.definition.aggregation}")
+        return name
+
+    @property
+    def is_decimal(self) -> bool:
         if self.definition.aggregation not in {"sum", "reading", "daily"}:
             return False
+        name = self.value_name
         return name == MASS_GRAMS or isinstance(self.model._meta.get_field(name), models.DecimalField)
 
     @property
     def places(self) -> Decimal:
-        name = self.definition.value_field
+        name = self.value_name
         if name == MASS_GRAMS:
             return MASS_PLACES
-        return Decimal(1).scaleb(-self.model._meta.get_field(name).decimal_places)
+        field = self.model._meta.get_field(name)
+        if not isinstance(field, models.DecimalField):
+            raise TypeError(f"{self.definition.code}: {name} is not a decimal field")
+        return Decimal(1).scaleb(-field.decimal_places)
 
     def number(self, raw: Any) -> Number:
         """A database sum as the engine returns it: int, or Decimal at the field's precision (0 if empty)."""
@@ -319,8 +338,8 @@ class _Reader:
             return Decimal(raw if raw is not None else 0).quantize(self.places, ROUND_HALF_UP)
         return int(raw or 0)
 
-    def value_expression(self) -> models.Expression:
-        name = self.definition.value_field
+    def value_expression(self) -> Case | F:
+        name = self.value_name
         if name == MASS_GRAMS:
             grams = models.DecimalField(max_digits=24, decimal_places=3)
             return Case(
@@ -333,10 +352,11 @@ class _Reader:
 
     def aggregates(self) -> dict[str, models.Aggregate]:
         """The aggregate(s) giving the figure of a set of records; `_total` folds them into one number."""
-        aggregation, name = self.definition.aggregation, self.definition.value_field
+        aggregation = self.definition.aggregation
         if aggregation in {"count", "stock"}:
             return {"figure": Count("pk")}
         if aggregation == "distinct":
+            name = self.value_name
             blank = Q(**{f"{name}__isnull": True})
             if isinstance(self.model._meta.get_field(name), models.CharField | models.TextField):
                 blank |= Q(**{name: ""})
@@ -368,7 +388,7 @@ class _Reader:
 
     def active_on(self, day: dt.date) -> Q:
         """Interval records started on or before `day` and not ended by then (an end on `day` is inactive)."""
-        end = self.definition.end_field
+        end = self.end_name
         if isinstance(self.model._meta.get_field(end), models.DateTimeField):
             ended_after = Q(**{f"{end}__gte": self._instant(day + ONE_DAY)})
         else:
@@ -571,7 +591,9 @@ class _Reader:
             return (2, "")
         if key == YEAR:
             return (0, part)
-        choices = [str(value) for value, _label in (self.model._meta.get_field(key).flatchoices or [])]
+        choices = [
+            str(value) for value, _label in (getattr(self.model._meta.get_field(key), "flatchoices", None) or [])
+        ]
         if str(part) in choices:
             return (0, choices.index(str(part)))
         return (1, str(part))

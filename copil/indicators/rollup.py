@@ -40,7 +40,7 @@ def is_rolled_up(definition: IndicatorDefinition) -> bool:
         return False
     if definition.aggregation == "count" or definition.value_field == MASS_GRAMS:
         return True
-    field = definition.model._meta.get_field(definition.value_field)
+    field = definition.model._meta.get_field(definition.value_field or "")
     return isinstance(field, models.IntegerField)
 
 
@@ -66,7 +66,7 @@ def key_fields(definition: IndicatorDefinition) -> list[str]:
     return [name for name in definition.disaggregate if name != YEAR]
 
 
-def stored_value(definition: IndicatorDefinition) -> models.Expression:
+def stored_value(definition: IndicatorDefinition) -> models.Expression | F:
     """A record's value as the roll-up stores it: whole milligrams for masses, the field for other sums."""
     if definition.aggregation in {"count", "distinct"}:
         return Value(0, output_field=models.BigIntegerField())
@@ -78,10 +78,10 @@ def stored_value(definition: IndicatorDefinition) -> models.Expression:
             output_field=models.DecimalField(max_digits=30, decimal_places=3),
         )
         return Cast(Round(milligrams), models.BigIntegerField())
-    return F(definition.value_field)
+    return F(definition.value_field or "")
 
 
-def _day(definition: IndicatorDefinition) -> models.Expression:
+def _day(definition: IndicatorDefinition) -> models.Expression | F:
     """The local date of the record (`copil.indicators.engine` places date-times the same way)."""
     field = definition.model._meta.get_field(definition.date_field)
     if isinstance(field, models.DateTimeField):
@@ -283,21 +283,21 @@ def _kind(model: type) -> str | None:
     return None
 
 
-def _before_save(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     kind = _kind(sender)
     if kind is None or is_bulk() or raw or instance._state.adding or not rolled_indicators(kind):
         return
     apply(kind, sender._default_manager.filter(pk=instance.pk), -1)
 
 
-def _after_save(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def _after_save(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     kind = _kind(sender)
     if kind is None or is_bulk() or raw or not rolled_indicators(kind):
         return
     apply(kind, sender._default_manager.filter(pk=instance.pk), 1)
 
 
-def _before_delete(sender: type, instance: Any, **kwargs: Any) -> None:
+def _before_delete(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     kind = _kind(sender)
     if kind is None or is_bulk() or not rolled_indicators(kind):
         return

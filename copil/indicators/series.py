@@ -182,7 +182,7 @@ def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def _day_expression(reader: _Reader, name: str) -> models.Expression:
+def _day_expression(reader: _Reader, name: str) -> TruncDate | F:
     field_ = reader.model._meta.get_field(name)
     return TruncDate(name) if isinstance(field_, models.DateTimeField) else F(name)
 
@@ -204,7 +204,7 @@ def _stock(reader: _Reader, records: models.QuerySet, dates: list[dt.date]) -> l
     ended = started.filter(**{f"{definition.end_field}__isnull": False}).annotate(
         day=Greatest(
             _day_expression(reader, definition.date_field),
-            _day_expression(reader, definition.end_field),
+            _day_expression(reader, reader.end_name),
             output_field=models.DateField(),
         )
     )

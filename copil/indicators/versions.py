@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 from .models import DataVersion
 
@@ -81,17 +81,19 @@ def _on_record_write(sender: type, instance: Any, raw: bool = False, **kwargs: A
         bump([instance.plan_id], kind)
 
 
-def _on_plan_object_write(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def _on_plan_object_write(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        bump(_plan_ids(instance), sender._meta.model_name)
+        bump(_plan_ids(instance), str(sender._meta.model_name))
 
 
-def _on_relation_change(sender: type, instance: Any, action: str, reverse: bool, model: type, **kwargs: Any) -> None:
+def _on_relation_change(
+    sender: type[models.Model], instance: Any, action: str, reverse: bool, model: type[models.Model], **kwargs: Any
+) -> None:
     """A partner's axes, a meeting's attendees or an agreement's parties changed (both ends are of one plan)."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     owner = model if reverse else type(instance)
-    bump(_plan_ids(instance), _record_kind(owner) or owner._meta.model_name)
+    bump(_plan_ids(instance), _record_kind(owner) or str(owner._meta.model_name))
 
 
 def connect_signals() -> None:
@@ -104,9 +106,10 @@ def connect_signals() -> None:
     for kind, model in RECORD_KINDS.items():
         post_save.connect(_on_record_write, sender=model, dispatch_uid=f"version-save-{kind}")
         post_delete.connect(_on_record_write, sender=model, dispatch_uid=f"version-delete-{kind}")
-    for model in (Territory, Plan, Axis, Partner, Action, Meeting, Decision, Target):
-        name = model._meta.model_name
-        post_save.connect(_on_plan_object_write, sender=model, dispatch_uid=f"version-save-{name}")
-        post_delete.connect(_on_plan_object_write, sender=model, dispatch_uid=f"version-delete-{name}")
+    plan_objects: tuple[type[models.Model], ...] = (Territory, Plan, Axis, Partner, Action, Meeting, Decision, Target)
+    for plan_object in plan_objects:
+        name = plan_object._meta.model_name
+        post_save.connect(_on_plan_object_write, sender=plan_object, dispatch_uid=f"version-save-{name}")
+        post_delete.connect(_on_plan_object_write, sender=plan_object, dispatch_uid=f"version-delete-{name}")
     for relation in (Partner.axes.through, Meeting.attendees.through, Agreement.parties.through):
         m2m_changed.connect(_on_relation_change, sender=relation, dispatch_uid=f"version-m2m-{relation.__name__}")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OfficialFigure(models.Model):
@@ -19,7 +20,7 @@ class OfficialFigure(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     indicator = models.CharField(_("indicator"), max_length=200)
     unit = models.CharField(_("unit"), max_length=100)
-    published = models.BooleanField(_("published"))
+    published = models.BooleanField(pgettext_lazy("official figure", "published"))
     count = models.PositiveIntegerField(_("count"), null=True, blank=True)
     rate_per_thousand = models.DecimalField(
         _("rate per 1,000 inhabitants"), max_digits=12, decimal_places=6, null=True, blank=True

@@ -1,27 +1,37 @@
 """Admin of the plan objects, governed by the access policy (`copil.access.policy.PLAN_OBJECT_TABLE`).
 
 Lists go through `visible_plan_objects`, permissions through `can`; choices of related objects are limited to
-the plans where the user may write. Saves are ordinary ORM saves: django-auditlog captures them into the
-audit trail with the user as actor.
+the plans where the user may write. Saves and deletions, inline rows included, go through
+`copil.plans.actions` (policy check in the write's transaction); django-auditlog captures them into the audit
+trail with the user as actor.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from copil.access import policy
+from copil.access.actors import Actor
 
+from . import actions
 from .models import Action, Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
 
 _PLAN_FIELDS = {Plan: "pk", Axis: "plan", Partner: "plan", Meeting: "plan", Action: "plan"}
 
 
-class PolicyAdminMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into, for the checker's sake
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class PolicyAdminMixin(_AdminBase):
     """has_*_permission, get_queryset and related choices from the access policy for one plan-object kind."""
 
     kind: str
@@ -54,6 +64,37 @@ class PolicyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, "delete", obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        actions.save_plan_object(obj, actor=request.user, kind=self.kind)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """The admin's bulk deletion: every object through the actions, all or none."""
+        with transaction.atomic():
+            for obj in queryset:
+                actions.delete_plan_object(obj, actor=request.user, kind=self.kind)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """The object's many-to-many links (a partner's axes, a meeting's attendees) and its inline rows, through
+        the actions; links kept by an intermediate model of their own (memberships) are inline rows."""
+        obj = form.instance
+        for field in obj._meta.many_to_many:
+            if field.name in form.cleaned_data and field.remote_field.through._meta.auto_created:
+                actions.set_plan_object_links(obj, field.name, form.cleaned_data[field.name], actor=request.user)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (axes, targets, memberships, decisions) are written through the actions too."""
+        kind = actions.kind_of(formset.model)
+        for obj in formset.save(commit=False):
+            actions.save_plan_object(obj, actor=request.user, kind=kind)
+        for obj in formset.deleted_objects:
+            actions.delete_plan_object(obj, actor=request.user, kind=kind)
+        formset.save_m2m()
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         plans = policy.plans_where(request.user, "create", self.kind) | policy.plans_where(
@@ -90,10 +131,10 @@ def _plan_of(obj: Any) -> Plan | None:
     return getattr(obj, "plan", None)
 
 
-def _users_of(user: Any, plans: QuerySet[Plan]) -> QuerySet:
+def _users_of(user: Actor, plans: QuerySet[Plan]) -> QuerySet:
     """Users a coordinator may pick: members of the plans they manage (invite newcomers from /compte/)."""
     users = get_user_model().objects.all()
-    if user.is_superuser:
+    if getattr(user, "is_superuser", False):
         return users
     return users.filter(membership__partner__plan__in=plans).distinct()
 
@@ -146,6 +187,24 @@ class MembershipInline(PolicyAdminMixin, admin.TabularInline):
     extra = 0
     fields = ["user", "joined_on", "deactivated_at"]
     readonly_fields = ["joined_on"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        """Memberships of a care partner follow `policy.care_membership_refusal` (no self-admission)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        actor = request.user
+
+        class CareMembershipFormSet(formset):  # type: ignore[misc,valid-type]
+            def clean(self) -> None:
+                super().clean()
+                for form in self.forms:
+                    user = form.cleaned_data.get("user") if hasattr(form, "cleaned_data") else None
+                    if user is None or form.cleaned_data.get("DELETE") or "user" not in form.changed_data:
+                        continue
+                    refusal = policy.care_membership_refusal(actor, self.instance, user)
+                    if refusal:
+                        form.add_error("user", refusal)
+
+        return CareMembershipFormSet
 
 
 @admin.register(Partner)

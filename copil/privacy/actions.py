@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.audit import record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.plans.models import Plan
@@ -18,7 +19,7 @@ from copil.plans.models import Plan
 from .models import DataProtectionOfficer, PlanRetention
 
 
-def designate_officer(actor: Any, plan: Plan, user: Any) -> DataProtectionOfficer:
+def designate_officer(actor: Actor, plan: Plan, user: Any) -> DataProtectionOfficer:
     """Designate a user data protection officer of the plan (they must also be one of its coordinators to act)."""
     if actor is not None and not policy.may_designate_officers(actor):
         raise PermissionDenied(_("Only the deployment's administrators designate data protection officers."))
@@ -29,7 +30,7 @@ def designate_officer(actor: Any, plan: Plan, user: Any) -> DataProtectionOffice
     return officer
 
 
-def revoke_officer(actor: Any, officer: DataProtectionOfficer) -> None:
+def revoke_officer(actor: Actor, officer: DataProtectionOfficer) -> None:
     if actor is not None and not policy.may_designate_officers(actor):
         raise PermissionDenied(_("Only the deployment's administrators designate data protection officers."))
     with transaction.atomic():
@@ -38,7 +39,7 @@ def revoke_officer(actor: Any, officer: DataProtectionOfficer) -> None:
         officer.delete()
 
 
-def set_plan_retention(actor: Any, plan: Plan, kind: str, months: int | None) -> PlanRetention | None:
+def set_plan_retention(actor: Actor, plan: Plan, kind: str, months: int | None) -> PlanRetention | None:
     """Set (or, with `months` None, drop) the plan's own retention of `kind`; ValidationError outside the bounds."""
     if actor is not None and not policy.may_set_retention(actor, plan):
         raise PermissionDenied(_("Only the plan's data protection officer may change its retention durations."))

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.audit import json_value, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.policy import PERSON_LEVEL_KINDS
-from copil.access.pseudonyms import deployment_key, pseudonym
+from copil.access.pseudonyms import plan_key, pseudonym
 from copil.plans.models import Plan
 from copil.records.actions import kind_of, update_record
 from copil.records.models import RECORD_KINDS, Record
@@ -44,7 +45,7 @@ class Identity:
 @sensitive_variables("identity")
 def person_pseudonym(plan: Plan, identity: Identity) -> str:
     """The pseudonym the person's records carry in `plan`: the one place the identity meets the key."""
-    return pseudonym(identity.last_name, identity.first_name, identity.birth_date, key=deployment_key())
+    return pseudonym(identity.last_name, identity.first_name, identity.birth_date, key=plan_key(plan))
 
 
 @dataclass
@@ -80,11 +81,11 @@ def _find(plan: Plan, identity: Identity) -> PersonRecords:
     return PersonRecords(plan, by_kind)
 
 
-def _audit(actor: Any, plan: Plan, action: str, step: str, found: PersonRecords, **details: Any) -> None:
+def _audit(actor: Actor, plan: Plan, action: str, step: str, found: PersonRecords, **details: Any) -> None:
     record_event(actor, action, plan=plan, details={"privacy": step, "records": found.ids(), **details})
 
 
-def search_person(actor: Any, plan: Plan, identity: Identity) -> PersonRecords:
+def search_person(actor: Actor, plan: Plan, identity: Identity) -> PersonRecords:
     """Every record carrying the person's pseudonym in the plan (PermissionDenied but for the plan's DPO)."""
     policy.require_rights(actor, plan)
     with transaction.atomic():
@@ -93,7 +94,7 @@ def search_person(actor: Any, plan: Plan, identity: Identity) -> PersonRecords:
     return found
 
 
-def export_person(actor: Any, plan: Plan, identity: Identity) -> bytes:
+def export_person(actor: Actor, plan: Plan, identity: Identity) -> bytes:
     """The person's records as a JSON document (right of access and portability), in French field names."""
     policy.require_rights(actor, plan)
     with transaction.atomic():
@@ -137,7 +138,7 @@ def rectifiable_fields(kind: str) -> dict[str, Any]:
 
 
 def rectify_record(
-    actor: Any, plan: Plan, identity: Identity, record: Record, data: Mapping[str, Any], *, expected_version: int
+    actor: Actor, plan: Plan, identity: Identity, record: Record, data: Mapping[str, Any], *, expected_version: int
 ) -> Record:
     """Correct fields of one of the person's records (rectification), even restricted; the record's own
     update entry and the rectification entry name the officer's step."""
@@ -156,7 +157,7 @@ def rectify_record(
     return updated
 
 
-def restrict_person(actor: Any, plan: Plan, identity: Identity, reason: str = "") -> int:
+def restrict_person(actor: Actor, plan: Plan, identity: Identity, reason: str = "") -> int:
     """Restrict the processing of every record of the person (art. 18); returns how many were restricted."""
     policy.require_rights(actor, plan)
     with transaction.atomic():
@@ -173,7 +174,7 @@ def restrict_person(actor: Any, plan: Plan, identity: Identity, reason: str = ""
     return len(new)
 
 
-def lift_restriction(actor: Any, plan: Plan, identity: Identity) -> int:
+def lift_restriction(actor: Actor, plan: Plan, identity: Identity) -> int:
     """Lift the restriction of the person's records; returns how many were lifted."""
     policy.require_rights(actor, plan)
     with transaction.atomic():
@@ -185,7 +186,7 @@ def lift_restriction(actor: Any, plan: Plan, identity: Identity) -> int:
     return lifted
 
 
-def erase_person(actor: Any, plan: Plan, identity: Identity) -> int:
+def erase_person(actor: Actor, plan: Plan, identity: Identity) -> int:
     """Erase the person from the plan (art. 17): their records are anonymised as the purge does, since deleting
     them would change figures already published; restricted records are left until the restriction is lifted.
     Returns how many records were anonymised."""

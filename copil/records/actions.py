@@ -21,10 +21,12 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.audit import auditlog_disabled, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.pseudonyms import is_pseudonym
@@ -67,7 +69,7 @@ def kind_of(record: Record | type[Record]) -> str:
     raise ValueError(f"{model.__name__} is not a record kind")
 
 
-def _field(model: type[Record], name: str) -> models.Field | None:
+def _field(model: type[Record], name: str) -> models.Field[Any, Any] | ForeignObjectRel | None:
     """The field called `name`, or whose attname it is (`deal_point_id`)."""
     try:
         return model._meta.get_field(name)
@@ -97,7 +99,7 @@ def _split(model: type[Record], data: Mapping[str, Any]) -> tuple[dict[str, Any]
     return values, m2m
 
 
-def _check_references(actor: Any, record: Record, m2m: Mapping[str, list]) -> None:
+def _check_references(actor: Actor, record: Record, m2m: Mapping[str, list[Any]]) -> None:
     """Linked records must be ones the actor may link to (`copil.formats.referable_records`, the rule of every
     channel), linked partners partners of the record's plan."""
     errors: dict[str, str] = {}
@@ -138,7 +140,7 @@ def _refuse_if_restricted(kind: str, record: Record) -> None:
         raise PermissionDenied(_("This record's processing is restricted at the request of the person concerned."))
 
 
-def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
+def create_record(actor: Actor, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
     """Create a record of `kind` for `partner` in `plan` from field values (`data`: field name → value;
     foreign keys as instances or `<name>_id`; many-to-many as lists). Raises PermissionDenied (policy),
     ValidationError (invalid values, partner of another plan) — nothing is written then."""
@@ -160,7 +162,7 @@ def create_record(actor: Any, kind: str, *, plan: Plan, partner: Partner, data: 
     return record
 
 
-def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expected_version: int) -> Record:
+def update_record(actor: Actor, record: Record, data: Mapping[str, Any], *, expected_version: int) -> Record:
     """Change fields of a record the caller read at `expected_version`; bumps the version.
 
     Raises StaleRecord if the record is no longer at that version (or no longer exists), PermissionDenied,
@@ -173,7 +175,12 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         _refuse_if_restricted(kind, record)
     values, m2m = _split(model, data)
     with transaction.atomic(), auditlog_disabled():
-        current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
+        current = (
+            model._default_manager.select_for_update(of=("self",))
+            .select_related("partner")
+            .filter(pk=record.pk)
+            .first()
+        )
         if current is None:
             raise StaleRecord(record, expected_version, None)
         if current.version != expected_version:
@@ -188,14 +195,14 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
         _check_pseudonym(edited)
         _check_references(actor, edited, m2m)
         changes = {field.attname: getattr(edited, field.attname) for field in _written_fields(model, values)}
-        rollup.apply(kind, model.objects.filter(pk=record.pk), -1)
-        updated = model.objects.filter(pk=record.pk, version=expected_version).update(
+        rollup.apply(kind, model._default_manager.filter(pk=record.pk), -1)
+        updated = model._default_manager.filter(pk=record.pk, version=expected_version).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
         if updated != 1:  # another transaction won between our read and our write
-            still = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+            still = model._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
             raise StaleRecord(record, expected_version, still)
-        rollup.apply(kind, model.objects.filter(pk=record.pk), 1)
+        rollup.apply(kind, model._default_manager.filter(pk=record.pk), 1)
         versions.bump([current.plan_id], kind)
         for name, items in m2m.items():
             getattr(edited, name).set(items)
@@ -204,11 +211,13 @@ def update_record(actor: Any, record: Record, data: Mapping[str, Any], *, expect
     return record
 
 
-def _written_fields(model: type[Record], values: Mapping[str, Any]) -> list[models.Field]:
-    return [_field(model, name) for name in values]
+def _written_fields(model: type[Record], values: Mapping[str, Any]) -> list[models.Field[Any, Any]]:
+    """The concrete fields `values` names (`_split` has refused any other name)."""
+    fields = [_field(model, name) for name in values]
+    return [field for field in fields if isinstance(field, models.Field)]
 
 
-def delete_record(actor: Any, record: Record, *, expected_version: int | None = None) -> None:
+def delete_record(actor: Actor, record: Record, *, expected_version: int | None = None) -> None:
     """Delete a record (if still at `expected_version`, when given).
 
     Records pointing to it lose the link (their `on_delete=SET_NULL`); those changes are written here as
@@ -220,7 +229,12 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
         policy.require(actor, "delete", kind, record.partner)
         _refuse_if_restricted(kind, record)
     with transaction.atomic(), auditlog_disabled():
-        current = model.objects.select_for_update(of=("self",)).select_related("partner").filter(pk=record.pk).first()
+        current = (
+            model._default_manager.select_for_update(of=("self",))
+            .select_related("partner")
+            .filter(pk=record.pk)
+            .first()
+        )
         if current is None:
             raise StaleRecord(record, expected_version or record.version, None)
         if expected_version is not None and current.version != expected_version:
@@ -229,12 +243,12 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
             policy.require(actor, "delete", kind, current.partner)
         before = snapshot(current)
         _unlink_referrers(actor, current)
-        queryset = model.objects.filter(pk=record.pk)
+        queryset = model._default_manager.filter(pk=record.pk)
         if expected_version is not None:
             queryset = queryset.filter(version=expected_version)
         deleted, _by_model = queryset.delete()
         if not deleted:
-            still = model.objects.filter(pk=record.pk).values_list("version", flat=True).first()
+            still = model._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
             raise StaleRecord(record, expected_version or record.version, still)
         record_event(
             actor,
@@ -246,16 +260,16 @@ def delete_record(actor: Any, record: Record, *, expected_version: int | None = 
         )
 
 
-def _unlink_referrers(actor: Any, record: Record) -> None:
+def _unlink_referrers(actor: Actor, record: Record) -> None:
     """Set to null, with a version bump and an audit entry each, the links other records hold to `record`."""
     for relation in record._meta.related_objects:
         related = relation.related_model
         if relation.many_to_many or not issubclass(related, Record) or relation.on_delete is not models.SET_NULL:
             continue
         name = relation.field.name
-        for referrer in related.objects.select_for_update().filter(**{name: record}):
+        for referrer in related._default_manager.select_for_update().filter(**{name: record}):
             before = snapshot(referrer)
-            related.objects.filter(pk=referrer.pk).update(
+            related._default_manager.filter(pk=referrer.pk).update(
                 **{name: None}, version=F("version") + 1, updated_at=timezone.now()
             )
             referrer.refresh_from_db()

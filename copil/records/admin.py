@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from copil.access import policy
+from copil.access.audit import record_read
 from copil.plans.models import Plan
 
 from .actions import StaleRecord, create_record, delete_record, update_record
@@ -38,7 +39,7 @@ class RecordAdminForm(forms.ModelForm):
             self.fields[EXPECTED_VERSION].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         plan, partner = data.get("plan"), data.get("partner")
         if plan is not None and partner is not None and partner.plan_id != plan.pk:
             self.add_error("partner", _("This partner does not belong to the plan."))
@@ -135,11 +136,24 @@ class RecordAdmin(admin.ModelAdmin):
         for obj in queryset.select_related("partner"):
             delete_record(request.user, obj)
 
+    # --- reads of person-level records, audited (copil.access.audit.record_read) ---
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            filters = {key: value for key, value in request.GET.items() if key != "o"}
+            record_read(request.user, self.kind, rows=len(changelist.result_list), filters=filters)
+        return response
+
     def changeform_view(
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            original = (getattr(response, "context_data", None) or {}).get("original")
+            if request.method == "GET" and original is not None and original.pk is not None:
+                record_read(request.user, self.kind, rows=1, obj=original)
+            return response
         except StaleRecord as conflict:  # lost the race after the form's own check
             self.message_user(request, str(conflict), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

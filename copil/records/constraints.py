@@ -1,5 +1,6 @@
 """A foreign key over several columns, which Django's ForeignKey cannot express."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,7 +39,7 @@ class CompositeForeignKey(models.BaseConstraint):
         )
 
     def _columns(self, model: type[models.Model]) -> list[str]:
-        return [model._meta.get_field(name).column for name in self.fields]
+        return [_column(model, name) for name in self.fields]
 
     def _target_model(self, model: type[models.Model]) -> type[models.Model]:
         """The referenced model from the model's own registry (a migration's state) or, when that registry holds
@@ -52,7 +53,7 @@ class CompositeForeignKey(models.BaseConstraint):
 
     def _target(self, model: type[models.Model]) -> tuple[str, list[str]]:
         target = self._target_model(model)
-        return target._meta.db_table, [target._meta.get_field(name).column for name in self.to_fields]
+        return target._meta.db_table, [_column(target, name) for name in self.to_fields]
 
     def _clause(self, model: type[models.Model], schema_editor: BaseDatabaseSchemaEditor) -> str:
         quote = schema_editor.quote_name
@@ -62,14 +63,17 @@ class CompositeForeignKey(models.BaseConstraint):
             f"REFERENCES {quote(table)} ({', '.join(quote(c) for c in columns)}) DEFERRABLE INITIALLY DEFERRED"
         )
 
-    def constraint_sql(self, model: type[models.Model], schema_editor: BaseDatabaseSchemaEditor) -> str:
+    def constraint_sql(self, model: type[models.Model] | None, schema_editor: BaseDatabaseSchemaEditor | None) -> str:
+        model, schema_editor = _given(model, schema_editor)
         return f"CONSTRAINT {schema_editor.quote_name(self.name)} {self._clause(model, schema_editor)}"
 
-    def create_sql(self, model: type[models.Model], schema_editor: BaseDatabaseSchemaEditor) -> str:
+    def create_sql(self, model: type[models.Model] | None, schema_editor: BaseDatabaseSchemaEditor | None) -> str:
+        model, schema_editor = _given(model, schema_editor)
         table = schema_editor.quote_name(model._meta.db_table)
         return f"ALTER TABLE {table} ADD {self.constraint_sql(model, schema_editor)}"
 
-    def remove_sql(self, model: type[models.Model], schema_editor: BaseDatabaseSchemaEditor) -> str:
+    def remove_sql(self, model: type[models.Model] | None, schema_editor: BaseDatabaseSchemaEditor | None) -> str:
+        model, schema_editor = _given(model, schema_editor)
         table = schema_editor.quote_name(model._meta.db_table)
         return f"ALTER TABLE {table} DROP CONSTRAINT {schema_editor.quote_name(self.name)}"
 
@@ -83,11 +87,11 @@ class CompositeForeignKey(models.BaseConstraint):
         """Refuse, before saving, a record whose values name no row of the referenced table."""
         if exclude and any(name in exclude for name in self.fields):
             return
-        values = [getattr(instance, model._meta.get_field(name).attname) for name in self.fields]
+        values = [getattr(instance, _concrete_field(model, name).attname) for name in self.fields]
         if any(value is None for value in values):
             return
         target = self._target_model(model)
-        names = [target._meta.get_field(name).attname for name in self.to_fields]
+        names = [_concrete_field(target, name).attname for name in self.to_fields]
         lookup = dict(zip(names, values, strict=True))
         if not target._default_manager.using(using).filter(**lookup).exists():
             raise ValidationError(self.get_violation_error_message(), code=self.violation_error_code)
@@ -107,7 +111,31 @@ class CompositeForeignKey(models.BaseConstraint):
     def __repr__(self) -> str:
         return f"<{self.__class__.__name__}: fields={self.fields!r} to={self.to!r} to_fields={self.to_fields!r}>"
 
-    def deconstruct(self) -> tuple[str, tuple, dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, Sequence[Any], dict[str, Any]]:
         path, args, kwargs = super().deconstruct()
         kwargs.update(fields=list(self.fields), to=self.to, to_fields=list(self.to_fields))
         return path, args, kwargs
+
+
+def _concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The column-backed field `name` (a constraint names only those)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    column = _concrete_field(model, name).column
+    if column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return column
+
+
+def _given(
+    model: type[models.Model] | None, schema_editor: BaseDatabaseSchemaEditor | None
+) -> tuple[type[models.Model], BaseDatabaseSchemaEditor]:
+    """Django passes both when it writes a constraint's SQL; the base class only types them as optional."""
+    if model is None or schema_editor is None:
+        raise TypeError("CompositeForeignKey needs the model and the schema editor")
+    return model, schema_editor

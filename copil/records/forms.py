@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from copil.access import policy
-from copil.access.pseudonyms import deployment_key, pseudonym
+from copil.access.actors import Actor
+from copil.access.pseudonyms import plan_key, pseudonym
 from copil.formats import FORMATS, Column, ColumnType, ParsedRow, RecordFormat, RowParser, record_cells
 from copil.plans.models import Partner, Plan
 from copil.records.actions import kind_of
@@ -71,7 +72,7 @@ class RecordForm(forms.Form):
         self,
         *args: Any,
         kind: str,
-        user: Any,
+        user: Actor,
         plan: Plan,
         instance: Record | None = None,
         **kwargs: Any,
@@ -149,7 +150,7 @@ class RecordForm(forms.Form):
                 cleaned["identite_nom"],
                 cleaned["identite_prenom"],
                 cleaned["identite_naissance"],
-                key=deployment_key(),
+                key=plan_key(self.plan),
             )
         except ValueError as error:
             self.add_error("identite_naissance", str(error))

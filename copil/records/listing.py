@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from copil.access import policy
+from copil.access.actors import Actor
+from copil.access.spreadsheets import neutralised_csv_row, xlsx_string_cells
 from copil.formats import FORMATS, Column, ColumnType, prefetch_paths, record_cells, related_paths
 from copil.records.models import Record
 
@@ -64,7 +66,7 @@ def sortable_columns(kind: str) -> list[str]:
     return [PLAN_COLUMN, PARTNER_COLUMN, *plain]
 
 
-def visible(user: Any, kind: str, plan: Any = None) -> QuerySet:
+def visible(user: Actor, kind: str, plan: Any = None) -> QuerySet:
     """The records of `kind` the user may read, with what displaying them needs (bounded query count)."""
     queryset = policy.visible_records(user, kind, plan)
     queryset = queryset.select_related("plan", "partner", *related_paths(kind))
@@ -152,19 +154,20 @@ def csv_chunks(kind: str, records: Iterable[Record]) -> Iterator[bytes]:
     for row in export_rows(records, typed=False):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow(neutralised_csv_row(row))
         yield buffer.getvalue().encode("utf-8")
 
 
 def xlsx_bytes(kind: str, records: Iterable[Record]) -> bytes:
-    """The XLSX export: one sheet named after the kind's file, typed cells (dates, numbers, booleans)."""
+    """The XLSX export: one sheet named after the kind's file, typed cells (dates, numbers, booleans); text is
+    always a string cell, never a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(FORMATS[kind].file_stem)
     sheet.append(export_header(kind))
     for row in export_rows(records, typed=True):
-        sheet.append(row)
+        sheet.append(xlsx_string_cells(sheet, row))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from copil.access import policy
-from copil.access.audit import object_type, record_event
+from copil.access.actors import Actor
+from copil.access.audit import object_type, record_event, record_read
 from copil.access.models import AuditEvent
 from copil.formats import FORMATS, column_of_field, record_cells, validation_errors
 from copil.plans.models import Plan
@@ -41,12 +42,12 @@ def _kind_or_404(kind: str) -> str:
     return kind
 
 
-def _require_read(user: Any, kind: str) -> None:
+def _require_read(user: Actor, kind: str) -> None:
     if not policy.may_somewhere(user, "read", kind):
         raise PermissionDenied(policy.denial_message("read", kind))
 
 
-def _visible_record(user: Any, kind: str, pk: int) -> Record:
+def _visible_record(user: Actor, kind: str, pk: int) -> Record:
     _require_read(user, kind)
     record = listing.visible(user, kind).filter(pk=pk).first()
     if record is None:
@@ -79,12 +80,12 @@ def index(request: HttpRequest) -> HttpResponse:
         for kind in RECORD_KINDS
     ]
     kinds = [entry for entry in kinds if entry["read"] or entry["create"]]
-    kinds.sort(key=lambda entry: entry["label"])
+    kinds.sort(key=lambda entry: str(entry["label"]))
     return render(request, "records/index.html", {"kinds": kinds})
 
 
 @login_required
-def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+def record_list(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
     """The records of a kind the user may read, filtered (`plan`, `du`, `au`, `partenaire`, choice columns),
     sorted (`tri`), paginated (`page`), or exported (`export=csv|xlsx`, audited)."""
     kind = _kind_or_404(kind)
@@ -113,6 +114,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         return _export(request, kind, records, filters, export)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(record, record_cells(record)) for record in page.object_list]
+    plan = Plan.objects.filter(slug=filters.plan).first() if filters.plan else None
+    details = {**filters.as_details(), "page": page.number}
+    record_read(user, kind, rows=len(rows), filters=details, plan=plan)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -136,7 +140,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, kind: str, records: Any, filters: listing.RecordFilters, export: str) -> HttpResponse:
+def _export(
+    request: HttpRequest, kind: str, records: Any, filters: listing.RecordFilters, export: str
+) -> HttpResponse | StreamingHttpResponse:
     plan = Plan.objects.filter(slug=filters.plan).first() if filters.plan else None
     record_event(
         request.user,
@@ -163,10 +169,11 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _visible_record(request.user, kind, pk)
     model = RECORD_KINDS[kind]
     history = list(
-        AuditEvent.objects.filter(object_type=object_type(model), object_id=str(record.pk)).order_by("-at", "-pk")[
-            :HISTORY_LIMIT
-        ]
+        AuditEvent.objects.filter(object_type=object_type(model), object_id=str(record.pk))
+        .exclude(action=AuditEvent.Action.READ)
+        .order_by("-at", "-pk")[:HISTORY_LIMIT]
     )
+    record_read(request.user, kind, rows=1, obj=record)
     columns = FORMATS[kind].columns
     cells = record_cells(record)
     return render(
@@ -183,7 +190,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
-def _changes(kind: str, event: AuditEvent) -> list[tuple[str, Any, Any]]:
+def _changes(kind: str, event: AuditEvent) -> list[tuple[str | None, Any, Any]]:
     """(column title, before, after) of each value an update changed; nothing for other events."""
     if event.action != AuditEvent.Action.UPDATE or not isinstance(event.before, dict):
         return []

@@ -37,15 +37,14 @@ from .formatting import format_mass, format_number, join_words
 class Footnote:
     """A numbered source note: what was counted, by which partners, from how many records.
 
-    `hide_below` (published bilans, sensitive indicators) prints record counts under it as "< 5": a count of
-    conviction records would otherwise give away the count of persons it hides.
+    The counts are those `disclosure.published_figure` lets the bilan show: in a published bilan a count of
+    conviction records would otherwise give away the count of persons it hides ("< 5", or withheld).
     """
 
     number: int
     label: str
-    sources: list[tuple[str, int]]
-    record_count: int
-    hide_below: int | None = None
+    sources: list[tuple[str, int | disclosure.Suppressed]]
+    record_count: int | disclosure.Suppressed
 
     @property
     def text(self) -> str:
@@ -53,9 +52,11 @@ class Footnote:
             return _("{label}: no record in the period.").format(label=_capitalize(self.label))
         parts = []
         for name, count in self.sources:
-            shown = format_number(count)
-            if self.hide_below is not None and 0 < count < self.hide_below:
-                count, shown = self.hide_below, f"<\u00a0{format_number(self.hide_below)}"
+            if isinstance(count, disclosure.Suppressed) and not count.primary:
+                parts.append(_("{partner} (number of records withheld)").format(partner=name))
+                continue
+            shown = format_number(count) if isinstance(count, int) else f"<\u00a0{format_number(count.threshold)}"
+            count = count if isinstance(count, int) else count.threshold
             parts.append(
                 ngettext("{partner} ({count} record)", "{partner} ({count} records)", count).format(
                     partner=name, count=shown
@@ -135,12 +136,8 @@ class _Writer:
         if code not in self._note_of:
             result = self.results[code]
             number = len(self.footnotes) + 1
-            hide_below = None
-            if code in self.suppressed:
-                hide_below = disclosure.threshold(result.definition)
-            self.footnotes.append(
-                Footnote(number, str(result.definition.label), list(result.sources), result.record_count, hide_below)
-            )
+            figure = disclosure.published_figure(result, self.results, self.suppressed)
+            self.footnotes.append(Footnote(number, str(result.definition.label), figure.sources, figure.record_count))
             self._note_of[code] = number
         return self._note_of[code]
 

@@ -9,10 +9,13 @@ among "persons convicted") is a part of it — publishing both would reveal thei
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from copil.access import disclosure as rules
 from copil.indicators.catalogue import IndicatorDefinition
+from copil.indicators.engine import IndicatorResult
 
 from .formatting import format_number
 
@@ -104,3 +107,64 @@ def part_of(definition: IndicatorDefinition, others: list[IndicatorDefinition]) 
         and set(other.filter) < own
     ]
     return max(totals, key=lambda other: len(other.filter), default=None)
+
+
+Shown = Number | Suppressed
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """One indicator's figures as an output limited by disclosure control may show them: the value, its
+    breakdown, the number of records behind it and each source partner's share of them."""
+
+    value: Shown | None
+    breakdown: dict[str, Shown]
+    record_count: int | Suppressed
+    sources: list[tuple[str, int | Suppressed]]
+
+    @property
+    def withheld(self) -> bool:
+        return isinstance(self.value, Suppressed)
+
+
+def published_figure(
+    result: IndicatorResult, results: Mapping[str, IndicatorResult], suppressed: Iterable[str]
+) -> PublishedFigure:
+    """The one disclosure routine of every published or role-limited output (bilan prose, footnotes, CSV, API,
+    dashboard): the figure as shown when its code is among `suppressed`, exact otherwise.
+
+    `results` holds the other figures shown beside it (a part is judged against its total, `part_of`). The
+    record counts follow the value: withheld with it ("s"), since a count of conviction records next to a
+    total tells the count of persons; otherwise a small record count is "< 5" and the sources' counts form
+    an additive relation with it.
+    """
+    definition = result.definition
+    exact_sources: list[tuple[str, int | Suppressed]] = list(result.sources)
+    if definition.code not in set(suppressed) or not is_sensitive(definition):
+        return PublishedFigure(result.value, dict(result.breakdown), result.record_count, exact_sources)
+    limit = threshold(definition)
+    cells, total = published_cells(definition, result.breakdown, result.value)
+    parent = part_of(definition, [other.definition for other in results.values()])
+    parent_result = results.get(parent.code) if parent else None
+    if not isinstance(total, Suppressed) and result.value is not None and parent_result is not None:
+        if parent_result.value is not None:
+            total = published_part(definition, result.value, parent_result.value)
+    if isinstance(total, Suppressed):
+        secondary = Suppressed(limit, primary=False)
+        cells = {key: value if isinstance(value, Suppressed) else secondary for key, value in cells.items()}
+        hidden_count = total if total.primary and is_small(result.record_count, limit) else secondary
+        sources = [(name, hidden_count if is_small(count, limit) else secondary) for name, count in result.sources]
+        return PublishedFigure(total, cells, hidden_count, sources)
+    counts = {("source", name): count for name, count in result.sources}
+    if sum(counts.values()) != result.record_count:
+        shown = {key: Suppressed(limit) if is_small(count, limit) else count for key, count in counts.items()}
+        small = is_small(result.record_count, limit)
+        record_count: int | Suppressed = Suppressed(limit) if small else result.record_count
+    else:
+        shown = rules.suppress({**counts, ("total", ""): result.record_count}, total_key=("total", ""), threshold=limit)
+        record_count = shown.pop(("total", ""))
+    return PublishedFigure(total, cells, record_count, [(name, shown[("source", name)]) for name, _ in result.sources])
+
+
+def is_small(value: int | None, limit: int) -> bool:
+    return value is not None and 0 < int(value) < limit

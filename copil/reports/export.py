@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from copil.access.spreadsheets import neutralised_csv_row
 from copil.indicators.catalogue import IndicatorDefinition
 from copil.indicators.engine import IndicatorResult
 from copil.plans.models import Axis
@@ -62,7 +63,7 @@ def bilan_csv(bilan: Bilan) -> bytes:
     """The CSV file of every figure of the bilan."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
-    writer.writerows(bilan_rows(bilan))
+    writer.writerows(neutralised_csv_row(row) for row in bilan_rows(bilan))
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -74,8 +75,8 @@ def _indicator_rows(
     period = result.period
     common = [definition.code, definition.label, axis_titles.get(definition.axis, definition.axis)]
     dates = [period.start.isoformat(), period.end.isoformat()]
-    records = hidden.count(result.record_count)
-    sources = ", ".join(f"{name} ({hidden.count(count)})" for name, count in result.sources)
+    records = _text(hidden.figure.record_count)
+    sources = ", ".join(f"{name} ({_text(count)})" for name, count in hidden.figure.sources)
     unit = _unit(definition.unit)
 
     def row(measure: str, value, *, breakdown: str = "", unit: str = unit, baseline: bool = False) -> list[str]:
@@ -116,16 +117,10 @@ class _Hider:
         definition = result.definition
         self.definition = definition
         self.active = definition.code in bilan.suppressed
-        self.cells: dict[str, object] = dict(result.breakdown)
-        self.total: object = result.value
-        if self.active:
-            self.cells, self.total = disclosure.published_cells(definition, result.breakdown, result.value)
-            parent = disclosure.part_of(definition, definitions)
-            parent_result = bilan.results.get(parent.code) if parent else None
-            visible = not isinstance(self.total, disclosure.Suppressed)
-            if visible and result.value is not None and parent_result and parent_result.value is not None:
-                self.total = disclosure.published_part(definition, result.value, parent_result.value)
-        self.headline_hidden = isinstance(self.total, disclosure.Suppressed)
+        self.figure = disclosure.published_figure(result, bilan.results, bilan.suppressed)
+        self.cells: dict[str, object] = dict(self.figure.breakdown)
+        self.total: object = self.figure.value
+        self.headline_hidden = self.figure.withheld
 
     def headline(self) -> str:
         return _text(self.total)
@@ -138,10 +133,6 @@ class _Hider:
     def derived(self, value) -> str:
         """A measure computed from the headline (a rate, a change): hidden with it."""
         return self.headline() if self.headline_hidden else self.value(value)
-
-    def count(self, count: int) -> str:
-        """A number of records: hidden like a small count of persons, which it would give away."""
-        return self.value(count)
 
     def breakdown(self) -> dict[str, str]:
         """The breakdown as published; all of it withheld when the headline is (the cells would add up to it)."""

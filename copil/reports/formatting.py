@@ -13,7 +13,8 @@ def format_number(value: int | float | Decimal, max_decimals: int = 2) -> str:
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP).normalize()
     if rounded == rounded.to_integral_value():
         rounded = rounded.quantize(Decimal(1))
-    decimals = max(0, -rounded.as_tuple().exponent)
+    exponent = rounded.as_tuple().exponent  # an int for a finite number
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
     return formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.indicators import versions
 from copil.plans.models import Plan
 
@@ -29,7 +30,7 @@ def data_version(plan: Plan) -> str:
     return f"{plan.pk}-{plan.updated_at.timestamp() if plan.updated_at else ''}-{versions.fingerprint(plan.pk)}"
 
 
-def visibility_key(user: Any, plan: Plan, definitions: Iterable[Any]) -> str:
+def visibility_key(user: Actor, plan: Plan, definitions: Iterable[Any]) -> str:
     """What the user may see of these indicators in the plan: 'e' exact, 's' suppressed, 'h' hidden each."""
     letters = []
     for definition in definitions:

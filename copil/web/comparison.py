@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.disclosure import published_value
 from copil.indicators.catalogue import AXES, get_catalogue
 from copil.plans.models import Plan
@@ -58,7 +59,7 @@ def _selected_slugs(params: Mapping[str, Any]) -> list[str]:
     return slugs
 
 
-def comparison(user: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+def comparison(user: Actor, params: Mapping[str, Any]) -> dict[str, Any]:
     """The comparison page's context: the plans to choose from, the chosen ones and the table."""
     available = list(policy.visible_plans(user).select_related("territory").order_by("name"))
     slugs = _selected_slugs(params)

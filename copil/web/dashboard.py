@@ -9,6 +9,7 @@ beyond the user's memberships.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.access.disclosure import published_value
 from copil.formats import FORMATS, ColumnType
 from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
@@ -28,6 +30,7 @@ from copil.indicators.periods import Period
 from copil.plans.models import Axis, Plan
 from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
+from copil.reports.disclosure import published_figure
 from copil.reports.formatting import format_mass, format_number
 
 from .caching import cached, data_version, visibility_key
@@ -177,7 +180,7 @@ def _choice_label(definition: IndicatorDefinition, key: str, part: str) -> str:
         return part
     if isinstance(field_, models.BooleanField):
         return _("yes") if part == "true" else _("no")
-    labels = {str(value): str(label) for value, label in (field_.flatchoices or [])}
+    labels = {str(value): str(label) for value, label in (getattr(field_, "flatchoices", None) or [])}
     return labels.get(part, part)
 
 
@@ -201,7 +204,16 @@ def _filters_for_link(definition: IndicatorDefinition) -> dict[str, Any]:
     return {columns[name].name: value for name, value in definition.filter if name in columns}
 
 
-def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, previous: Any) -> Card | None:
+def make_card(
+    user: Actor,
+    plan: Plan,
+    period: Period,
+    result: IndicatorResult,
+    previous: Any,
+    results: Mapping[str, IndicatorResult] | None = None,
+) -> Card | None:
+    """The card of one figure as the user may read it; `results` (the figures shown beside it) let a part be
+    judged against its total (`copil.reports.disclosure.published_figure`)."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -210,7 +222,7 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
     card = Card(code=definition.code, label=str(definition.label).capitalize(), value="—")
     if definition.aggregation == "daily":
         card.value = _format(definition, result.mean)
-        if result.days:
+        if result.days and result.minimum is not None and result.maximum is not None:
             card.detail = _("daily mean over {days} days; between {minimum} and {maximum} a day").format(
                 days=format_number(result.days),
                 minimum=format_number(result.minimum),
@@ -220,6 +232,10 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
             card.detail = _("no reading over the period")
     else:
         card.value, card.suppressed = _shown(definition, result.value, suppress, rule.threshold)
+        if suppress and not card.suppressed:
+            figure = published_figure(result, results or {definition.code: result}, {definition.code})
+            if figure.withheld:
+                card.value, card.suppressed = str(figure.value).replace(" ", "\u00a0"), True
         if definition.aggregation in {"stock", "reading"} and result.as_of:
             card.detail = _("on {date}").format(date=result.as_of.strftime("%d/%m/%Y"))
     if not suppress:
@@ -244,7 +260,7 @@ def make_card(user: Any, plan: Plan, period: Period, result: IndicatorResult, pr
     return card
 
 
-def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
+def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
     """Everything the dashboard page shows to this user."""
     figures = dashboard_figures(plan, period, version=version)
     titles = {axis.code: axis.title for axis in plan.axes.all()}
@@ -254,14 +270,14 @@ def dashboard(user: Any, plan: Plan, period: Period, *, version: str | None = No
             card
             for code, result in figures.results.items()
             if result.definition.axis == axis
-            and (card := make_card(user, plan, period, result, figures.previous.get(code))) is not None
+            and (card := make_card(user, plan, period, result, figures.previous.get(code), figures.results)) is not None
         ]
         if cards:
             sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))
     return {"sections": sections, "charts": figures.charts}
 
 
-def user_signature(user: Any, plan: Plan) -> str:
+def user_signature(user: Actor, plan: Plan) -> str:
     """What decides the dashboard a user sees, beyond the data: the aggregate rule of every indicator and the
     record kinds whose lines the user may read (links). Users with the same signature see the same page."""
     catalogue = get_catalogue()
@@ -269,7 +285,7 @@ def user_signature(user: Any, plan: Plan) -> str:
     return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + ":" + readable
 
 
-def dashboard_html(user: Any, plan: Plan, period: Period) -> str:
+def dashboard_html(user: Actor, plan: Plan, period: Period) -> str:
     """The dashboard's figures and charts as HTML, cached per plan, period, data version and user signature:
     a repeated view costs one query (the data version) and no computation."""
     version = data_version(plan)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copil.access import policy
+from copil.access.actors import Actor
 from copil.alerts import services as alert_services
 from copil.indicators.periods import Period
 from copil.plans.models import Plan
@@ -54,7 +55,7 @@ def _located(queryset):
     return queryset.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-def deal_points(user: Any, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
+def deal_points(user: Actor, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
     rows = (
         _located(policy.visible_records(user, "deal_point", plan))
         .order_by("name", "pk")
@@ -77,7 +78,7 @@ def deal_points(user: Any, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-def cameras(user: Any, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
+def cameras(user: Actor, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
     rows = (
         _located(policy.visible_records(user, "camera", plan))
         .order_by("name", "pk")
@@ -112,7 +113,7 @@ def cameras(user: Any, plan: Plan, today: dt.date) -> list[dict[str, Any]]:
     ]
 
 
-def observation_rows(user: Any, plan: Plan, period: Period) -> list[dict[str, Any]]:
+def observation_rows(user: Actor, plan: Plan, period: Period) -> list[dict[str, Any]]:
     """People seen per day and place (about 11 m) over the period, among the observations the user reads."""
     start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
@@ -131,7 +132,7 @@ def observation_rows(user: Any, plan: Plan, period: Period) -> list[dict[str, An
     )
 
 
-def observations(user: Any, plan: Plan, period: Period) -> list[dict[str, Any]]:
+def observations(user: Actor, plan: Plan, period: Period) -> list[dict[str, Any]]:
     return [
         _point(
             row["lon"],
@@ -142,7 +143,7 @@ def observations(user: Any, plan: Plan, period: Period) -> list[dict[str, Any]]:
     ]
 
 
-def layer(user: Any, plan: Plan, name: str, period: Period, *, today: dt.date | None = None) -> dict[str, Any]:
+def layer(user: Actor, plan: Plan, name: str, period: Period, *, today: dt.date | None = None) -> dict[str, Any]:
     """One layer as a GeoJSON FeatureCollection (KeyError for an unknown layer name)."""
     today = today or timezone.localdate()
     if name == DEAL_POINTS:

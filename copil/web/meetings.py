@@ -1,31 +1,25 @@
 """The steering committee's meetings: scheduling, the agenda prepared from the data, attendees, decisions and
 their action items, the minutes (relevé de décisions) as PDF, and the action tracker.
 
-Every write checks the policy (`require` on the plan-object kinds "meeting", "decision", "action") and is
-recorded in the audit trail (`record_event`) in the same transaction; django-auditlog's automatic capture is
-suspended meanwhile so that each change is logged once, with its context.
+The writes (scheduling, attendees, decisions, action status) are `copil.plans.actions`: policy check and
+audit entry in the write's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from copil.access import policy
-from copil.access.audit import auditlog_disabled, record_event, snapshot
-from copil.access.models import AuditEvent
+from copil.access.actors import Actor
 from copil.indicators.periods import ONE_DAY, Period, add_months, format_date_fr
-from copil.plans.models import Action, Axis, Decision, Meeting, Partner, Plan
+from copil.plans.models import Action, Decision, Meeting, Plan
 
 from . import maps
 from .dashboard import Card, dashboard_figures, make_card
@@ -38,16 +32,16 @@ DEFAULT_AGENDA_MONTHS = 3
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
-def meetings_of(user: Any, plan: Plan) -> QuerySet[Meeting]:
+def meetings_of(user: Actor, plan: Plan) -> QuerySet[Meeting]:
     return policy.visible_plan_objects(user, "meeting", plan).order_by("-held_on", "-pk")
 
 
-def meeting_of(user: Any, plan: Plan, pk: int) -> Meeting:
+def meeting_of(user: Actor, plan: Plan, pk: int) -> Meeting:
     """The meeting if the user may see it (Meeting.DoesNotExist otherwise)."""
     return meetings_of(user, plan).prefetch_related("attendees").get(pk=pk)
 
 
-def decisions_of(user: Any, meeting: Meeting) -> QuerySet[Decision]:
+def decisions_of(user: Actor, meeting: Meeting) -> QuerySet[Decision]:
     return (
         policy.visible_plan_objects(user, "decision", meeting.plan_id)
         .filter(meeting=meeting)
@@ -56,7 +50,7 @@ def decisions_of(user: Any, meeting: Meeting) -> QuerySet[Decision]:
     )
 
 
-def actions_of(user: Any, plan: Plan, *, today: dt.date | None = None) -> QuerySet[Action]:
+def actions_of(user: Actor, plan: Plan, *, today: dt.date | None = None) -> QuerySet[Action]:
     """The plan's action items the user may see, overdue first, then by due date (undated last)."""
     today = today or timezone.localdate()
     overdue = Q(due_on__lt=today, status__in=OPEN_STATUSES)
@@ -71,7 +65,7 @@ def actions_of(user: Any, plan: Plan, *, today: dt.date | None = None) -> QueryS
     )
 
 
-def overdue_actions(user: Any, plan: Plan, on: dt.date) -> QuerySet[Action]:
+def overdue_actions(user: Actor, plan: Plan, on: dt.date) -> QuerySet[Action]:
     return (
         policy.visible_plan_objects(user, "action", plan)
         .filter(due_on__lt=on, status__in=OPEN_STATUSES)
@@ -110,7 +104,7 @@ def _movement(card: Card, result: Any, previous: Any) -> Decimal:
     return change / abs(Decimal(previous)) if previous else change
 
 
-def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None) -> Agenda:
+def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = None) -> Agenda:
     """The agenda of a meeting: the indicators that moved most since the last meeting (as the user may see
     them), the overdue action items and the open alerts."""
     today = today or timezone.localdate()
@@ -120,7 +114,7 @@ def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None)
     figures = dashboard_figures(plan, period)
     ranked = []
     for code, result in figures.results.items():
-        card = make_card(user, plan, period, result, figures.previous.get(code))
+        card = make_card(user, plan, period, result, figures.previous.get(code), figures.results)
         if card is not None:
             movement = _movement(card, result, figures.previous.get(code))
             if movement > 0:
@@ -135,86 +129,10 @@ def prepare_agenda(user: Any, meeting: Meeting, *, today: dt.date | None = None)
     )
 
 
-# --- writing ----------------------------------------------------------------------------------------------------
-
-
-def schedule_meeting(user: Any, plan: Plan, *, held_on: dt.date, title: str, place: str = "") -> Meeting:
-    policy.require(user, "create", "meeting", plan=plan)
-    meeting = Meeting(plan=plan, held_on=held_on, title=title.strip(), place=place.strip())
-    meeting.full_clean()
-    with transaction.atomic(), auditlog_disabled():
-        meeting.save(force_insert=True)
-        record_event(user, AuditEvent.Action.CREATE, plan=plan, obj=meeting, after=meeting)
-    return meeting
-
-
-def set_attendees(user: Any, meeting: Meeting, partners: Iterable[Partner]) -> Meeting:
-    policy.require(user, "update", "meeting", obj=meeting)
-    partners = list(partners)
-    if any(partner.plan_id != meeting.plan_id for partner in partners):
-        raise ValidationError({"attendees": _("Every partner must belong to the plan.")})
-    with transaction.atomic(), auditlog_disabled():
-        before = snapshot(meeting)
-        meeting.attendees.set(partners)
-        record_event(user, AuditEvent.Action.UPDATE, plan=meeting.plan_id, obj=meeting, before=before, after=meeting)
-    return meeting
-
-
-def add_decision(
-    user: Any,
-    meeting: Meeting,
-    *,
-    text: str,
-    action_title: str = "",
-    owner: Partner | None = None,
-    due_on: dt.date | None = None,
-    axis: Axis | None = None,
-) -> Decision:
-    """Record a decision of the meeting; with `action_title` and `owner`, also the action item it creates."""
-    plan = meeting.plan
-    policy.require(user, "create", "decision", plan=plan)
-    action = None
-    if action_title.strip():
-        policy.require(user, "create", "action", plan=plan)
-        if owner is None:
-            raise ValidationError({"owner": _("An action item needs an owner.")})
-        if owner.plan_id != plan.pk or (axis is not None and axis.plan_id != plan.pk):
-            raise ValidationError({"owner": _("Every partner must belong to the plan.")})
-        action = Action(plan=plan, owner=owner, title=action_title.strip(), due_on=due_on, axis=axis)
-        action.full_clean()
-    decision = Decision(meeting=meeting, text=text.strip())
-    decision.full_clean(exclude=["action"])
-    with transaction.atomic(), auditlog_disabled():
-        if action is not None:
-            action.save(force_insert=True)
-            record_event(user, AuditEvent.Action.CREATE, plan=plan, obj=action, after=action)
-            decision.action = action
-        decision.save(force_insert=True)
-        record_event(user, AuditEvent.Action.CREATE, plan=plan, obj=decision, after=decision)
-    return decision
-
-
-def set_action_status(user: Any, action: Action, status: str, *, today: dt.date | None = None) -> Action:
-    """Change the status of an action item (its owner or the coordinator); done items get their done date."""
-    policy.require(user, "update", "action", obj=action)
-    if status not in Action.Status.values:
-        raise ValidationError({"status": _("Unknown status.")})
-    with transaction.atomic(), auditlog_disabled():
-        before = snapshot(action)
-        action.status = status
-        if status == Action.Status.DONE and action.done_on is None:
-            action.done_on = today or timezone.localdate()
-        elif status != Action.Status.DONE:
-            action.done_on = None
-        action.save(update_fields=["status", "done_on"])
-        record_event(user, AuditEvent.Action.UPDATE, plan=action.plan_id, obj=action, before=before, after=action)
-    return action
-
-
 # --- minutes ----------------------------------------------------------------------------------------------------
 
 
-def minutes_html(user: Any, meeting: Meeting) -> str:
+def minutes_html(user: Actor, meeting: Meeting) -> str:
     with translation.override("fr"):
         return render_to_string(
             "web/meetings/minutes_print.html",
@@ -229,7 +147,7 @@ def minutes_html(user: Any, meeting: Meeting) -> str:
         )
 
 
-def minutes_pdf(user: Any, meeting: Meeting) -> bytes:
+def minutes_pdf(user: Actor, meeting: Meeting) -> bytes:
     import weasyprint  # slow to import; only the PDF needs it
 
     return weasyprint.HTML(string=minutes_html(user, meeting), base_url=None).write_pdf()

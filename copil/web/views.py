@@ -29,8 +29,10 @@ from copil.access.audit import record_event
 from copil.access.models import AuditEvent
 from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_indicators, evaluate
 from copil.official_statistics.charts import evaluation_chart, statistics_sections
+from copil.plans import actions as plan_actions
 from copil.plans.models import Meeting, Plan
 from copil.reports.bilan import sensitive_indicators, suppressed_for
+from copil.reports.models import BilanVersion
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
 
 from . import comparison as comparison_module
@@ -40,7 +42,7 @@ from .bilans import bilan_parts, cached_bilan
 from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, MeetingForm
-from .periods import PeriodChoice, choose_period, picker_context
+from .periods import CUSTOM, PeriodChoice, choose_period, picker_context
 
 DEFAULT_PERIOD = "depuis le début du plan"
 
@@ -228,6 +230,27 @@ def _bilan_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpRespon
     return _period_or_error(request, plan)
 
 
+def _published_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
+    """The period of a published version of the plan's bilan (the latest one by default): the public reads no
+    other. Any other period gets a 404 page listing the published versions."""
+    versions = list(BilanVersion.objects.published().filter(plan=plan).order_by("-number"))
+    if not request.GET.get("periode") and versions:
+        latest = versions[0]
+        return PeriodChoice(latest.period, CUSTOM)
+    choice = _period_or_error(request, plan) if request.GET.get("periode") else None
+    if isinstance(choice, PeriodChoice) and any(v.period == choice.period for v in versions):
+        return choice
+    context = {"plan": plan, "versions": _version_links(plan), "breadcrumb_data": {"links": [], "current": plan.name}}
+    return render(request, "web/published_versions.html", context, status=404)
+
+
+def _version_links(plan: Plan) -> list[tuple[BilanVersion, str]]:
+    """The plan's published bilan versions, latest first, each with the address of its public page."""
+    address = reverse("web:published_bilan", args=[plan.slug])
+    versions = BilanVersion.objects.published().filter(plan=plan).order_by("-number")
+    return [(version, f"{address}?{PeriodChoice(version.period, CUSTOM).querystring}") for version in versions]
+
+
 @require_GET
 def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> HttpResponse:
     """The bilan of a plan for the chosen period, with its PDF and CSV downloads.
@@ -238,7 +261,7 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
     if not published_only and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
-    choice = _bilan_period(request, plan)
+    choice = _published_period(request, plan) if published_only else _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
     suppressed = sensitive_indicators() if published_only else suppressed_for(request.user, plan)
@@ -261,6 +284,7 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
             "downloads": downloads,
             "published": published,
             "published_only": published_only,
+            "versions": _version_links(plan) if published_only else [],
             "member": member,
             "form_action": reverse("web:published_bilan" if published_only else "web:bilan", args=[plan.slug]),
         }
@@ -285,7 +309,7 @@ def bilan_download(request: HttpRequest, slug: str, output_format: str) -> HttpR
     if not _wants_published(request) and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
-    choice = _bilan_period(request, plan)
+    choice = _published_period(request, plan) if _wants_published(request) else _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
     suppressed = sensitive_indicators() if _wants_published(request) else suppressed_for(request.user, plan)
@@ -312,7 +336,7 @@ def meetings(request: HttpRequest, plan: Plan) -> HttpResponse:
             raise PermissionDenied(policy.denial_message("create", "meeting"))
         if form.is_valid():
             try:
-                meeting = meeting_services.schedule_meeting(request.user, plan, **form.cleaned_data)
+                meeting = plan_actions.schedule_meeting(plan, **form.cleaned_data, actor=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -388,7 +412,7 @@ def meeting_attendees(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse
     form = AttendeesForm(request.POST, plan=plan)
     if not form.is_valid():
         return _render_meeting(request, plan, item, attendees_form=form, status=400)
-    meeting_services.set_attendees(request.user, item, form.cleaned_data["attendees"])
+    plan_actions.set_attendees(item, form.cleaned_data["attendees"], actor=request.user)
     messages.success(request, _("Attendees recorded."))
     return redirect("web:meeting", slug=plan.slug, pk=item.pk)
 
@@ -401,7 +425,7 @@ def meeting_decision(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST, plan=plan)
     if form.is_valid():
         try:
-            meeting_services.add_decision(request.user, item, **form.cleaned_data)
+            plan_actions.add_decision(item, **form.cleaned_data, actor=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -444,7 +468,7 @@ def actions(request: HttpRequest, plan: Plan) -> HttpResponse:
         for action in items
     ]
     context = _plan_context(request, plan, None, "actions")
-    context.update({"rows": rows, "today": today, "overdue_count": sum(1 for a in items if a.overdue)})
+    context.update({"rows": rows, "today": today, "overdue_count": sum(getattr(a, "overdue", 0) for a in items)})
     return render(request, "web/meetings/actions.html", context)
 
 
@@ -455,7 +479,7 @@ def action_status(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     policy.require(request.user, "update", "action", obj=action)
     form = ActionStatusForm(request.POST, prefix=f"a{action.pk}")
     if form.is_valid():
-        meeting_services.set_action_status(request.user, action, form.cleaned_data["status"])
+        plan_actions.set_action_status(action, form.cleaned_data["status"], actor=request.user)
         messages.success(request, _("Status of “{title}” updated.").format(title=action.title))
     else:
         messages.error(request, _("Unknown status."))

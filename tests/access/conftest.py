@@ -3,9 +3,7 @@ the second, and one staff user per role; and the matrix's pass count printed at 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,7 +11,7 @@ from django.contrib.auth import get_user_model
 from copil.access.audit import auditlog_disabled
 from copil.plans.models import Membership, Partner, Plan
 from copil.records.models import RECORD_KINDS
-from tests.factories import make_partner, make_plan
+from tests.factories import RECORD_DAY, make_partner, make_plan, required_record_fields
 
 ROLES = [role.value for role in Partner.Role]
 SUPERUSER = "superuser"
@@ -101,26 +99,15 @@ def world(db) -> World:
 
 def sample(kind: str, partner: Partner, external_id: str) -> dict:
     """Valid field values of a record of `kind` (no reference to other records, parties in the partner's plan)."""
-    day = dt.date(2024, 3, 1)
-    values = {
-        "deal_point": {"name": "Square", "identified_on": day},
-        "network": {"name": "Réseau", "identified_on": day},
-        "operation": {"occurred_on": day, "kind": "search", "staff_engaged": 12},
-        "seizure": {"seized_on": day, "substance": "crack", "quantity": Decimal("12.500"), "unit": "g"},
-        "arrest": {"arrested_on": day, "role": "trafficker"},
-        "conviction": {"convicted_on": day, "pseudonym": "a" * 64, "repeat_offender": True},
-        "camera": {"installed_on": day, "name": "Caméra", "night_vision": True},
-        "prevention_action": {"held_on": day, "kind": "outreach", "people_reached": 30},
-        "care_referral": {"referred_on": day, "destination": "csapa", "pseudonym": "b" * 64, "outcome": "pending"},
-        "capacity_reading": {"observed_on": day, "kind": "shelter_places", "value": 40},
-        "deployment_reading": {"deployed_on": day, "force": "police_nationale", "staff": 120},
-        "eviction_procedure": {"opened_on": day, "outcome": "pending"},
-        "field_observation": {
-            "observed_at": dt.datetime(2024, 3, 1, 22, 30, tzinfo=dt.UTC),
-            "people_count": 8,
-            "source": "patrol",
-            "address": "Place de la gare",
-        },
-        "agreement": {"title": "Convention", "signed_on": day, "parties": [partner]},
-    }[kind]
-    return {"external_id": external_id, **values}
+    extras = {
+        "network": {"identified_on": RECORD_DAY},
+        "operation": {"staff_engaged": 12},
+        "conviction": {"repeat_offender": True},
+        "camera": {"name": "Caméra", "night_vision": True},
+        "prevention_action": {"people_reached": 30},
+        "care_referral": {"outcome": "pending"},
+        "eviction_procedure": {"outcome": "pending"},
+        "field_observation": {"address": "Place de la gare"},
+        "agreement": {"parties": [partner]},
+    }
+    return {"external_id": external_id, **required_record_fields(kind), **extras.get(kind, {})}

@@ -178,3 +178,50 @@ def test_logout_is_audited(world):
     client.force_login(world.users["city"])
     assert client.post("/compte/deconnexion/").status_code in {200, 302}
     assert AuditEvent.objects.filter(action="logout", actor=world.users["city"]).exists()
+
+
+def test_nobody_joins_a_care_partner_by_their_own_hand_or_while_holding_another_role(world):
+    """The review's self-invitation: a coordinator made themself a member of an association, then exported its
+    referrals. Refused, as is inviting a police officer of the plan; another person may still be invited."""
+    coordinator, care = world.users["coordinator"], world.partners["care-1"]
+    for email in (coordinator.email, world.users["police"].email):
+        with pytest.raises(ValidationError, match="partenaire de soins"):
+            accounts.invite_member(coordinator, plan=world.plan, partner=care, email=email)
+    superuser = world.users["superuser"]
+    with pytest.raises(ValidationError):
+        accounts.invite_member(superuser, plan=world.plan, partner=care, email=superuser.email)
+    assert not Membership.objects.filter(partner=care).exclude(user=world.users["care"]).exists()
+    accounts.invite_member(coordinator, plan=world.plan, partner=care, email="nouvelle@asso.example")
+
+    client = Client()
+    client.force_login(coordinator)
+    response = client.post(
+        f"/compte/membres/inviter/?plan={world.plan.slug}",
+        {"email": coordinator.email, "first_name": "C", "last_name": "D", "partner": care.pk},
+    )
+    assert response.status_code == 200 and "Vous ne pouvez pas vous rendre membre" in response.content.decode()
+
+
+def test_the_admin_refuses_a_self_made_or_double_role_membership_of_a_care_partner(world):
+    care = world.partners["care-1"]
+    client = Client()
+    client.force_login(world.users["coordinator"])
+    url = f"/admin/plans/partner/{care.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and key != "axes"}
+    data.update(
+        {
+            "plan": care.plan_id,
+            "membership_set-TOTAL_FORMS": "2",
+            "membership_set-INITIAL_FORMS": "1",
+            "membership_set-0-id": Membership.objects.get(partner=care).pk,
+            "membership_set-0-partner": care.pk,
+            "membership_set-0-user": world.users["care"].pk,
+            "membership_set-1-partner": care.pk,
+        }
+    )
+    for intruder in ("coordinator", "police"):
+        response = client.post(url, {**data, "membership_set-1-user": world.users[intruder].pk})
+        assert response.status_code == 200, response.status_code
+        assert "partenaire de soins" in response.content.decode()
+    assert list(Membership.objects.filter(partner=care).values_list("user__username", flat=True)) == ["care-user"]

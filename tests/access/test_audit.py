@@ -1,8 +1,11 @@
 """The audit trail: every mutation path leaves an entry; no entry can be changed or removed by any channel."""
 
+import ast
 import datetime as dt
+import importlib
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -240,6 +243,18 @@ def test_postgresql_refuses_truncate(event):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE access_auditevent")
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_append_only_migration_runs_its_own_frozen_sql():
+    """An applied migration must not change when `dbguard` does: it imports nothing from the live module."""
+    source = Path(importlib.import_module("copil.access.migrations.0002_append_only_triggers").__file__).read_text()
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == {"django.db"}
 
 
 def test_the_admin_offers_no_way_to_change_or_delete_an_entry(world, event):

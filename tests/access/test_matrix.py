@@ -86,6 +86,10 @@ class Channel:
     def __init__(self, world: World, user):
         self.world, self.user = world, user
 
+    def expected(self, role: str, kind: str, action: str, target: str, partner: Partner) -> bool:
+        """The brief's answer for this channel (the same for every channel but delegation)."""
+        return expected(role, kind, action, target)
+
     def create(self, kind: str, partner: Partner, external_id: str) -> bool:
         raise NotImplementedError
 
@@ -302,7 +306,7 @@ def test_access_matrix(db, matrix_world, role, kind, channel_class):
     failures = []
 
     def check(action: str, target: str, got: bool, effect_ok: bool) -> None:
-        want = expected(role, kind, action, target)
+        want = channel.expected(role, kind, action, target, partners[target])
         ok = got == want and effect_ok
         MATRIX.add(channel.name, ok)
         if not ok:
@@ -498,6 +502,84 @@ class PagesChannel(Channel):
 
 
 CHANNELS.extend([ApiChannel, PagesChannel])
+
+
+# --- Delegation: API tokens and self-invitation (copil.api.auth, copil.access.accounts) -------------------------
+
+
+class _TokenClient(ApiChannel):
+    """The API channel with a given token secret."""
+
+    def __init__(self, world, user, secret):  # noqa: D107 — no token issued here
+        Channel.__init__(self, world, user)
+        self.client = LeanClient()
+        self.headers = {"Authorization": f"Bearer {secret}"}
+
+
+class DelegationChannel(Channel):
+    """What a user gets by delegating: a token issued on the token page (`/api/jetons/`) for the target's
+    partner, then used on the API; and, for a care partner, inviting themself as its member
+    (`/compte/membres/inviter/`), then the record pages. A delegation never gives more than the delegator may do,
+    so the expected cells are the user's own."""
+
+    name = "delegation"
+
+    def expected(self, role, kind, action, target, partner):
+        """The user's own rights, except that only a care partner's members delegate for it (health data)."""
+        delegable = partner.role != Partner.Role.CARE or (role == partner.role and target == "own")
+        return delegable and expected(role, kind, action, target)
+
+    def __init__(self, world, user):
+        from tests.conftest import pass_second_factor
+
+        super().__init__(world, user)
+        self.client = LeanClient()
+        self.client.force_login(user)
+        pass_second_factor(self.client, user)  # the token page asks every account for a recent second factor
+        self.secrets: dict[int, str | None] = {}
+
+    def _token(self, partner: Partner) -> _TokenClient | None:
+        if partner.pk not in self.secrets:
+            response = self.client.post("/api/jetons/", {"partner": partner.pk, "name": "délégation"})
+            assert response.status_code in {200, 403}, response.status_code
+            import re
+
+            shown = (
+                re.search(r"copil_[A-Za-z0-9_-]{43}", response.content.decode())
+                if response.status_code == 200
+                else None
+            )
+            self.secrets[partner.pk] = shown.group(0) if shown else None
+        secret = self.secrets[partner.pk]
+        return _TokenClient(self.world, self.user, secret) if secret else None
+
+    def _join(self, partner: Partner) -> PagesChannel | None:
+        """Invite oneself as a member of a care partner; the pages as that member if it worked."""
+        if partner.role != Partner.Role.CARE:
+            return None
+        data = {"email": self.user.email, "first_name": "Moi", "last_name": "Même", "partner": partner.pk}
+        response = self.client.post(f"/compte/membres/inviter/?plan={partner.plan.slug}", data)
+        assert response.status_code in {200, 302, 403}, response.status_code
+        return PagesChannel(self.world, self.user) if response.status_code == 302 else None
+
+    def _either(self, partner: Partner, operation) -> bool:
+        results = [operation(channel) for channel in (self._token(partner), self._join(partner)) if channel]
+        return any(results)
+
+    def create(self, kind, partner, external_id):
+        return self._either(partner, lambda channel: channel.create(kind, partner, external_id))
+
+    def read(self, kind, records):
+        return [self._either(r.partner, lambda channel, r=r: channel.read(kind, [r])[0]) for r in records]
+
+    def update(self, kind, record, new_external_id):
+        return self._either(record.partner, lambda channel: channel.update(kind, record, new_external_id))
+
+    def delete(self, kind, record):
+        return self._either(record.partner, lambda channel: channel.delete(kind, record))
+
+
+CHANNELS.append(DelegationChannel)
 
 
 # --- Rights of the persons recorded: only the plan's data protection officer searches by identity --------------

@@ -86,10 +86,22 @@ def test_the_policy_tables_cover_every_role_and_kind():
 def test_the_bilan_needs_a_login_and_the_published_one_does_not(world):
     url = f"/plans/{world.plan.slug}/bilan/"
     assert "/compte/connexion/" in Client().get(url).url
+    assert Client().get(f"{url}publie/").status_code == 404  # nothing published yet
+    from copil.reports.actions import publish_bilan
+
+    publish_bilan(None, plan=world.plan, period=_year())
     assert Client().get(f"{url}publie/").status_code == 200
     assert "/compte/connexion/" in Client().get(f"{url}csv/").url
     assert Client().get(f"{url}csv/", {"publie": "1"}).status_code == 200
     assert not AuditEvent.objects.filter(action__in=["bilan", "export"]).exists(), "anonymous readers"
+
+
+def _year():
+    import datetime as dt
+
+    from copil.indicators.periods import Period
+
+    return Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 
 @pytest.mark.parametrize(("role", "published"), [("coordinator", False), ("superuser", False), ("police", True)])

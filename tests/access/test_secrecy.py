@@ -7,6 +7,7 @@ import logging
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -22,6 +23,7 @@ from copil.indicators.catalogue import get_catalogue
 from copil.indicators.periods import Period
 from copil.records.actions import create_record
 from copil.records.models import CareReferral
+from copil.reports.actions import publish_bilan
 from copil.reports.bilan import INDICATORS, build_bilan, sensitive_indicators
 from copil.reports.export import bilan_csv
 
@@ -64,7 +66,8 @@ def test_every_referral_aggregate_is_suppressed_for_police_and_exact_for_the_coo
         police_rule = policy.aggregate_rule(world.users["police"], definition, plan=world.plan)
         assert police_rule.visible and police_rule.suppress and police_rule.threshold == 5
         assert policy.aggregate_rule(world.users["coordinator"], definition, plan=world.plan).exact
-        assert policy.aggregate_rule(world.users["care"], definition, plan=world.plan).exact
+        care_rule = policy.aggregate_rule(world.users["care"], definition, plan=world.plan)
+        assert care_rule.exact != definition.person_count  # distinct persons only above the threshold
         assert policy.aggregate_rule(None, definition).suppress  # visitors
     seizures = catalogue["seizure_mass"]
     assert policy.aggregate_rule(world.users["police"], seizures, plan=world.plan).exact
@@ -87,6 +90,7 @@ def test_the_bilan_page_does_not_reveal_a_small_number_of_referrals_to_police(wo
     coordinator.force_login(world.users["coordinator"])
     for n in (1, 2):
         _referral(world, n)
+    publish_bilan(None, plan=world.plan, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     police_two, coordinator_two = _bilan_page(police, world), _bilan_page(coordinator, world)
     public_two = _bilan_page(Client(), world, published=True)
     _referral(world, 3)
@@ -159,7 +163,9 @@ def test_identities_typed_by_a_care_partner_are_stored_and_logged_nowhere(world,
     referrals = CareReferral.objects.filter(external_id__startswith="ORI-")
     assert referrals.count() == 3
     assert referrals.values("pseudonym").distinct().count() == 2
-    expected = pseudonym(*IDENTITIES[0], key=settings.COPIL_PSEUDONYM_KEY)
+    from copil.access.pseudonyms import plan_key
+
+    expected = pseudonym(*IDENTITIES[0], key=plan_key(world.plan))
     assert referrals.get(external_id="ORI-0").pseudonym == expected
     database = _whole_database_text()
     logs = "\n".join(record.getMessage() for record in caplog.records).lower()
@@ -247,3 +253,56 @@ def test_each_partner_reads_the_bilan_with_only_what_it_may_not_see_suppressed(w
     page = client.get(f"/plans/{world.plan.slug}/bilan/", {"periode": "2023"}).content.decode()
     assert "Votre rôle ne donne pas accès à certains effectifs de personnes" in page
     assert "3 personnes" in page
+
+
+def test_an_association_cannot_probe_whether_a_named_person_is_another_associations_client(world):
+    """The review's oracle: an association enters a referral of a named person and watches the count of persons
+    referred. Within the plan that count is only shown to it above the threshold; across plans the same person
+    has unrelated pseudonyms (keys derived per plan)."""
+    from copil.access.pseudonyms import plan_key
+    from copil.api.models import ApiToken
+
+    identity = ("Diallo", "Aïssata", "07/03/1990")
+    for n, person in enumerate([identity, ("Martin", "Paul", "01/01/1980")]):
+        data = {**sample("care_referral", world.partners["care-2"], f"AUTRE-{n}")}
+        data["pseudonym"] = pseudonym(*person, key=plan_key(world.plan))
+        create_record(None, "care_referral", plan=world.plan, partner=world.partners["care-2"], data=data)
+    _token, secret = ApiToken.issue(partner=world.partners["care-1"], name="sonde", created_by=world.users["care"])
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    url = "/api/plans/plan-a/indicators?period=2024&codes=persons_referred_to_care"
+
+    def seen_by_the_association():
+        return api.get(url).json()["indicators"][0]["value"]
+
+    before = seen_by_the_association()
+    client = Client()
+    client.force_login(world.users["care"])
+    response = client.post(
+        f"/compte/plans/{world.plan.slug}/orientation/",
+        {
+            "partner": world.partners["care-1"].pk,
+            "external_id": "SONDE",
+            "referred_on": "2024-03-01",
+            "destination": "csapa",
+            "outcome": "pending",
+            "last_name": identity[0],
+            "first_name": identity[1],
+            "birth_date": identity[2],
+        },
+    )
+    assert response.status_code == 302
+    assert before == seen_by_the_association() == "< 5"
+    coordinator = Client(headers={"Authorization": f"Bearer {_coordinator_secret(world)}"})
+    assert coordinator.get(url).json()["indicators"][0]["value"] == 2  # the probe's answer, had it been exact
+
+    stored = CareReferral.objects.get(external_id="SONDE").pseudonym
+    assert stored == pseudonym(*identity, key=plan_key(world.plan))
+    assert stored != pseudonym(*identity, key=plan_key(world.foreign_plan))
+    assert stored != pseudonym(*identity, key=django_settings.COPIL_PSEUDONYM_KEY)
+
+
+def _coordinator_secret(world):
+    from copil.api.models import ApiToken
+
+    partner = world.partners["coordinator-1"]
+    return ApiToken.issue(partner=partner, name="coordination", created_by=world.users["coordinator"])[1]

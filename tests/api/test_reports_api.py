@@ -117,3 +117,21 @@ def test_token_pages_show_the_token_once_and_revoke_it(world, client):
     coordinator.force_login(world.users["coordinator"])
     listed = coordinator.get("/api/jetons/").context["tokens"]
     assert token in list(listed)
+
+
+def test_a_police_token_gets_a_part_of_a_total_under_the_bilan_rule(world, api_for):
+    """The review's probe: `/api/plans/<slug>/indicators` gave a police token both 35 convicted persons and 34
+    of them referred to court, so one person not referred; the part is withheld as in the bilan, with its
+    record counts, even when the total is not asked for in the same call."""
+    justice = world.partners["justice-1"]
+    for number in range(35):
+        values = {**sample("conviction", justice, f"C-{number}"), "pseudonym": f"{number:064x}"}
+        values["referral_to_court"] = number < 34
+        RECORD_KINDS["conviction"].objects.create(plan=world.plan, partner=justice, **values)
+    url = "/api/plans/plan-a/indicators"
+    for codes in ("convicted_persons,convicted_persons_referred_to_court", "convicted_persons_referred_to_court"):
+        body = api_for("police").get(url, {"period": "2024", "codes": codes}).json()
+        part = {i["code"]: i for i in body["indicators"]}["convicted_persons_referred_to_court"]
+        assert (part["value"], part["record_count"], part["sources"][0]["records"]) == ("s", "s", "s")
+    exact = api_for("justice").get(url, {"period": "2024", "codes": "convicted_persons_referred_to_court"}).json()
+    assert exact["indicators"][0]["value"] == 34

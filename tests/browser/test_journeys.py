@@ -164,7 +164,7 @@ def test_read_the_evaluation_and_the_official_statistics(page, site):
     territory = site.plan.territory
     territory.insee_code, territory.name = "61001", "Alençon"
     territory.save()
-    call_command("import-ssmsi", str(Path(__file__).parent.parent / "official_statistics" / "data" / "communes.csv"))
+    call_command("import_ssmsi", str(Path(__file__).parent.parent / "official_statistics" / "data" / "communes.csv"))
     log_in(page, "coordinator-ville", PASSWORD)
     page.goto("/plans/ville/?periode=2023")
     page.get_by_role("link", name="Évaluation").click()

@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from copil.__main__ import main
 from copil.records.models import Seizure
 from tests.imports.conftest import record_counts
 from tests.imports.test_plan_file import write_directory
@@ -45,18 +46,26 @@ def test_import_command_unknown_partner(write_csv, plan):
 def test_import_plan_command(tmp_path):
     write_directory(tmp_path)
     out = io.StringIO()
-    call_command("import-plan", str(tmp_path / "plan.toml"), stdout=out)
+    call_command("import_plan", str(tmp_path / "plan.toml"), stdout=out)
     assert out.getvalue().strip() == "plan « Plan anti-crack d'Alençon » chargé"
 
     out = io.StringIO()
-    call_command("import-plan", str(tmp_path), stdout=out)
+    call_command("import_plan", str(tmp_path), stdout=out)
     assert out.getvalue().splitlines()[-1] == "6 fichiers importés"
 
     (tmp_path / "plan.toml").write_text("[plan]\nslug = 'alencon'\n")
     err = io.StringIO()
     with pytest.raises(CommandError, match="plan non chargé"):
-        call_command("import-plan", str(tmp_path), stderr=err)
+        call_command("import_plan", str(tmp_path), stderr=err)
     assert "plan.toml, plan.name : valeur obligatoire manquante" in err.getvalue()
+
+
+def test_the_copil_command_keeps_the_hyphenated_name_of_import_plan(tmp_path, capsys):
+    write_directory(tmp_path)
+    main(["copil", "import-plan", str(tmp_path / "plan.toml")])
+    assert capsys.readouterr().out.strip() == "plan « Plan anti-crack d'Alençon » chargé"
+    main(["copil", "help", "import-plan"])
+    assert capsys.readouterr().out.startswith("usage: copil import_plan ")
 
 
 HEADER = "identifiant;date;substance;quantite;unite\n"

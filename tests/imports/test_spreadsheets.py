@@ -146,3 +146,31 @@ def test_merged_ranges_are_found_across_read_chunks(monkeypatch):
             ("A1:B1", 1, 1, 1, 2),
             ("C5:C9", 5, 3, 9, 3),
         ], chunk
+
+
+def test_an_ods_row_of_fifty_million_empty_cells_then_a_value_is_refused_in_bounded_memory(plan, police, tmp_path):
+    """The outside review's 791-byte file: 50,000,000 repeated empty cells, then one value (2.3 GB before)."""
+    import tracemalloc
+
+    wide = '<table:table-cell table:number-columns-repeated="50000000"/>' + s("x")
+    path = tmp_path / "saisies.ods"
+    path.write_bytes(ods_xml(ODS_HEADER + row(wide))())
+    assert path.stat().st_size < 2000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportRejected) as refused:
+            import_records(path, plan=plan, partner=police)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+    error = refused.value.errors[0]
+    assert (error.line, error.column) == (2, "DEJTLY")
+    assert "au-delà des 1024 colonnes" in error.reason
+
+
+def test_an_ods_value_repeated_across_many_columns_stops_at_the_column_limit(tmp_path):
+    wide = '<table:table-cell office:value-type="string" table:number-columns-repeated="1000000"><text:p>x</text:p>'
+    data = ods_xml(row(s("a"), wide + "</table:table-cell>"))()
+    cells = next(open_table(io.BytesIO(data), "saisies.ods").rows())[1]
+    assert len(cells) == 1024

@@ -2,7 +2,6 @@
 
 import dataclasses
 import datetime as dt
-import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,31 +11,12 @@ from copil.indicators.catalogue import get_catalogue, get_indicator
 from copil.indicators.engine import compute, compute_many
 from copil.indicators.periods import Period
 from copil.plans.models import Target
-from copil.records.models import (
-    Arrest,
-    Camera,
-    CapacityReading,
-    Conviction,
-    DealPoint,
-    DeploymentReading,
-    EvictionProcedure,
-    FieldObservation,
-    Network,
-    PreventionAction,
-    Seizure,
-)
-from tests.factories import make_partner, make_plan, make_territory
+from tests.factories import make_partner, make_plan, make_record, make_territory
 
 D = dt.date
 YEAR_2023 = Period(D(2023, 1, 1), D(2023, 12, 31))
 FIRST_HALF = Period(D(2023, 1, 1), D(2023, 6, 30))
 TODAY = D(2025, 1, 1)
-_ids = itertools.count(1)
-
-
-def add(model, plan, partner, **fields):
-    """One record of `model` for the plan, entered by `partner`."""
-    return model.objects.create(plan=plan, partner=partner, external_id=f"r{next(_ids)}", **fields)
 
 
 def run(code, period, plan=None, **kwargs):
@@ -53,8 +33,8 @@ def justice(plan):
 
 def test_count_period_edges(plan, police):
     for day in [D(2022, 12, 31), D(2023, 1, 1), D(2023, 3, 10), D(2023, 6, 30), D(2023, 7, 1)]:
-        add(Network, plan, police, name=str(day), dismantled_on=day)
-    add(Network, plan, police, name="still active", dismantled_on=None)
+        make_record("network", police, name=str(day), dismantled_on=day)
+    make_record("network", police, name="still active", dismantled_on=None)
 
     result = run("networks_dismantled", FIRST_HALF, plan)
 
@@ -69,7 +49,7 @@ def test_count_period_edges(plan, police):
 
 
 def test_empty_period_gives_zero_not_an_error(plan, police):
-    add(Network, plan, police, name="old", dismantled_on=D(2020, 1, 1))
+    make_record("network", police, name="old", dismantled_on=D(2020, 1, 1))
     for code in ("networks_dismantled", "seizure_mass", "convicted_persons", "people_reached", "arrests"):
         result = run(code, FIRST_HALF, plan)
         assert result.value == 0, code
@@ -94,8 +74,8 @@ def test_count_disaggregated_and_filtered(plan, police):
         ("user", other),
         ("trafficker", other),
     ]:
-        add(Arrest, plan, partner, arrested_on=D(2023, 2, 1), role=role)
-    add(Arrest, plan, police, arrested_on=D(2023, 7, 1), role="trafficker")
+        make_record("arrest", partner, arrested_on=D(2023, 2, 1), role=role)
+    make_record("arrest", police, arrested_on=D(2023, 7, 1), role="trafficker")
 
     arrests = run("arrests", FIRST_HALF, plan)
     assert arrests.value == 4
@@ -119,16 +99,18 @@ def test_seizure_mass_converts_kilograms_and_leaves_out_units(plan, police):
         ("crack", "548", "g"),
         ("crack", "12", "unit"),  # pills or doses: not a mass
     ]:
-        add(
-            Seizure,
-            plan,
+        make_record(
+            "seizure",
             police,
+            plan=plan,
             seized_on=D(2023, 4, 1),
             substance=substance,
             quantity=Decimal(quantity),
             unit=unit,
         )
-    add(Seizure, plan, police, seized_on=D(2023, 7, 1), substance="heroin", quantity=Decimal("1"), unit="kg")
+    make_record(
+        "seizure", police, plan=plan, seized_on=D(2023, 7, 1), substance="heroin", quantity=Decimal("1"), unit="kg"
+    )
 
     result = run("seizure_mass", FIRST_HALF, plan)
 
@@ -147,8 +129,12 @@ def test_seizure_mass_converts_kilograms_and_leaves_out_units(plan, police):
 
 
 def test_heroin_and_crack_as_in_the_alencon_bilan(plan, police):
-    add(Seizure, plan, police, seized_on=D(2023, 5, 1), substance="heroin", quantity=Decimal("5.1"), unit="kg")
-    add(Seizure, plan, police, seized_on=D(2023, 5, 2), substance="crack", quantity=Decimal("548"), unit="g")
+    make_record(
+        "seizure", police, plan=plan, seized_on=D(2023, 5, 1), substance="heroin", quantity=Decimal("5.1"), unit="kg"
+    )
+    make_record(
+        "seizure", police, plan=plan, seized_on=D(2023, 5, 2), substance="crack", quantity=Decimal("548"), unit="g"
+    )
     result = run("seizure_mass", FIRST_HALF, plan)
     assert result.value == Decimal("5648")
     assert result.breakdown == {"heroin": Decimal("5100"), "crack": Decimal("548")}
@@ -156,9 +142,9 @@ def test_heroin_and_crack_as_in_the_alencon_bilan(plan, police):
 
 def test_integer_sum_stays_an_integer_and_zero_entries_are_omitted(plan):
     care = make_partner(plan, role="care", name="Addictions France")
-    add(PreventionAction, plan, care, held_on=D(2023, 3, 1), kind="awareness", people_reached=120)
-    add(PreventionAction, plan, care, held_on=D(2023, 3, 2), kind="awareness", people_reached=30)
-    add(PreventionAction, plan, care, held_on=D(2023, 3, 3), kind="training", people_reached=0)
+    make_record("prevention_action", care, held_on=D(2023, 3, 1), kind="awareness", people_reached=120)
+    make_record("prevention_action", care, held_on=D(2023, 3, 2), kind="awareness", people_reached=30)
+    make_record("prevention_action", care, held_on=D(2023, 3, 3), kind="training", people_reached=0)
 
     result = run("people_reached", FIRST_HALF, plan)
     assert result.value == 150 and isinstance(result.value, int)
@@ -173,8 +159,8 @@ def test_datetime_records_are_placed_by_their_local_date(plan, police):
     paris = ZoneInfo("Europe/Paris")
     may_night = dt.datetime(2023, 5, 31, 23, 30, tzinfo=paris)  # 21:30 UTC
     june_night = dt.datetime(2023, 6, 1, 0, 30, tzinfo=paris)  # 31 May 22:30 UTC, but 1 June in Paris
-    add(FieldObservation, plan, police, observed_at=may_night, people_count=40, source="patrol")
-    add(FieldObservation, plan, police, observed_at=june_night, people_count=7, source="patrol")
+    make_record("field_observation", police, observed_at=may_night, people_count=40, source="patrol")
+    make_record("field_observation", police, observed_at=june_night, people_count=7, source="patrol")
 
     may = Period(D(2023, 5, 1), D(2023, 5, 31))
     assert run("field_observations", may, plan).value == 1
@@ -185,16 +171,18 @@ def test_datetime_records_are_placed_by_their_local_date(plan, police):
 
 def test_evictions_count_by_closing_date_and_outcome(plan):
     landlord = make_partner(plan, role="housing", name="Orne Habitat")
-    add(
-        EvictionProcedure,
-        plan,
+    make_record(
+        "eviction_procedure",
         landlord,
+        plan=plan,
         opened_on=D(2022, 11, 1),
         outcome="evicted",
         closed_on=D(2023, 2, 1),
     )
-    add(EvictionProcedure, plan, landlord, opened_on=D(2023, 1, 5), outcome="left", closed_on=D(2023, 3, 1))
-    add(EvictionProcedure, plan, landlord, opened_on=D(2023, 2, 5))
+    make_record(
+        "eviction_procedure", landlord, plan=plan, opened_on=D(2023, 1, 5), outcome="left", closed_on=D(2023, 3, 1)
+    )
+    make_record("eviction_procedure", landlord, opened_on=D(2023, 2, 5))
     assert run("eviction_procedures_opened", FIRST_HALF, plan).value == 2
     assert run("evictions_carried_out", FIRST_HALF, plan).value == 1
 
@@ -212,16 +200,16 @@ def test_distinct_pseudonyms_count_persons(plan, justice):
         ("", True, True),
     ]
     for pseudonym, repeat, ban in rows:
-        add(
-            Conviction,
-            plan,
+        make_record(
+            "conviction",
             justice,
+            plan=plan,
             convicted_on=D(2023, 5, 1),
             pseudonym=pseudonym,
             repeat_offender=repeat,
             residence_ban=ban,
         )
-    add(Conviction, plan, justice, convicted_on=D(2023, 8, 1), pseudonym="d")
+    make_record("conviction", justice, convicted_on=D(2023, 8, 1), pseudonym="d")
 
     assert run("convictions", FIRST_HALF, plan).value == 6
     persons = run("convicted_persons", FIRST_HALF, plan)
@@ -246,7 +234,7 @@ def test_camera_stock_at_period_end_and_change(plan):
         (D(2024, 1, 1), None),  # after
         (D(2021, 1, 1), D(2022, 12, 31)),  # removed the day before the start: out at the start too
     ]:
-        add(Camera, plan, city, installed_on=installed, removed_on=removed)
+        make_record("camera", city, installed_on=installed, removed_on=removed)
 
     result = run("cameras_in_service", YEAR_2023, plan)
 
@@ -264,11 +252,11 @@ def test_camera_stock_at_period_end_and_change(plan):
 def test_stock_grows_with_new_night_cameras(plan):
     city = make_partner(plan, role="city", name="Ville d'Alençon")
     for _ in range(52):
-        add(Camera, plan, city, installed_on=D(2019, 6, 1))
+        make_record("camera", city, installed_on=D(2019, 6, 1))
     for month in range(1, 11):
-        add(Camera, plan, city, installed_on=D(2023, month, 15), night_vision=True)
+        make_record("camera", city, installed_on=D(2023, month, 15), night_vision=True)
     for month in range(3, 13):
-        add(Camera, plan, city, installed_on=D(2024, month, 1), night_vision=True)
+        make_record("camera", city, installed_on=D(2024, month, 1), night_vision=True)
 
     stock = run("cameras_in_service", Period(D(2023, 1, 1), D(2024, 12, 31)), plan)
     assert (stock.start_value, stock.value, stock.change) == (52, 72, 20)
@@ -278,17 +266,17 @@ def test_stock_grows_with_new_night_cameras(plan):
 
 def test_stock_is_read_no_later_than_today(plan):
     city = make_partner(plan, role="city")
-    add(Camera, plan, city, installed_on=D(2023, 1, 10))
-    add(Camera, plan, city, installed_on=D(2023, 9, 1))  # planned, after "today"
+    make_record("camera", city, installed_on=D(2023, 1, 10))
+    make_record("camera", city, installed_on=D(2023, 9, 1))  # planned, after "today"
     result = run("cameras_in_service", YEAR_2023, plan, today=D(2023, 6, 1))
     assert result.value == 1 and result.as_of == D(2023, 6, 1)
 
 
 def test_deal_points_active_and_neutralized(plan, police):
-    add(DealPoint, plan, police, name="A", identified_on=D(2022, 5, 1), neutralized_on=D(2023, 4, 1))
-    add(DealPoint, plan, police, name="B", identified_on=D(2022, 5, 1))
-    add(DealPoint, plan, police, name="C", identified_on=D(2023, 2, 1), neutralized_on=D(2023, 6, 30))
-    add(DealPoint, plan, police, name="D", identified_on=D(2023, 6, 1))
+    make_record("deal_point", police, name="A", identified_on=D(2022, 5, 1), neutralized_on=D(2023, 4, 1))
+    make_record("deal_point", police, name="B", identified_on=D(2022, 5, 1))
+    make_record("deal_point", police, name="C", identified_on=D(2023, 2, 1), neutralized_on=D(2023, 6, 30))
+    make_record("deal_point", police, name="D", identified_on=D(2023, 6, 1))
 
     active = run("deal_points_active", FIRST_HALF, plan)
     assert (active.start_value, active.value, active.change) == (2, 2, 0)
@@ -302,13 +290,17 @@ def test_reading_takes_each_partners_latest_and_compares_with_before_the_plan(pl
     samu = make_partner(plan, role="health", name="Samu social")
     red_cross = make_partner(plan, role="care", name="Croix-Rouge")
     occupied = "shelter_occupied"
-    add(CapacityReading, plan, samu, observed_on=D(2022, 12, 20), kind=occupied, value=150)
-    add(CapacityReading, plan, red_cross, observed_on=D(2022, 11, 2), kind=occupied, value=50)
-    add(CapacityReading, plan, samu, observed_on=D(2023, 1, 1), kind=occupied, value=300)  # the plan's first day
-    add(CapacityReading, plan, samu, observed_on=D(2023, 9, 1), kind=occupied, value=410)
-    add(CapacityReading, plan, red_cross, observed_on=D(2023, 10, 5), kind=occupied, value=200)
-    add(CapacityReading, plan, samu, observed_on=D(2023, 10, 6), kind=occupied, value=999)  # after the period
-    add(CapacityReading, plan, samu, observed_on=D(2023, 10, 1), kind="shelter_places", value=700)
+    make_record("capacity_reading", samu, observed_on=D(2022, 12, 20), kind=occupied, value=150)
+    make_record("capacity_reading", red_cross, observed_on=D(2022, 11, 2), kind=occupied, value=50)
+    make_record(
+        "capacity_reading", samu, plan=plan, observed_on=D(2023, 1, 1), kind=occupied, value=300
+    )  # the plan's first day
+    make_record("capacity_reading", samu, observed_on=D(2023, 9, 1), kind=occupied, value=410)
+    make_record("capacity_reading", red_cross, observed_on=D(2023, 10, 5), kind=occupied, value=200)
+    make_record(
+        "capacity_reading", samu, plan=plan, observed_on=D(2023, 10, 6), kind=occupied, value=999
+    )  # after the period
+    make_record("capacity_reading", samu, observed_on=D(2023, 10, 1), kind="shelter_places", value=700)
 
     period = Period(D(2023, 1, 1), D(2023, 10, 5))
     result = run("shelter_occupancy", period, plan)
@@ -326,8 +318,8 @@ def test_reading_takes_each_partners_latest_and_compares_with_before_the_plan(pl
 
 def test_hospital_places_against_before_the_plan(plan):
     ars = make_partner(plan, role="health", name="ARS")
-    add(CapacityReading, plan, ars, observed_on=D(2022, 6, 1), kind="hospital_places", value=35)
-    add(CapacityReading, plan, ars, observed_on=D(2023, 6, 1), kind="hospital_places", value=50)
+    make_record("capacity_reading", ars, observed_on=D(2022, 6, 1), kind="hospital_places", value=35)
+    make_record("capacity_reading", ars, observed_on=D(2023, 6, 1), kind="hospital_places", value=50)
     result = run("hospital_places", Period(D(2023, 1, 1), D(2023, 10, 5)), plan)
     assert (result.value, result.baseline_value, result.change) == (50, 35, 15)
 
@@ -338,12 +330,12 @@ def test_hospital_places_against_before_the_plan(plan):
 def test_daily_staff_summed_across_forces(plan, police):
     gendarmerie = make_partner(plan, role="police", code="gm", name="Gendarmerie mobile")
     national, mobile = "police_nationale", "gendarmerie_mobile"
-    add(DeploymentReading, plan, police, deployed_on=D(2023, 3, 1), force=national, staff=60)
-    add(DeploymentReading, plan, gendarmerie, deployed_on=D(2023, 3, 1), force=mobile, staff=40)
-    add(DeploymentReading, plan, police, deployed_on=D(2023, 3, 2), force=national, staff=500)
-    add(DeploymentReading, plan, gendarmerie, deployed_on=D(2023, 3, 2), force=mobile, staff=300)
-    add(DeploymentReading, plan, police, deployed_on=D(2023, 3, 5), force=national, staff=150)
-    add(DeploymentReading, plan, police, deployed_on=D(2023, 7, 1), force=national, staff=5000)
+    make_record("deployment_reading", police, deployed_on=D(2023, 3, 1), force=national, staff=60)
+    make_record("deployment_reading", gendarmerie, deployed_on=D(2023, 3, 1), force=mobile, staff=40)
+    make_record("deployment_reading", police, deployed_on=D(2023, 3, 2), force=national, staff=500)
+    make_record("deployment_reading", gendarmerie, deployed_on=D(2023, 3, 2), force=mobile, staff=300)
+    make_record("deployment_reading", police, deployed_on=D(2023, 3, 5), force=national, staff=150)
+    make_record("deployment_reading", police, deployed_on=D(2023, 7, 1), force=national, staff=5000)
 
     result = run("staff_deployed", FIRST_HALF, plan)
 
@@ -374,7 +366,7 @@ def test_territory_scope_sums_the_plans_below_it(db):
     for target_plan, count in [(alencon, 3), (argentan, 4), (elsewhere, 50)]:
         partner = make_partner(target_plan, role="police", name="Police nationale")
         for _ in range(count):
-            add(Arrest, target_plan, partner, arrested_on=D(2023, 2, 1), role="trafficker")
+            make_record("arrest", partner, plan=target_plan, arrested_on=D(2023, 2, 1), role="trafficker")
 
     total = compute("arrests", FIRST_HALF, territory=departement, today=TODAY)
     assert total.value == 7
@@ -391,15 +383,17 @@ def test_territory_scope_with_readings_and_before_plan_baseline(db):
     second = make_plan(started_on=D(2023, 3, 1), territory=make_territory(parent=region))
     for target_plan, before, after in [(first, 35, 50), (second, 10, 20)]:
         ars = make_partner(target_plan, role="health", name="ARS")
-        add(
-            CapacityReading,
-            target_plan,
+        make_record(
+            "capacity_reading",
             ars,
+            plan=target_plan,
             observed_on=target_plan.started_on - dt.timedelta(days=10),
             kind="hospital_places",
             value=before,
         )
-        add(CapacityReading, target_plan, ars, observed_on=D(2023, 6, 1), kind="hospital_places", value=after)
+        make_record(
+            "capacity_reading", ars, plan=target_plan, observed_on=D(2023, 6, 1), kind="hospital_places", value=after
+        )
 
     result = compute("hospital_places", YEAR_2023, territory=region, today=TODAY)
     assert result.value == 70
@@ -416,7 +410,7 @@ def test_compute_needs_exactly_one_scope(plan):
 
 def test_per_10000_and_target_attainment(plan, police):
     for _ in range(30):
-        add(Arrest, plan, police, arrested_on=D(2023, 2, 1), role="trafficker")
+        make_record("arrest", police, arrested_on=D(2023, 2, 1), role="trafficker")
 
     arrests = run("arrests", FIRST_HALF, plan)
     assert arrests.per_10000 == Decimal("15.00")  # 30 for 20,000 inhabitants
@@ -433,8 +427,10 @@ def test_per_10000_and_target_attainment(plan, police):
 
 def test_flow_baseline_before_the_plan(police):
     plan = police.plan  # starts on 1 January 2023
-    add(Arrest, plan, police, arrested_on=D(2022, 7, 1), role="user")  # first of the 184 days before the plan
-    add(Arrest, plan, police, arrested_on=D(2022, 6, 30), role="user")  # before that
+    make_record(
+        "arrest", police, plan=plan, arrested_on=D(2022, 7, 1), role="user"
+    )  # first of the 184 days before the plan
+    make_record("arrest", police, arrested_on=D(2022, 6, 30), role="user")  # before that
     definition = dataclasses.replace(get_indicator("arrests"), baseline="before_plan")
     period = Period(D(2023, 7, 1), D(2023, 12, 31))
     assert period.days == 184
@@ -445,7 +441,7 @@ def test_flow_baseline_before_the_plan(police):
 
 
 def test_compute_many_keeps_the_order_given(plan, police):
-    add(Arrest, plan, police, arrested_on=D(2023, 2, 1), role="user")
+    make_record("arrest", police, arrested_on=D(2023, 2, 1), role="user")
     results = compute_many(["seizures", "arrests"], FIRST_HALF, plan=plan, today=TODAY)
     assert list(results) == ["seizures", "arrests"]
     assert results["arrests"].value == 1 and results["arrests"].code == "arrests"
@@ -453,7 +449,7 @@ def test_compute_many_keeps_the_order_given(plan, police):
 
 def test_a_plans_own_target_overrides_the_catalogue(plan, police):
     for _ in range(30):
-        add(Arrest, plan, police, arrested_on=D(2023, 2, 1), role="trafficker")
+        make_record("arrest", police, arrested_on=D(2023, 2, 1), role="trafficker")
     Target.objects.create(plan=plan, indicator="arrests", value=Decimal(40))
     result = compute("arrests", FIRST_HALF, plan=plan, today=TODAY)
     assert (result.target, result.attainment, result.target_met) == (40, Decimal("0.75"), False)

@@ -1,7 +1,6 @@
 """Indicator series: each slice of the period reads exactly as `compute` reads it over that slice."""
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -10,17 +9,10 @@ import pytest
 from copil.indicators.engine import compute
 from copil.indicators.periods import Period
 from copil.indicators.series import series, slices
-from copil.records.models import Arrest, Camera, CapacityReading, CareReferral, DeploymentReading, FieldObservation
-from copil.records.models import Seizure as SeizureRecord
-from tests.factories import make_partner
+from tests.factories import make_partner, make_record
 
 D = dt.date
 TODAY = D(2025, 1, 1)
-_ids = itertools.count(1)
-
-
-def add(model, plan, partner, **fields):
-    return model.objects.create(plan=plan, partner=partner, external_id=f"s{next(_ids)}", **fields)
 
 
 def assert_matches_engine(code, period, plan, step="month", today=TODAY):
@@ -60,7 +52,9 @@ def test_monthly_masses_by_substance_match_the_engine(plan, police):
         (D(2023, 2, 10), "heroin", "3", "unit"),  # not a mass
         (D(2023, 4, 2), "heroin", "200", "g"),
     ]:
-        add(SeizureRecord, plan, police, seized_on=day, substance=substance, quantity=Decimal(quantity), unit=unit)
+        make_record(
+            "seizure", police, plan=plan, seized_on=day, substance=substance, quantity=Decimal(quantity), unit=unit
+        )
     period = Period(D(2023, 1, 25), D(2023, 4, 30))
     points = assert_matches_engine("seizure_mass", period, plan)
     assert [p.value for p in points] == [Decimal("0"), Decimal("1512.5"), Decimal("0"), Decimal("200")]
@@ -70,24 +64,26 @@ def test_monthly_masses_by_substance_match_the_engine(plan, police):
 
 def test_weekly_arrests_by_role_and_distinct_persons_per_month(plan, police):
     for day, role in [(D(2023, 1, 2), "trafficker"), (D(2023, 1, 8), "user"), (D(2023, 1, 9), "trafficker")]:
-        add(Arrest, plan, police, arrested_on=day, role=role)
+        make_record("arrest", police, arrested_on=day, role=role)
     weeks = assert_matches_engine("arrests", Period(D(2023, 1, 1), D(2023, 1, 15)), plan, step="week")
     assert [p.value for p in weeks] == [0, 2, 1]
     assert weeks[1].breakdown == {"trafficker": 1, "user": 1}
 
     care = make_partner(plan, role="care")
     for day, person in [(D(2023, 1, 3), "a"), (D(2023, 1, 20), "a"), (D(2023, 2, 3), "a"), (D(2023, 2, 4), "b")]:
-        add(CareReferral, plan, care, referred_on=day, destination="csapa", pseudonym=person)
+        make_record("care_referral", care, referred_on=day, destination="csapa", pseudonym=person)
     months = assert_matches_engine("persons_referred_to_care", Period(D(2023, 1, 1), D(2023, 2, 28)), plan)
     assert [p.value for p in months] == [1, 2]
 
 
 def test_cameras_in_service_at_each_slice_end(plan):
     city = make_partner(plan, role="city")
-    add(Camera, plan, city, installed_on=D(2022, 5, 1))
-    add(Camera, plan, city, installed_on=D(2023, 2, 10), removed_on=D(2023, 3, 31))  # gone on 31 March
-    add(Camera, plan, city, installed_on=D(2023, 3, 5))
-    add(Camera, plan, city, installed_on=D(2023, 3, 6), removed_on=D(2023, 3, 1))  # ends before it starts
+    make_record("camera", city, installed_on=D(2022, 5, 1))
+    make_record("camera", city, installed_on=D(2023, 2, 10), removed_on=D(2023, 3, 31))  # gone on 31 March
+    make_record("camera", city, installed_on=D(2023, 3, 5))
+    make_record(
+        "camera", city, plan=plan, installed_on=D(2023, 3, 6), removed_on=D(2023, 3, 1)
+    )  # ends before it starts
     period = Period(D(2023, 1, 1), D(2023, 4, 30))
     points = assert_matches_engine("cameras_in_service", period, plan)
     assert [p.value for p in points] == [1, 2, 2, 2]
@@ -102,7 +98,7 @@ def test_readings_carry_forward_and_stop_at_today(plan):
         (shelter_a, D(2023, 3, 5), 120),
         (shelter_b, D(2023, 2, 20), 30),
     ]:
-        add(CapacityReading, plan, partner, observed_on=day, kind="shelter_occupied", value=value)
+        make_record("capacity_reading", partner, observed_on=day, kind="shelter_occupied", value=value)
     period = Period(D(2022, 12, 1), D(2023, 4, 30))
     points = assert_matches_engine("shelter_occupancy", period, plan)
     assert [p.value for p in points] == [None, 100, 130, 150, 150]
@@ -112,8 +108,10 @@ def test_readings_carry_forward_and_stop_at_today(plan):
 
 def test_daily_series_summarised_per_week(plan, police):
     for day, staff in [(D(2023, 1, 2), 100), (D(2023, 1, 3), 300), (D(2023, 1, 9), 800)]:
-        add(DeploymentReading, plan, police, deployed_on=day, force="police_nationale", staff=staff)
-    add(DeploymentReading, plan, police, deployed_on=D(2023, 1, 3), force="gendarmerie_mobile", staff=50)
+        make_record("deployment_reading", police, deployed_on=day, force="police_nationale", staff=staff)
+    make_record(
+        "deployment_reading", police, plan=plan, deployed_on=D(2023, 1, 3), force="gendarmerie_mobile", staff=50
+    )
     points = assert_matches_engine("staff_deployed", Period(D(2023, 1, 2), D(2023, 1, 22)), plan, step="week")
     assert [(p.minimum, p.maximum, p.mean, p.days) for p in points] == [
         (100, 350, Decimal("225.00"), 2),
@@ -127,6 +125,6 @@ def test_date_times_are_placed_by_their_local_date(plan):
     care = make_partner(plan, role="care")
     paris = ZoneInfo("Europe/Paris")
     for moment in [dt.datetime(2023, 1, 31, 23, 30, tzinfo=paris), dt.datetime(2023, 2, 1, 0, 15, tzinfo=paris)]:
-        add(FieldObservation, plan, care, observed_at=moment, people_count=3, source="outreach")
+        make_record("field_observation", care, observed_at=moment, people_count=3, source="outreach")
     points = assert_matches_engine("field_observations", Period(D(2023, 1, 1), D(2023, 2, 28)), plan)
     assert [p.value for p in points] == [1, 1]

@@ -22,9 +22,9 @@ def _french():
 
 @pytest.fixture
 def imported(db):
-    call_command("import-ssmsi", str(DATA / "communes.csv"))
-    call_command("import-ssmsi", str(DATA / "communes-2023.csv"))
-    call_command("import-ssmsi", str(DATA / "departements.csv"))
+    call_command("import_ssmsi", str(DATA / "communes.csv"))
+    call_command("import_ssmsi", str(DATA / "communes-2023.csv"))
+    call_command("import_ssmsi", str(DATA / "departements.csv"))
 
 
 def plan_on(code: str, name: str, **fields):
@@ -72,7 +72,7 @@ def test_a_commune_without_population_has_no_rate(imported):
 
 
 def test_communes_are_never_summed_into_their_departement(db):
-    call_command("import-ssmsi", str(DATA / "communes.csv"))
+    call_command("import_ssmsi", str(DATA / "communes.csv"))
     row = official_comparison(plan_on("61001", "Alençon")).years[-1]
     assert row.territory.status == "published"
     assert row.departement.status == "missing"

@@ -22,7 +22,7 @@ def figures():
 
 @pytest.fixture
 def imported(db):
-    call_command("import-ssmsi", str(DATA / "communes.csv"))
+    call_command("import_ssmsi", str(DATA / "communes.csv"))
     return figures()
 
 
@@ -33,7 +33,7 @@ def test_only_drug_indicators_are_kept_by_default(imported):
 
 
 def test_an_indicator_chosen_on_the_command_line_is_kept(db):
-    call_command("import-ssmsi", str(DATA / "communes.csv"), indicators=["Cambriolages de logement"])
+    call_command("import_ssmsi", str(DATA / "communes.csv"), indicators=["Cambriolages de logement"])
     assert figures()[("commune", "61001", 2024, "Cambriolages de logement")][1] == 120
 
 
@@ -52,7 +52,7 @@ def test_corsica_codes_are_kept_as_written(imported):
 
 
 def test_the_older_layout_and_two_digit_years(db):
-    call_command("import-ssmsi", str(DATA / "communes-2023.csv"))
+    call_command("import_ssmsi", str(DATA / "communes-2023.csv"))
     found = figures()
     assert found[("commune", "61001", 2016, "Usage de stupéfiants")] == (True, 250, Decimal("9.6719"), 25848)
     assert found[("commune", "61002", 2017, "Usage de stupéfiants")] == (False, None, None, 800)
@@ -63,14 +63,14 @@ def test_the_departemental_base_and_gzip(db, tmp_path):
     packed = tmp_path / "departements.csv.gz"
     with open(DATA / "departements.csv", "rb") as source, gzip.open(packed, "wb") as target:
         shutil.copyfileobj(source, target)
-    call_command("import-ssmsi", str(packed))
+    call_command("import_ssmsi", str(packed))
     found = figures()
     assert found[("departement", "61", 2024, "Usage de stupéfiants")] == (True, 1024, Decimal("3.6981"), 276903)
     assert found[("departement", "2A", 2024, "Usage de stupéfiants")][1] == 420
 
 
 def test_reimport_changes_nothing(imported, capsys):
-    call_command("import-ssmsi", str(DATA / "communes.csv"))
+    call_command("import_ssmsi", str(DATA / "communes.csv"))
     assert figures() == imported
     assert "0 créés, 0 mis à jour, 7 inchangés" in capsys.readouterr().out
 
@@ -101,7 +101,7 @@ def test_a_malformed_file_is_refused_with_line_and_column_and_nothing_changes(
     imported, tmp_path, line, old, new, message
 ):
     with pytest.raises(CommandError, match="rien n'a été importé") as refused:
-        call_command("import-ssmsi", str(_bad_copy(tmp_path, line, old, new)))
+        call_command("import_ssmsi", str(_bad_copy(tmp_path, line, old, new)))
     assert message in str(refused.value)
     assert figures() == imported
 
@@ -110,7 +110,7 @@ def test_a_file_of_another_kind_is_refused(db, tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("date;identifiant\n2024-01-01;1\n", encoding="utf-8")
     with pytest.raises(CommandError, match="ligne 1, colonne « date »"):
-        call_command("import-ssmsi", str(path))
+        call_command("import_ssmsi", str(path))
     assert not OfficialFigure.objects.exists()
 
 
@@ -119,7 +119,7 @@ def test_the_same_figure_twice_is_refused(imported, tmp_path):
     path = tmp_path / "twice.csv"
     path.write_text("\n".join([*lines, lines[2]]) + "\n", encoding="utf-8")
     with pytest.raises(CommandError, match="ligne 10, colonne « CODGEO_2024 » : le même chiffre figure deux fois"):
-        call_command("import-ssmsi", str(path))
+        call_command("import_ssmsi", str(path))
     assert figures() == imported
 
 
@@ -128,5 +128,5 @@ def test_a_broken_gzip_is_refused_in_french(imported, tmp_path):
     path = tmp_path / "cut.csv.gz"
     path.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(CommandError, match="fichier illisible"):
-        call_command("import-ssmsi", str(path))
+        call_command("import_ssmsi", str(path))
     assert figures() == imported

@@ -126,3 +126,37 @@ def test_a_police_user_gets_no_referral_through_any_page(world, client_for):
     # the coordinator neither; the care partner that made it does
     assert client_for("coordinator").get("/enregistrements/care_referral/").status_code == 403
     assert b"SECRET-REF" in client_for("care").get("/enregistrements/care_referral/").content
+
+
+def test_exported_text_never_becomes_a_spreadsheet_formula(world, client_for):
+    """A deal point named `=1+1` at `=HYPERLINK(…)` comes out as text: an apostrophe before it in the CSV
+    (OWASP), a string cell in the XLSX; plain negative numbers stay numbers."""
+    partner = world.partners["police-1"]
+    model = RECORD_KINDS["deal_point"]
+    values = {**sample("deal_point", partner, "=1+1"), "name": '=HYPERLINK("http://x.example","clic")'}
+    values["address"] = "@SUM(A1)"
+    model.objects.create(plan=world.plan, partner=partner, **values)
+    model.objects.create(plan=world.plan, partner=partner, **{**sample("deal_point", partner, "\tTAB"), "name": "-2+3"})
+    client = client_for("police")
+
+    response = client.get("/enregistrements/deal_point/?export=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    assert "'=1+1" in cells and "'@SUM(A1)" in cells and "'-2+3" in cells and "'\tTAB" in cells
+    assert not [cell for cell in cells if cell[:1] in {"=", "+", "@", "\t", "\r"}]
+    assert not [cell for cell in cells if cell[:1] == "-" and not cell.lstrip("-").replace(",", "").isdigit()]
+
+    response = client.get("/enregistrements/deal_point/?export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert {"=1+1", "@SUM(A1)", "-2+3"} <= {cell.value for cell in cells}
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_csv_neutralisation_leaves_plain_numbers_alone():
+    from copil.access.spreadsheets import neutralised_csv_cell
+
+    assert neutralised_csv_cell("-1,5") == "-1,5" and neutralised_csv_cell("+33") == "+33"
+    assert neutralised_csv_cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0"
+    assert neutralised_csv_cell("\r=1") == "'\r=1" and neutralised_csv_cell("a=b") == "a=b"
+    assert neutralised_csv_cell(-3) == -3

@@ -1,7 +1,6 @@
 """The bilan's charts on small hand-made plans: drawn only from existing data, French, accessible, deterministic."""
 
 import datetime as dt
-import itertools
 import re
 from decimal import Decimal
 from html import unescape
@@ -9,18 +8,12 @@ from html import unescape
 import pytest
 
 from copil.indicators.periods import Period
-from copil.records.models import Arrest, Camera, CapacityReading, DeploymentReading, Seizure
 from copil.reports.bilan import build_bilan
 from copil.reports.charts import axis_charts
-from tests.factories import make_partner
+from tests.factories import make_partner, make_record
 
 D = dt.date
 H1 = Period(D(2023, 1, 1), D(2023, 6, 30))
-_ids = itertools.count(1)
-
-
-def add(model, plan, partner, **fields):
-    return model.objects.create(plan=plan, partner=partner, external_id=f"c{next(_ids)}", **fields)
 
 
 def texts(svg: str) -> list[str]:
@@ -31,23 +24,29 @@ def texts(svg: str) -> list[str]:
 @pytest.fixture
 def busy_plan(plan, police):
     city = make_partner(plan, role="city")
-    add(Seizure, plan, police, seized_on=D(2023, 2, 3), substance="cannabis", quantity=Decimal("1.2"), unit="kg")
-    add(Seizure, plan, police, seized_on=D(2023, 2, 9), substance="crack", quantity=Decimal("300"), unit="g")
-    add(Seizure, plan, police, seized_on=D(2023, 5, 9), substance="heroin", quantity=Decimal("250"), unit="g")
+    make_record(
+        "seizure", police, plan=plan, seized_on=D(2023, 2, 3), substance="cannabis", quantity=Decimal("1.2"), unit="kg"
+    )
+    make_record(
+        "seizure", police, plan=plan, seized_on=D(2023, 2, 9), substance="crack", quantity=Decimal("300"), unit="g"
+    )
+    make_record(
+        "seizure", police, plan=plan, seized_on=D(2023, 5, 9), substance="heroin", quantity=Decimal("250"), unit="g"
+    )
     for day, role in [(D(2023, 1, 5), "trafficker"), (D(2023, 1, 6), "user"), (D(2023, 4, 1), "trafficker")]:
-        add(Arrest, plan, police, arrested_on=day, role=role)
-    add(Camera, plan, city, installed_on=D(2022, 3, 1))
-    add(Camera, plan, city, installed_on=D(2023, 3, 15), night_vision=True)
+        make_record("arrest", police, arrested_on=day, role=role)
+    make_record("camera", city, installed_on=D(2022, 3, 1))
+    make_record("camera", city, installed_on=D(2023, 3, 15), night_vision=True)
     return plan
 
 
 def test_charts_are_drawn_only_from_existing_data(plan, police):
     assert axis_charts(plan, H1) == {}
-    add(Arrest, plan, police, arrested_on=D(2023, 3, 1), role="user")
+    make_record("arrest", police, arrested_on=D(2023, 3, 1), role="user")
     charts = axis_charts(plan, H1)
     assert list(charts) == ["repression"]
     assert [c.code for c in charts["repression"]] == ["arrests_by_role"]
-    add(Arrest, plan, police, arrested_on=D(2023, 7, 1), role="user")  # outside the period: nothing more
+    make_record("arrest", police, arrested_on=D(2023, 7, 1), role="user")  # outside the period: nothing more
     assert [c.code for c in axis_charts(plan, H1)["repression"]] == ["arrests_by_role"]
 
 
@@ -79,7 +78,7 @@ def test_charts_speak_french_numbers_months_and_describe_their_data(busy_plan):
 
 def test_large_numbers_on_axes_are_grouped_the_french_way(plan, police):
     for day, staff in [(D(2023, 1, 2), 1200), (D(2023, 1, 3), 2500), (D(2023, 1, 10), 1800)]:
-        add(DeploymentReading, plan, police, deployed_on=day, force="police_nationale", staff=staff)
+        make_record("deployment_reading", police, deployed_on=day, force="police_nationale", staff=staff)
     (chart,) = axis_charts(plan, Period(D(2023, 1, 1), D(2023, 1, 31)))["repression"]
     assert chart.code == "staff_deployed"
     assert "2\u00a0000" in texts(chart.svg)
@@ -94,7 +93,7 @@ def test_shelter_chart_draws_capacity_and_the_level_before_the_plan(plan):
         (D(2023, 3, 1), "shelter_places", 400),
         (D(2023, 6, 1), "shelter_occupied", 380),
     ]:
-        add(CapacityReading, plan, shelter, observed_on=day, kind=kind, value=value)
+        make_record("capacity_reading", shelter, observed_on=day, kind=kind, value=value)
     (chart,) = axis_charts(plan, H1)["prevention_care"]
     assert chart.code == "shelter_occupancy"
     assert "380 au 30 juin 2023" in chart.description

@@ -43,7 +43,14 @@ def test_downloads_are_attachments_named_after_plan_and_period(client, ville, ki
 
 
 def test_published_csv_is_open_to_anyone_and_named_apart(client, ville):
+    import datetime as dt
+
+    from copil.indicators.periods import Period
+    from copil.reports.actions import publish_bilan
+
     client.logout()
+    assert client.get("/plans/ville/bilan/csv/", {"periode": "2023", "publie": "1"}).status_code == 404
+    publish_bilan(None, plan=ville, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     response = client.get("/plans/ville/bilan/csv/", {"periode": "2023", "publie": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bilan-ville-20230101-20231231-public.csv"'

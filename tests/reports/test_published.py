@@ -91,3 +91,28 @@ def test_a_part_whose_remainder_is_small_is_withheld(plan):
     assert rows["convicted_persons"][0][7] == "7"
     assert rows["convicted_persons_referred_to_court"][0][7] == "s"  # secret statistique
     assert {r[7] for r in rows["convicted_persons_referred_to_court"]} == {"s"}
+
+
+def test_a_withheld_part_takes_its_record_counts_with_it(plan):
+    """The review's leak: « la plupart … déferrement » beside « Parquet (34 enregistrements) » while the total is
+    35 told that exactly one person was convicted without déferrement. The part's record counts go with it."""
+    justice = make_partner(plan, role="justice", name="Parquet")
+    for n in range(35):
+        Conviction.objects.create(
+            plan=plan,
+            partner=justice,
+            external_id=f"j{next(_ids)}",
+            convicted_on=dt.date(2023, 1, 1) + dt.timedelta(days=n),
+            pseudonym=f"p{n}",
+            referral_to_court=n < 34,
+        )
+    published = build_bilan(plan, YEAR, published=True, charts=False)
+    assert "la plupart d'entre elles ont fait l'objet d'un déferrement" in plain(published.text)
+    notes = {note.label: plain(note.text) for note in published.footnotes}
+    assert notes["personnes condamnées après déferrement"].endswith("Parquet (nombre d'enregistrements non publié).")
+    assert notes["personnes condamnées"].endswith("Parquet (35 enregistrements).")
+    page = plain(unescape(render_bilan(published, "html")))
+    assert "34" not in page
+    rows = csv_rows(published)
+    assert {(r[11], r[12]) for r in rows["convicted_persons_referred_to_court"]} == {("s", "Parquet (s)")}
+    assert not any("34" in cell for row in rows.values() for r in row for cell in r)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from copil.access.models import AuditEvent
+from copil.plans import actions as plan_actions
 from copil.plans.models import Action, Decision, Meeting
 from copil.web import meetings as services
 from tests.factories import make_alert
@@ -13,8 +14,8 @@ from tests.factories import make_alert
 
 @pytest.fixture
 def meeting(site):
-    return services.schedule_meeting(
-        site.users["coordinator"], site.plan, held_on=timezone.localdate() + dt.timedelta(days=7), title="COPIL"
+    return plan_actions.schedule_meeting(
+        site.plan, held_on=timezone.localdate() + dt.timedelta(days=7), title="COPIL", actor=site.users["coordinator"]
     )
 
 

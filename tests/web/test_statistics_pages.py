@@ -21,8 +21,8 @@ def alencon(db):
     territory = site.plan.territory
     territory.insee_code, territory.name = "61001", "Alençon"
     territory.save()
-    call_command("import-ssmsi", str(DATA / "communes.csv"))
-    call_command("import-ssmsi", str(DATA / "departements.csv"))
+    call_command("import_ssmsi", str(DATA / "communes.csv"))
+    call_command("import_ssmsi", str(DATA / "departements.csv"))
     return site
 
 

@@ -15,6 +15,7 @@ from copil.alerts.services import alert_summary, run_hot_spots, run_scan
 from copil.imports.plan_file import import_plan_directory
 from copil.indicators.periods import parse_period
 from copil.plans.models import Plan
+from copil.reports.actions import publish_bilan, published_version
 from copil.reports.bilan import build_bilan
 from copil.reports.rendering import write_bilan
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         for entry in manifest.get("bilan", []):
             plan = Plan.objects.get(slug=entry["plan"])
             period = parse_period(entry["period"], plan_start=plan.started_on, plan_end=plan.ended_on)
+            if published_version(plan, period) is None:
+                publish_bilan(None, plan=plan, period=period, change_note="bilan de l'article de presse")
             bilan = build_bilan(plan, period)
             for output_format in ("html", "md", "pdf"):
                 self.stdout.write(str(write_bilan(bilan, output, output_format)))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from copil.alerts.services import run_hot_spots, run_scan
+from copil.indicators.tasks import check_rollup
 from copil.plans.models import Plan
 
 
@@ -25,9 +26,10 @@ def plans_in_progress(day: dt.date):
 
 @task()
 def daily_scan(day: str | None = None, replicates: int = 999) -> dict[str, int]:
-    """Scan every plan in progress on `day` (ISO date, default today); returns the number of alerts per plan."""
+    """Check the roll-up (`copil.indicators.tasks.check_rollup`), then scan every plan in progress on `day` (ISO
+    date, default today); returns the number of alerts per plan and, under "rollup_drifts", the drifts repaired."""
     on = dt.date.fromisoformat(day) if day else timezone.localdate()
-    found = {}
+    found = {"rollup_drifts": check_rollup()}
     for plan in plans_in_progress(on):
         found[plan.slug] = len(run_scan(plan, on, replicates=replicates)) + len(run_hot_spots(plan, on))
     return found

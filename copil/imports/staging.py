@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from copil.access import audit
@@ -23,6 +24,7 @@ from copil.access.actors import Actor
 from copil.formats import FORMATS, ColumnType, RecordFormat, referable_records
 from copil.imports.results import ImportReport
 from copil.imports.validation import FileValidator, Slot
+from copil.indicators import rollup, versions
 from copil.records.models import Agreement
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 STAGE_TABLE = "copil_import_stage"
 BEFORE_TABLE = "copil_import_before"
 SQLITE_BATCH = 2_000
+ANALYZE_AFTER_ROWS = 5_000
 
 
 class Stage:
@@ -214,6 +217,9 @@ class Stage:
                     f"CREATE TEMPORARY TABLE {self.quote(BEFORE_TABLE)} AS SELECT t.* FROM {self.stage} s "
                     f"JOIN {self.target} t ON {match} WHERE {changed}"
                 )
+            # The roll-up loses what the file's known records counted, and gains what they and the new ones count
+            # once written (unchanged records cancel out): one INSERT … SELECT … GROUP BY per indicator each way.
+            rollup.apply(self.fmt.kind, self._staged_known(), -1)
             assigned = self._assignments()
             assignments = "".join(f"{self.quote(attname)} = {expression}, " for attname, expression in assigned)
             cursor.execute(
@@ -233,6 +239,12 @@ class Stage:
                 [self.plan_id, self.partner_id, stamp, stamp, *[value for _attname, value in defaults]],
             )
             report.created = cursor.rowcount
+            if not self.sqlite and report.created >= ANALYZE_AFTER_ROWS:
+                # The fold below joins the table it just filled: without fresh statistics, PostgreSQL may take it
+                # for nearly empty and pick a nested loop over the stage for each record (quadratic).
+                cursor.execute(f"ANALYZE {self.target}")
+            rollup.apply(self.fmt.kind, self._staged_records(), 1)
+            versions.bump([self.plan_id], self.fmt.kind)  # once per file
             if self.validator.parties is not None:
                 self._set_parties(cursor)
                 if parties_only:
@@ -242,6 +254,18 @@ class Stage:
                     report.updated += len(parties_only)
         if history is not None:
             history.record_changes(self.model, now)
+
+    def _staged_known(self) -> Any:
+        """The partner's existing records the staged rows name (before the write)."""
+        pk = self.quote("record_pk")
+        known = RawSQL(f"SELECT {pk} FROM {self.stage} WHERE {pk} IS NOT NULL", [])
+        return self.model._default_manager.filter(pk__in=known)
+
+    def _staged_records(self) -> Any:
+        """The partner's records the staged rows name (after the write: every one of them)."""
+        return self.model._default_manager.filter(
+            partner_id=self.partner_id, external_id__in=RawSQL(f"SELECT ext FROM {self.stage}", [])
+        )
 
     def _changed_ext(self, cursor: Any) -> set[str]:
         cursor.execute(f"SELECT s.ext FROM {self.stage} s JOIN {self.target} t ON {self.known} WHERE {self._changed()}")
@@ -331,5 +355,7 @@ class Stage:
             objects = list(self.model._default_manager.filter(pk__in=chunk).order_by("pk"))
             if history is not None:
                 history.deleted(objects)
-            with audit.auditlog_disabled():
+            rollup.apply(self.fmt.kind, self.model._default_manager.filter(pk__in=chunk), -1)
+            versions.bump([self.plan_id], self.fmt.kind)
+            with audit.auditlog_disabled(), rollup.bulk_writes():
                 self.model._default_manager.filter(pk__in=chunk).delete()

@@ -6,3 +6,9 @@ class IndicatorsConfig(AppConfig):
     name = "copil.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from . import rollup, versions
+
+        rollup.connect_signals()
+        versions.connect_signals()

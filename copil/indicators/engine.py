@@ -1,7 +1,11 @@
 """The indicator engine (version 1): one catalogue entry + a period + a scope → an `IndicatorResult`.
 
-Every figure is computed by ORM aggregate queries on the record tables, so it reads the same on SQLite and
-PostgreSQL. Masses and other decimal sums come back as `Decimal`, counts as `int`.
+Counts, sums, daily series, their breakdowns and sources are read from the daily roll-up
+(`copil.indicators.rollup`), whose size follows days × partners × categories, not records; distinct persons,
+stocks and readings from the record tables (distinct persons through `(plan, date, pseudonym)` indexes). Every
+query is an ORM aggregate, so a figure reads the same on SQLite and PostgreSQL; `record_tables()` reads all of
+them from the records instead (the reference the roll-up is checked against). Masses and other decimal sums
+come back as `Decimal`, counts as `int`.
 
 Scope is one plan, or every plan whose territory is a given territory or lies below it. A "window" below is
 a set of plans with the period (or the date) they are read over: usually one window, but a `before_plan`
@@ -10,14 +14,19 @@ baseline reads each plan just before its own start.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
+import hashlib
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate
@@ -25,7 +34,9 @@ from django.utils import timezone
 
 from copil.plans.models import Plan, Target, Territory
 
+from . import rollup
 from .catalogue import MASS_GRAMS, YEAR, IndicatorDefinition, get_indicator
+from .models import DailyRollup, DataVersion
 from .periods import ONE_DAY, Period, format_date_fr
 
 ENGINE_VERSION = 1
@@ -37,6 +48,8 @@ MEAN_PLACES = Decimal("0.01")
 RATE_PLACES = Decimal("0.01")
 FRACTION_PLACES = Decimal("0.0001")
 BREAKDOWN_SEPARATOR = "|"
+
+_RECORD_TABLES = contextvars.ContextVar("copil_engine_record_tables", default=False)
 
 BASELINE_BEFORE_PLAN = "avant le plan"
 BASELINE_PREVIOUS_PERIOD = "sur la période précédente"
@@ -138,6 +151,17 @@ def compute_many(
         definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
         results[definition.code] = _compute(definition, period, scope, day)
     return results
+
+
+@contextlib.contextmanager
+def record_tables() -> Iterator[None]:
+    """Within it, every figure is computed from the record tables, never from the daily roll-up: the reference
+    the roll-up is checked and benchmarked against."""
+    token = _RECORD_TABLES.set(True)
+    try:
+        yield
+    finally:
+        _RECORD_TABLES.reset(token)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -267,6 +291,11 @@ class _Reader:
         if definition.value_field == MASS_GRAMS:
             filters["unit__in"] = ["g", "kg"]
         self.base = self.model._default_manager.filter(**filters)
+        # Counts and sums come from the daily roll-up (`copil.indicators.rollup`), unless `record_tables()`.
+        # A definition other than the catalogue's own (a variant built by a caller) has no cells of its own.
+        self.catalogued = rollup.is_catalogued(definition)
+        self.rolled = rollup.is_rolled_up(definition) and self.catalogued and not _RECORD_TABLES.get()
+        self.cells = DailyRollup.objects.filter(indicator=definition.code)
 
     # --- values -----------------------------------------------------------------------------------
 
@@ -369,8 +398,116 @@ class _Reader:
     # --- queries ----------------------------------------------------------------------------------
 
     def flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        if self.rolled:
+            return self.rolled_figure(self.cells_in(windows), value_only=value_only)
+        if self.definition.aggregation == "distinct" and self.catalogued and not _RECORD_TABLES.get():
+            return self.persons(windows, value_only=value_only)
+        return self.scanned_flow(windows, value_only=value_only)
+
+    def scanned_flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
         return self.figure(self.base.filter(condition), value_only=value_only)
+
+    def persons(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        """Distinct persons cannot be rolled up: counted from the records, then cached under the version of
+        their own kind in each plan (`copil.indicators.versions`), so a write of another kind keeps them."""
+        plan_ids = sorted({pk for ids, _span in windows for pk in ids})
+        kind_versions = sorted(
+            DataVersion.objects.filter(plan_id__in=plan_ids, kind=self.definition.source).values_list(
+                "plan_id", "version"
+            )
+        )
+        spans = [(tuple(sorted(ids)), repr(span)) for ids, span in windows]
+        raw = repr((ENGINE_VERSION, self.definition, spans, value_only, plan_ids, kind_versions))
+        key = f"copil-persons:{hashlib.sha256(raw.encode()).hexdigest()}"
+        figure = cache.get(key)
+        if figure is None:
+            condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
+            records = self.base.filter(condition)
+            figure = _Figure(value=self.total(records.aggregate(**self.aggregates())))
+            if not value_only:  # the records behind the persons: from the roll-up's cells
+                cells = self.cells_in(windows)
+                figure.breakdown = self.breakdown(records)
+                figure.record_count = int(cells.aggregate(n=Sum("record_count"))["n"] or 0)
+                figure.sources = _rolled_sources(cells)
+            cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
+        return figure
+
+    # --- the daily roll-up ------------------------------------------------------------------------
+
+    def cells_in(self, windows: Sequence[_Window]) -> models.QuerySet:
+        """The roll-up cells of the windows' plans and days."""
+        condition = _any(Q(plan_id__in=ids, day__gte=period.start, day__lte=period.end) for ids, period in windows)
+        return self.cells.filter(condition)
+
+    def rolled_number(self, count: Any, total: Any) -> Number:
+        """A roll-up cell's (or sum of cells') figure: the record count, or the summed value (masses are kept
+        in milligrams and given in grams at the engine's precision)."""
+        if self.definition.aggregation == "count":
+            return int(count or 0)
+        if self.definition.value_field == MASS_GRAMS:
+            return (Decimal(int(total or 0)) / rollup.MILLIGRAMS_PER_GRAM).quantize(MASS_PLACES, ROUND_HALF_UP)
+        return int(total or 0)
+
+    def rolled_figure(self, cells: models.QuerySet, *, value_only: bool = False) -> _Figure:
+        sums = cells.aggregate(n=Sum("record_count"), total=Sum("value"))
+        value = self.rolled_number(sums["n"], sums["total"])
+        if value_only:
+            return _Figure(value=value)
+        return _Figure(
+            value=value,
+            breakdown=self.rolled_breakdown(cells),
+            record_count=int(sums["n"] or 0),
+            sources=_rolled_sources(cells),
+        )
+
+    def rolled_parts(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """The breakdown values of a grouped roll-up row, in the catalogue's order (the year from the day)."""
+        stored = iter(row["key"].split(rollup.KEY_SEPARATOR))
+        return tuple(row["breakdown_year"] if key == YEAR else next(stored) for key in self.definition.disaggregate)
+
+    def rolled_groups(self, cells: models.QuerySet, *extra: str) -> models.QuerySet:
+        """Roll-up cells summed per breakdown key (and per `extra` column)."""
+        if YEAR in self.definition.disaggregate:
+            cells = cells.annotate(breakdown_year=ExtractYear("day"))
+        columns = [*extra, "key", *(["breakdown_year"] if YEAR in self.definition.disaggregate else [])]
+        return cells.order_by().values(*columns).annotate(n=Sum("record_count"), total=Sum("value"))
+
+    def rank_breakdown(self, entries: Iterable[tuple[tuple[Any, ...], Number]]) -> dict[str, Number]:
+        """Breakdown entries (parts, value) merged per label, zero ones left out, in the engine's order."""
+        merged: dict[tuple[Any, ...], Number] = {}
+        for parts, value in entries:
+            merged[parts] = merged.get(parts, 0) + value
+        keys = list(self.definition.disaggregate)
+        ranked = sorted(
+            (
+                (tuple(self._rank(key, part) for key, part in zip(keys, parts, strict=True)), parts, value)
+                for parts, value in merged.items()
+                if value
+            ),
+            key=lambda item: item[0],
+        )
+        return {BREAKDOWN_SEPARATOR.join(_key(part) for part in parts): value for _rank, parts, value in ranked}
+
+    def rolled_breakdown(self, cells: models.QuerySet) -> dict[str, Number]:
+        if not self.definition.disaggregate:
+            return {}
+        return self.rank_breakdown(
+            (self.rolled_parts(row), self.rolled_number(row["n"], row["total"])) for row in self.rolled_groups(cells)
+        )
+
+    def rolled_daily(self, windows: Sequence[_Window]) -> _Figure:
+        cells = self.cells_in(windows)
+        totals = [
+            self.rolled_number(None, row["total"])
+            for row in cells.order_by().values("day").annotate(total=Sum("value")).order_by("day")
+        ]
+        count = cells.aggregate(n=Sum("record_count"))["n"]
+        figure = _Figure(record_count=int(count or 0), sources=_rolled_sources(cells), days=len(totals))
+        if totals:
+            figure.minimum, figure.maximum = min(totals), max(totals)
+            figure.mean = (Decimal(sum(totals)) / len(totals)).quantize(MEAN_PLACES, ROUND_HALF_UP)
+        return figure
 
     def stock(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         condition = _any(Q(plan_id__in=ids) & self.active_on(day) for ids, day in windows)
@@ -395,6 +532,8 @@ class _Reader:
 
     def daily(self, windows: Sequence[_Window]) -> _Figure:
         """Per-day totals over the days that have readings: minimum, maximum, mean and number of days."""
+        if self.rolled:
+            return self.rolled_daily(windows)
         condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
         records = self.base.filter(condition)
         day = TruncDate(self.definition.date_field) if self.is_datetime else F(self.definition.date_field)
@@ -482,3 +621,14 @@ def _sources(records: models.QuerySet) -> list[tuple[str, int]]:
         records.order_by().values("partner__name").annotate(records=Count("pk")).order_by("-records", "partner__name")
     )
     return [(row["partner__name"], row["records"]) for row in rows]
+
+
+def _rolled_sources(cells: models.QuerySet) -> list[tuple[str, int]]:
+    """As `_sources`, from the roll-up's cells."""
+    rows = (
+        cells.order_by()
+        .values("partner__name")
+        .annotate(records=Sum("record_count"))
+        .order_by("-records", "partner__name")
+    )
+    return [(row["partner__name"], int(row["records"])) for row in rows if row["records"]]

@@ -90,6 +90,11 @@ def series(
     scope = _scope(plan, territory)
     reader = _Reader(definition)
     records = reader.base.filter(plan_id__in=scope.plan_ids)
+    if reader.rolled:
+        cells = reader.cells_in([(scope.plan_ids, period)])
+        if definition.is_flow:
+            return _rolled_flow(reader, cells, parts)
+        return _rolled_daily(reader, cells, parts)
     if definition.is_flow:
         return _flow(reader, records, period, parts, step)
     day = _today(today)
@@ -141,6 +146,36 @@ def _flow(
     return [
         SeriesPoint(part, values.get(i, reader.number(None)), breakdowns.get(i, {})) for i, part in enumerate(parts)
     ]
+
+
+def _rolled_flow(reader: _Reader, cells: models.QuerySet, parts: list[Period]) -> list[SeriesPoint]:
+    """A flow per slice from the roll-up's cells, summed per day (and breakdown key) then placed in slices."""
+    starts = [part.start for part in parts]
+    counts: dict[int, int] = defaultdict(int)
+    totals: dict[int, int] = defaultdict(int)
+    entries: dict[int, list[tuple[tuple[Any, ...], Number]]] = defaultdict(list)
+    for row in reader.rolled_groups(cells, "day"):
+        index = bisect.bisect_right(starts, _as_date(row["day"])) - 1
+        counts[index] += int(row["n"] or 0)
+        totals[index] += int(row["total"] or 0)
+        if reader.definition.disaggregate:
+            entries[index].append((reader.rolled_parts(row), reader.rolled_number(row["n"], row["total"])))
+    return [
+        SeriesPoint(
+            part,
+            reader.rolled_number(counts.get(i, 0), totals.get(i, 0)),
+            reader.rank_breakdown(entries[i]) if i in entries else {},
+        )
+        for i, part in enumerate(parts)
+    ]
+
+
+def _rolled_daily(reader: _Reader, cells: models.QuerySet, parts: list[Period]) -> list[SeriesPoint]:
+    totals = {
+        _as_date(row["day"]): reader.rolled_number(None, row["total"])
+        for row in cells.order_by().values("day").annotate(total=Sum("value"))
+    }
+    return _daily_points(totals, parts)
 
 
 def _as_date(value: Any) -> dt.date:
@@ -227,6 +262,11 @@ def _daily(reader: _Reader, records: models.QuerySet, period: Period, parts: lis
         .annotate(total=Sum(reader.value_expression()))
         .order_by("day")
     }
+    return _daily_points(totals, parts)
+
+
+def _daily_points(totals: dict[dt.date, Number], parts: list[Period]) -> list[SeriesPoint]:
+    """Per-day totals folded into each slice: minimum, maximum and mean over the days with readings."""
     out = []
     for part in parts:
         values = [totals[d] for d in _days(part) if d in totals]

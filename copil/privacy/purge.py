@@ -29,6 +29,7 @@ from copil.access import dbguard
 from copil.access.audit import auditlog_disabled, record_event
 from copil.access.models import AuditEvent
 from copil.access.retention import ANONYMISE, AUDIT_TRAIL, UPLOAD, RetentionRule, retention_rules
+from copil.indicators import rollup, versions
 from copil.indicators.periods import add_months
 from copil.plans.models import Plan
 from copil.privacy.accounts import forget_former_members, former_members
@@ -164,8 +165,12 @@ def anonymise_records(plan: Plan, kind: str, records: list[Record]) -> int:
     fields = ["external_id", "version", "updated_at", *(f.name for f in dates), *(f.name for f in free_text)]
     if hasattr(model, "pseudonym"):
         fields.append("pseudonym")
+    written = model.objects.filter(pk__in=[record.pk for record in records])
+    rollup.apply(kind, written, -1)  # coarser dates move the records' roll-up cells
     with auditlog_disabled():
         model.objects.bulk_update(records, fields, batch_size=500)
+    rollup.apply(kind, written, 1)
+    versions.bump([plan.pk], kind)
     return len(records)
 
 

@@ -6,6 +6,9 @@ version it edited (`expected_version`, the version it showed the user); the writ
 `UPDATE … WHERE version = expected`, so of two concurrent edits of the same version exactly one wins and the
 other gets `StaleRecord` with a French message — nothing is silently lost.
 
+Each write also applies its difference to the daily roll-up (`copil.indicators.rollup`) and bumps the plan's
+version counter of the kind (`copil.indicators.versions`), in the same transaction.
+
 `actor=None` is the system (command line, background task): no policy check, recorded as "système".
 The bulk import keeps its own fast path and reports its writes with `copil.access.audit.record_bulk_changes`.
 """
@@ -28,6 +31,7 @@ from copil.access.audit import auditlog_disabled, record_event, snapshot
 from copil.access.models import AuditEvent
 from copil.access.pseudonyms import is_pseudonym
 from copil.formats.references import referable_records
+from copil.indicators import rollup, versions
 from copil.plans.models import Partner, Plan
 
 from .models import RECORD_KINDS, Record
@@ -230,12 +234,15 @@ def update_record(actor: Actor, record: Record, data: Mapping[str, Any], *, expe
         _check_pseudonym(edited)
         _check_references(actor, edited, m2m)
         changes = {field.attname: getattr(edited, field.attname) for field in _written_fields(model, values)}
+        rollup.apply(kind, model._default_manager.filter(pk=record.pk), -1)
         updated = model._default_manager.filter(pk=record.pk, version=expected_version).update(
             **changes, version=F("version") + 1, updated_at=timezone.now()
         )
         if updated != 1:  # another transaction won between our read and our write
             still = model._default_manager.filter(pk=record.pk).values_list("version", flat=True).first()
             raise StaleRecord(record, expected_version, still)
+        rollup.apply(kind, model._default_manager.filter(pk=record.pk), 1)
+        versions.bump([current.plan_id], kind)
         for name, items in m2m.items():
             getattr(edited, name).set(items)
         record.refresh_from_db()
@@ -305,6 +312,7 @@ def _unlink_referrers(actor: Actor, record: Record) -> None:
                 **{name: None}, version=F("version") + 1, updated_at=timezone.now()
             )
             referrer.refresh_from_db()
+            versions.bump([referrer.plan_id], kind_of(related))
             record_event(
                 actor,
                 AuditEvent.Action.UPDATE,

@@ -197,6 +197,8 @@ class Conviction(Record):
     class Meta(Record.Meta):
         verbose_name = _("conviction")
         verbose_name_plural = _("convictions")
+        # Distinct persons cannot be rolled up: they are counted from here, the index covering the count.
+        indexes = [models.Index(fields=["plan", "convicted_on", "pseudonym"], name="conviction_plan_day_person")]
 
 
 class Camera(Record, Located):
@@ -256,6 +258,7 @@ class CareReferral(Record):
     class Meta(Record.Meta):
         verbose_name = _("referral to care")
         verbose_name_plural = _("referrals to care")
+        indexes = [models.Index(fields=["plan", "referred_on", "pseudonym"], name="care_referral_plan_day_person")]
 
 
 class CapacityReading(Record):

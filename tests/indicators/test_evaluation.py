@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from copil.access.audit import auditlog_disabled
+from copil.indicators import rollup
 from copil.indicators.evaluation import caution, evaluate
 from copil.records.models import FieldObservation
 from tests.factories import make_partner, make_plan
@@ -35,6 +36,7 @@ def observations(plan, monthly_means, first=dt.date(2020, 1, 1), seed=5):
             )
     with auditlog_disabled():
         FieldObservation.objects.bulk_create(rows, batch_size=1000)
+    rollup.rebuild([plan.pk])  # bulk inserts bypass the roll-up: recompute it, as after any bulk load
     return counts
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from copil.access.audit import auditlog_disabled
+from copil.indicators import rollup
 from copil.plans.models import Membership, Partner, Plan
 from copil.records.models import (
     Arrest,
@@ -129,6 +130,7 @@ def add_records(site: Site, count: int, *, start: dt.date = dt.date(2023, 1, 2))
             (Conviction, convictions),
         ):
             model.objects.bulk_create(rows, batch_size=500)
+    rollup.rebuild([plan.pk])  # bulk inserts bypass the roll-up: recompute it, as after any bulk load
 
 
 @pytest.fixture

@@ -121,3 +121,50 @@ def test_the_bilan_follows_a_meeting_moved_out_of_the_period(client, site, meeti
     _edit_meeting_date(site, meeting)
     page = client.get(f"/plans/{site.plan.slug}/bilan/", PERIOD).content.decode()
     assert "fois sur la période" not in page
+
+
+def test_record_writes_move_their_own_kind_s_counter_on(site):
+    from decimal import Decimal
+
+    from copil.indicators import versions
+    from copil.records import actions
+
+    plan, police = site.plan, site.partners["police"]
+    before = versions.versions(plan.pk)
+    record = actions.create_record(
+        None,
+        "seizure",
+        plan=plan,
+        partner=police,
+        data={
+            "external_id": "V1",
+            "seized_on": dt.date(2023, 3, 1),
+            "substance": "crack",
+            "quantity": Decimal(2),
+            "unit": "g",
+        },
+    )
+    actions.update_record(None, record, {"quantity": Decimal(3)}, expected_version=1)
+    after_update = versions.versions(plan.pk)
+    assert after_update["seizure"] == before.get("seizure", 0) + 2
+    assert after_update.get("conviction") == before.get("conviction")  # persons are not recomputed
+    actions.delete_record(None, record)
+    assert versions.versions(plan.pk)["seizure"] == after_update["seizure"] + 1
+
+
+def test_an_import_moves_the_counter_on_once_per_file(site):
+    import io
+
+    from copil.imports.importer import import_records
+    from copil.indicators import versions
+
+    plan, police = site.plan, site.partners["police"]
+    before = versions.versions(plan.pk).get("arrest", 0)
+    rows = "".join(f"IMP{n};2023-04-0{n};usager\n" for n in range(1, 6))
+    import_records(io.StringIO("identifiant;date;role\n" + rows), plan=plan, partner=police, kind="arrest")
+    assert versions.versions(plan.pk)["arrest"] == before + 1
+
+
+def test_the_version_is_read_in_one_query_whatever_the_records(site, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        caching.data_version(site.plan)

@@ -30,6 +30,7 @@ from copil.records.models import Agreement
 
 from . import disclosure
 from .charts import Chart, axis_charts
+from .comparisons import YEAR_BEFORE, IndicatorComparison, compare_results, comparison_text, not_comparable_text
 from .formatting import format_mass, format_number, join_words
 
 
@@ -166,6 +167,10 @@ class _Writer:
             return False
         shown = disclosure.published_part(self.results[code].definition, part, total)
         return isinstance(shown, disclosure.Suppressed) and not shown.primary
+
+    def footnoted(self, code: str) -> bool:
+        """Whether a sentence written so far states the indicator (it has its footnote)."""
+        return code in self._note_of
 
     def registry_note(self, label: str, sources: list[tuple[str, int]]) -> int:
         number = len(self.footnotes) + 1
@@ -470,6 +475,27 @@ def _targets(w: _Writer, axis: str) -> list[Sentence]:
     return sentences
 
 
+def _comparisons(w: _Writer, axis: str, comparisons: dict[str, IndicatorComparison]) -> list[Sentence]:
+    """One sentence per comparable indicator of the axis the bilan states against the earlier period; none for a
+    figure the reader may not see exactly, now or then."""
+    sentences = []
+    for code, comparison in comparisons.items():
+        if w.results[code].definition.axis != axis or comparison.kind == "not_comparable" or not w.footnoted(code):
+            continue
+        if code in w.suppressed and (
+            w.hidden(code, int(comparison.later)) or w.hidden(code, int(comparison.earlier or 0))
+        ):
+            continue
+        sentences.append(w.sentence(comparison_text(comparison), code))
+    return sentences
+
+
+def _not_comparable_notice(w: _Writer, comparisons: dict[str, IndicatorComparison]) -> str:
+    """The stated figures a partner's later start keeps from comparing, said once."""
+    late = [c for code, c in comparisons.items() if c.kind == "not_comparable" and w.footnoted(code)]
+    return " " + not_comparable_text(late) if late else ""
+
+
 def _published_notice(suppressed: frozenset[str]) -> str:
     if not suppressed:
         return ""
@@ -498,22 +524,26 @@ def build_bilan(
     published: bool = False,
     suppressed: Iterable[str] | None = None,
     charts: bool = True,
+    compare_with: str | None = YEAR_BEFORE,
 ) -> Bilan:
     """Compute every indicator of the plan over the period, write the bilan's prose and draw its charts.
 
     `published` writes the variant for the public: every sensitive indicator's small counts as "< 5".
     `suppressed` names the sensitive indicators to hide that way for a reader who may see the others exactly
     (`copil.access.policy.suppressed_indicators`). `charts=False` skips the drawing when only the text is wanted.
+    `compare_with` names the earlier period each figure is compared with (`comparisons.BASES`; None: none).
     """
     hidden = sensitive_indicators() if published else frozenset(suppressed or ()) & sensitive_indicators()
     with translation.override("fr"):
         results = compute_many(INDICATORS, period, plan=plan)
         writer = _Writer(results, period, suppressed=hidden)
+        comparisons = compare_results(plan, results, period, compare_with) if compare_with else {}
         drawn = axis_charts(plan, period, results) if charts else {}
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
         for code, (write, composed) in SECTION_WRITERS.items():
             sentences = write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, code)
+            sentences += _comparisons(writer, code, comparisons)
             if sentences:
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
                 sections.append(Section(code, title, sentences, drawn.get(code, [])))
@@ -525,6 +555,7 @@ def build_bilan(
                 "This report of the steering committee covers the period {period}. Every figure is computed from "
                 "the records entered by the partners of the plan; the notes give their source."
             ).format(period=period.label)
+            + _not_comparable_notice(writer, comparisons)
             + _published_notice(hidden),
             sections=sections,
             footnotes=writer.footnotes,

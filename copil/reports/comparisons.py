@@ -104,7 +104,9 @@ def first_recorded(plan: Plan) -> dict[str, dt.date]:
     queries = []
     for source, name in date_fields.items():
         model = RECORD_KINDS[source]
-        day: TruncDate | F = TruncDate(name) if isinstance(model._meta.get_field(name), models.DateTimeField) else F(name)
+        day: TruncDate | F = (
+            TruncDate(name) if isinstance(model._meta.get_field(name), models.DateTimeField) else F(name)
+        )
         queries.append(
             model._default_manager.filter(plan=plan, **{f"{name}__isnull": False})
             .values("partner__name")
@@ -223,8 +225,8 @@ def comparison_text(comparison: IndicatorComparison) -> str:
     later = _figure(comparison, comparison.later)
     earlier = _figure(comparison, comparison.earlier or Decimal(0))
     if comparison.kind == "stock":
-        return _("{label}: from {earlier} on {start} to {later} on {end}.").format(
-            label=label, earlier=earlier, start=comparison.start_label, later=later, end=comparison.end_label
+        return _("From {earlier} {label} on {start} to {later} on {end}.").format(
+            label=comparison.label, earlier=earlier, start=comparison.start_label, later=later, end=comparison.end_label
         )
     if comparison.kind == "not_comparable":
         return ""

@@ -113,7 +113,7 @@ def test_stocks_read_from_the_period_start(police):
     make_record("deal_point", police, identified_on=dt.date(2023, 6, 1), neutralized_on=dt.date(2024, 2, 1))
     comparison = _compare(police.plan, "deal_points_active")
     assert comparison.kind == "stock"
-    assert plain(comparison_text(comparison)) == "Points de deal actifs : de 2 au 31 décembre 2023 à 1 au 30 juin 2024."
+    assert plain(comparison_text(comparison)) == "De 2 points de deal actifs au 31 décembre 2023 à 1 au 30 juin 2024."
 
 
 @pytest.mark.parametrize("basis", [PREVIOUS_PERIOD, BEFORE_PLAN])

@@ -214,8 +214,11 @@ def _percent(percent: float) -> str:
     return f"{sign}{format_number(abs(percent), 0)}\u00a0%"
 
 
-def _seizures(count: int) -> str:
-    return ngettext("{n} seizure", "{n} seizures", count).format(n=format_number(count))
+def _events(comparison: IndicatorComparison, count: int) -> str:
+    """The records behind a sum: seizures for the masses seized, records otherwise."""
+    if comparison.code == "seizure_mass":
+        return ngettext("{n} seizure", "{n} seizures", count).format(n=format_number(count))
+    return ngettext("{n} record", "{n} records", count).format(n=format_number(count))
 
 
 def comparison_text(comparison: IndicatorComparison) -> str:
@@ -235,8 +238,8 @@ def comparison_text(comparison: IndicatorComparison) -> str:
             label=label,
             later=later,
             earlier=earlier,
-            later_events=_seizures(comparison.later_events or 0),
-            earlier_events=_seizures(comparison.earlier_events or 0),
+            later_events=_events(comparison, comparison.later_events or 0),
+            earlier_events=_events(comparison, comparison.earlier_events or 0),
             when=comparison.when,
         )
         if comparison.percent is not None:

@@ -123,3 +123,19 @@ def test_other_bases_on_request(police, basis):
     comparison = _compare(police.plan, "networks_dismantled", basis)
     text = plain(comparison_text(comparison))
     assert ("période précédente" if basis == PREVIOUS_PERIOD else "avant le plan") in text
+
+
+def test_the_paris_seed_compares_its_trafficker_arrests_with_the_same_period_of_2022(paris):
+    from tests.reports.seeds import PARIS
+
+    text = plain(build_bilan(paris, PARIS, charts=False).text)
+    assert "357 interpellations de trafiquants" in text  # the seed sentence, unchanged
+    assert "Interpellations de trafiquants : 357, contre 285 sur la même période de 2022 (+25 %) : hausse." in text
+
+
+def test_a_sum_other_than_masses_counts_its_records_not_seizures(police):
+    for day in [dt.date(2023, 3, 1)] * 10 + [dt.date(2024, 3, 1)] * 10:
+        make_record("prevention_action", police, held_on=day, people_reached=20)
+    text = plain(comparison_text(_compare(police.plan, "people_reached")))
+    assert text.startswith("Personnes sensibilisées : 200 (10 enregistrements), contre 200 (10 enregistrements)")
+    assert "saisie" not in text and "hausse" not in text

@@ -115,7 +115,13 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
     ranked = []
     for code, result in figures.results.items():
         card = make_card(
-            user, plan, period, result, figures.previous.get(code), figures.results, figures.late_partners.get(code, ())
+            user,
+            plan,
+            period,
+            result,
+            figures.previous.get(code),
+            figures.results,
+            late=figures.late_partners.get(code, ()),
         )
         if card is not None:
             movement = _movement(card, result, figures.previous.get(code))
@@ -135,6 +141,9 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
 
 
 def minutes_html(user: Actor, meeting: Meeting) -> str:
+    """The relevé de décisions: the agenda as prepared from the data (the figures discussed, the overdue action
+    items, the open alerts, as this user may read them), the attendees and the decisions."""
+    agenda = prepare_agenda(user, meeting)
     with translation.override("fr"):
         return render_to_string(
             "web/meetings/minutes_print.html",
@@ -144,6 +153,7 @@ def minutes_html(user: Actor, meeting: Meeting) -> str:
                 "held_on": format_date_fr(meeting.held_on),
                 "attendees": list(meeting.attendees.all().order_by("name")),
                 "decisions": list(decisions_of(user, meeting)),
+                "agenda": agenda,
                 "generated_on": format_date_fr(timezone.localdate()),
             },
         )

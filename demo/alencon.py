@@ -709,4 +709,43 @@ def build_alencon() -> Plan:
                 "valeur": 4 if day < date(2023, 9, 1) else 6,
             },
         )
+    add_year_before(plan)
     return plan
+
+
+def add_year_before(plan: Plan) -> None:
+    """Seizures and arrests of 2022, the year before the plan, so that the bilan's figures have something to be
+    compared with: records before the plan's start only, drawn from their own seed, so every figure of the plan's
+    period stays as it is."""
+    rng = random.Random(61002)
+    pn, pm = plan.partner("police-nationale"), plan.partner("police-municipale")
+    year = (date(2022, 1, 1), date(2022, 12, 30))
+    for substance, total, pieces, small, large in (
+        ("cannabis", 21_000, 44, 5, 3000),
+        ("héroïne", 2_300, 18, 2, 500),
+        ("cocaïne", 1_400, 21, 1, 250),
+        ("crack", 260, 31, 0.5, 20),
+    ):
+        for dg in split_mass(rng, total, pieces, small, large):
+            partner = pm if dg < 200 and rng.random() < 0.3 else pn
+            day = year[0] + timedelta(days=rng.randrange((year[1] - year[0]).days + 1))
+            quantity, unit = mass_cells(rng, dg)
+            partner.add(
+                "saisies",
+                {
+                    "identifiant": partner.next_id("SAI", 2022),
+                    "date": day,
+                    "substance": substance,
+                    "quantite": quantity,
+                    "unite": unit,
+                    "operation": None,
+                },
+            )
+    for role, count in (("trafiquant", 41), ("usager", 33)):
+        for _ in range(count):
+            partner = pm if rng.random() < 0.2 else pn
+            day = year[0] + timedelta(days=rng.randrange((year[1] - year[0]).days + 1))
+            partner.add(
+                "interpellations",
+                {"identifiant": partner.next_id("INT", 2022), "date": day, "role": role, "operation": None},
+            )

@@ -562,4 +562,33 @@ def build_paris() -> Plan:
             "signataires": "|".join(["prefecture-police", "ars-idf", "ville-paris", "aphp", "aurore"]),
         },
     )
+    add_year_before(plan)
     return plan
+
+
+P_TRAFFICKER_ARRESTS_YEAR_BEFORE = 285  # 1 January to 5 October 2022, as the communiqués compare
+
+
+def add_year_before(plan: Plan) -> None:
+    """Trafficker and user arrests from 1 January 2022 to the eve of the plan (4 October 2022), so that the
+    bilan compares its 357 trafficker arrests with the same period of 2022 (285): records before the plan's start
+    only, drawn from their own seed, so every figure of the plan's period stays as it is."""
+    rng = random.Random(75019)
+    pn, gm = plan.partner("dspap"), plan.partner("gendarmerie-mobile")
+    window = (date(2022, 1, 1), date(2022, 10, 5))
+    already = sum(
+        1
+        for partner in (pn, gm)
+        for row in partner.files.get("interpellations", [])
+        if window[0] <= row["date"] <= window[1] and row["role"] != "usager"
+    )
+    before_plan = (window[0], P_PLAN_START - timedelta(days=1))
+    span = (before_plan[1] - before_plan[0]).days + 1
+    arrests = [("trafiquant", P_TRAFFICKER_ARRESTS_YEAR_BEFORE - already), ("usager", 310)]
+    for role, count in arrests:
+        for day in sorted(before_plan[0] + timedelta(days=rng.randrange(span)) for _ in range(count)):
+            partner = gm if rng.random() < 0.08 else pn
+            partner.add(
+                "interpellations",
+                {"identifiant": partner.next_id("INT", day.year), "date": day, "role": role, "operation": None},
+            )

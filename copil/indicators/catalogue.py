@@ -43,6 +43,7 @@ _OPTIONAL = (
     "person_count",
     "description",
     "good_news",
+    "outcome",
 )
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -73,6 +74,7 @@ class IndicatorDefinition:
     person_count: bool = False
     description: str = ""
     good_news: str | None = None
+    outcome: bool = False
 
     @property
     def model(self) -> type[models.Model]:
@@ -279,6 +281,9 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     person_count = entry.get("person_count", False)
     if not isinstance(person_count, bool):
         raise CatalogueError(f"{where}: person_count doit être true ou false")
+    outcome = entry.get("outcome", False)
+    if not isinstance(outcome, bool):
+        raise CatalogueError(f"{where}: outcome doit être true ou false")
 
     return IndicatorDefinition(
         code=code,
@@ -299,6 +304,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         person_count=person_count,
         description=entry.get("description", ""),
         good_news=good_news,
+        outcome=outcome,
     )
 
 

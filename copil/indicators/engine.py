@@ -164,6 +164,25 @@ def record_tables() -> Iterator[None]:
         _RECORD_TABLES.reset(token)
 
 
+def flow_totals(
+    codes: Iterable[str | IndicatorDefinition], period: Period, *, plan: Plan
+) -> dict[str, tuple[Number, int]]:
+    """Each flow indicator's figure and number of records over a period for one plan, one query each: what a
+    comparison needs of the earlier period, without breakdown, sources, baseline or target."""
+    ids = _scope(plan, None).plan_ids
+    totals = {}
+    for indicator in codes:
+        definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
+        if not definition.is_flow:
+            raise ValueError(f"{definition.code} : pas un flux")
+        reader = _Reader(definition)
+        row = reader.base.filter(Q(plan_id__in=ids) & reader.in_period(period)).aggregate(
+            **reader.aggregates(), records=Count("pk")
+        )
+        totals[definition.code] = (reader.total(row), int(row["records"]))
+    return totals
+
+
 def _today(today: dt.date | None) -> dt.date:
     return today if today is not None else timezone.localdate()
 

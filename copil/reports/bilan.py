@@ -25,11 +25,13 @@ from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
 from copil.indicators.periods import format_date_fr as format_date
 from copil.indicators.phrases import PHRASES, STATE, PartOf, Plural, phrase_of
+from copil.official_statistics.figures import DRUG_INDICATOR_UNITS, official_comparison, official_sentence
 from copil.plans.models import Axis, Meeting, Partner, Plan
 from copil.records.models import Agreement
 
 from . import disclosure
 from .charts import Chart, axis_charts
+from .comparisons import YEAR_BEFORE, IndicatorComparison, compare_results, comparison_text, not_comparable_text
 from .formatting import format_mass, format_number, join_words
 
 
@@ -71,12 +73,24 @@ class Sentence:
     notes: list[int] = field(default_factory=list)
 
 
+OUTCOME, OUTPUT = "outcome", "output"
+OFFICIAL_STATISTICS = "official_statistics"
+
+
 @dataclass
 class Section:
+    """An axis's sentences in one part of the bilan: the outcome (what the plan is meant to change), stated first,
+    or the output (what the partners did)."""
+
     axis: str
     title: str
     sentences: list[Sentence]
     charts: list[Chart] = field(default_factory=list)
+    part: str = OUTPUT
+
+    @property
+    def part_title(self) -> str:
+        return _("What the plan is meant to change") if self.part == OUTCOME else _("What the partners did")
 
 
 @dataclass
@@ -166,6 +180,10 @@ class _Writer:
             return False
         shown = disclosure.published_part(self.results[code].definition, part, total)
         return isinstance(shown, disclosure.Suppressed) and not shown.primary
+
+    def footnoted(self, code: str) -> bool:
+        """Whether a sentence written so far states the indicator (it has its footnote)."""
+        return code in self._note_of
 
     def registry_note(self, label: str, sources: list[tuple[str, int]]) -> int:
         number = len(self.footnotes) + 1
@@ -276,7 +294,7 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
     facts = [code for code in ("networks_dismantled", "deal_points_neutralized") if w.stated(code)]
     text = _("Over the period, {facts}.").format(facts=join_words([w.says(c) for c in facts])) if facts else ""
     out: list[Sentence] = []
-    if w.stated("deal_points_active"):
+    if w.stated("deal_points_active") and not w.results["deal_points_active"].definition.outcome:
         text += " " + _capitalize(w.says("deal_points_active")) + "."
         facts.append("deal_points_active")
     if facts:
@@ -447,18 +465,28 @@ def _other_figures(w: _Writer, axis: str, composed: frozenset[str]) -> list[Sent
     composed sentences: how a new catalogue entry reaches the bilan."""
     sentences = []
     for code, result in w.results.items():
-        if result.definition.axis == axis and code not in composed and phrase_of(code).states is not None:
+        if (
+            result.definition.axis == axis
+            and not result.definition.outcome
+            and code not in composed
+            and phrase_of(code).states is not None
+        ):
             sentences += w.standalone(code)
     return sentences
 
 
-def _targets(w: _Writer, axis: str) -> list[Sentence]:
+def _targets(w: _Writer, axis: str, outcome: bool = False) -> list[Sentence]:
     """One sentence per indicator of the axis that has a target (the plan's own, else the catalogue's), with
     its attainment; none for a figure the reader may not see exactly."""
     sentences = []
     for code, result in w.results.items():
         definition = result.definition
-        if definition.axis != axis or result.target is None or w.hidden(code, int(result.headline or 0)):
+        if (
+            definition.axis != axis
+            or definition.outcome != outcome
+            or result.target is None
+            or w.hidden(code, int(result.headline or 0))
+        ):
             continue
         shown = format_mass(result.target) if definition.unit == "g" else format_number(result.target)
         if result.attainment is None:
@@ -467,6 +495,57 @@ def _targets(w: _Writer, axis: str) -> list[Sentence]:
             text = _("Target set for {indicator}: {target}, {percent} % attained.")
         percent = format_number(result.attainment * 100, 0) if result.attainment is not None else ""
         sentences.append(w.sentence(text.format(indicator=definition.label, target=shown, percent=percent), code))
+    return sentences
+
+
+def _comparisons(
+    w: _Writer, axis: str, comparisons: dict[str, IndicatorComparison], outcome: bool = False
+) -> list[Sentence]:
+    """One sentence per comparable indicator of the axis the bilan states against the earlier period; none for a
+    figure the reader may not see exactly, now or then."""
+    sentences = []
+    for code, comparison in comparisons.items():
+        definition = w.results[code].definition
+        if definition.axis != axis or definition.outcome != outcome or comparison.kind == "not_comparable":
+            continue
+        if not w.footnoted(code):
+            continue
+        if code in w.suppressed and (
+            w.hidden(code, int(comparison.later)) or w.hidden(code, int(comparison.earlier or 0))
+        ):
+            continue
+        sentences.append(w.sentence(comparison_text(comparison), code))
+    return sentences
+
+
+def _not_comparable_notice(w: _Writer, comparisons: dict[str, IndicatorComparison]) -> str:
+    """The stated figures a partner's later start keeps from comparing, said once."""
+    late = [c for code, c in comparisons.items() if c.kind == "not_comparable" and w.footnoted(code)]
+    return " " + not_comparable_text(late) if late else ""
+
+
+def _outcomes(w: _Writer, axis: str, comparisons: dict[str, IndicatorComparison]) -> list[Sentence]:
+    """The axis's outcome indicators: each one's sentence, its target and its comparison."""
+    sentences = []
+    for code, result in w.results.items():
+        if result.definition.axis == axis and result.definition.outcome and phrase_of(code).states is not None:
+            sentences += w.standalone(code)
+    return sentences + _targets(w, axis, outcome=True) + _comparisons(w, axis, comparisons, outcome=True)
+
+
+def _official_statistics(w: _Writer, plan: Plan) -> list[Sentence]:
+    """The SSMSI's sentence for each drug indicator loaded for the plan's territory, as context of the outcome."""
+    sentences = []
+    for indicator, unit in DRUG_INDICATOR_UNITS:
+        comparison = official_comparison(plan, indicator, unit)
+        text = official_sentence(comparison)
+        if text:
+            years = len([row for row in comparison.years if row.territory.status != "missing"])
+            note = w.registry_note(
+                _("Recorded crime, official statistics"),
+                [(_("SSMSI, statistical base of recorded crime (years)"), years)],
+            )
+            sentences.append(Sentence(text, [note]))
     return sentences
 
 
@@ -498,22 +577,32 @@ def build_bilan(
     published: bool = False,
     suppressed: Iterable[str] | None = None,
     charts: bool = True,
+    compare_with: str | None = YEAR_BEFORE,
 ) -> Bilan:
     """Compute every indicator of the plan over the period, write the bilan's prose and draw its charts.
 
     `published` writes the variant for the public: every sensitive indicator's small counts as "< 5".
     `suppressed` names the sensitive indicators to hide that way for a reader who may see the others exactly
     (`copil.access.policy.suppressed_indicators`). `charts=False` skips the drawing when only the text is wanted.
+    `compare_with` names the earlier period each figure is compared with (`comparisons.BASES`; None: none).
     """
     hidden = sensitive_indicators() if published else frozenset(suppressed or ()) & sensitive_indicators()
     with translation.override("fr"):
         results = compute_many(INDICATORS, period, plan=plan)
         writer = _Writer(results, period, suppressed=hidden)
+        comparisons = compare_results(plan, results, period, compare_with) if compare_with else {}
         drawn = axis_charts(plan, period, results) if charts else {}
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
+        for code in SECTION_WRITERS:
+            if outcome := _outcomes(writer, code, comparisons):
+                title = titles.get(code) or str(Axis.Code(code).label).capitalize()
+                sections.append(Section(code, title, outcome, part=OUTCOME))
+        if official := _official_statistics(writer, plan):
+            sections.append(Section(OFFICIAL_STATISTICS, _("Official statistics"), official, part=OUTCOME))
         for code, (write, composed) in SECTION_WRITERS.items():
             sentences = write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, code)
+            sentences += _comparisons(writer, code, comparisons)
             if sentences:
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
                 sections.append(Section(code, title, sentences, drawn.get(code, [])))
@@ -525,6 +614,7 @@ def build_bilan(
                 "This report of the steering committee covers the period {period}. Every figure is computed from "
                 "the records entered by the partners of the plan; the notes give their source."
             ).format(period=period.label)
+            + _not_comparable_notice(writer, comparisons)
             + _published_notice(hidden),
             sections=sections,
             footnotes=writer.footnotes,

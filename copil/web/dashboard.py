@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from analytics.comparison import compare_counts, percent_is_shown
 from copil.access import policy
 from copil.access.actors import Actor
 from copil.access.disclosure import published_value
@@ -31,8 +32,9 @@ from copil.plans.models import Axis, Plan
 from copil.records import listing
 from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
+from copil.reports.comparisons import COUNT_AGGREGATIONS, first_recorded, late_partners
 from copil.reports.disclosure import published_figure
-from copil.reports.formatting import format_mass, format_number
+from copil.reports.formatting import format_mass, format_number, join_words
 
 from .caching import cached, data_version, visibility_key
 
@@ -52,6 +54,7 @@ class Figures:
     results: dict[str, IndicatorResult]
     previous: dict[str, Any]
     charts: list[report_charts.Chart]
+    late_partners: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,7 +65,8 @@ class Card:
     detail: str = ""
     breakdown: list[tuple[str, str]] = field(default_factory=list)
     evolution: str = ""
-    trend: str = ""  # "up", "down", "flat" or ""
+    trend: str = ""  # "up", "down", "flat" or "": a move only when the comparison's verdict says so
+    news: str = ""  # "good", "bad" or "": the trend read with the indicator's good_news direction
     baseline: str = ""
     target: str = ""
     records_url: str | None = None
@@ -122,7 +126,14 @@ def compute_figures(plan: Plan, period: Period, *, today: dt.date | None = None)
         for code, result in compute_many(missing, period.previous(), plan=plan, today=today).items():
             previous[code] = result.headline
     drawn = [chart for draw in CHART_FUNCTIONS if (chart := draw(plan, period, results, today)) is not None]
-    return Figures(results, previous, drawn)
+    first = first_recorded(plan)
+    earlier = period.previous()
+    late = {
+        code: names
+        for code, result in results.items()
+        if result.definition.is_flow and (names := late_partners(result, earlier, first))
+    }
+    return Figures(results, previous, drawn, late)
 
 
 def dashboard_figures(plan: Plan, period: Period, *, version: str | None = None) -> Figures:
@@ -156,20 +167,42 @@ def _shown(definition: IndicatorDefinition, value: Any, suppress: bool, threshol
     return _format(definition, value), False
 
 
-def _evolution(definition: IndicatorDefinition, current: Any, previous: Any) -> tuple[str, str]:
+def _evolution(
+    definition: IndicatorDefinition, current: Any, previous: Any, days: int, late: tuple[str, ...] = ()
+) -> tuple[str, str]:
+    """The change against the previous period and its trend. Counts move (« up », « down ») only when the exact
+    test says so, else « flat »; sums and daily means state their change without a trend; stocks and readings
+    are states, not samples: their trend is their direction. No percentage when the earlier count is under 10, and
+    no comparison at all when a partner started recording after the previous period."""
     if current is None or previous is None:
         return "", ""
+    if late:
+        return _("not comparable with the previous period: {partners} started recording later").format(
+            partners=join_words(list(late))
+        ), ""
     change = Decimal(current) - Decimal(previous)
-    trend = "up" if change > 0 else "down" if change < 0 else "flat"
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     amount = format_mass(abs(change)) if definition.unit == "g" else format_number(abs(change), max_decimals=1)
     text = f"{sign}{amount}"
-    if previous and Decimal(previous) != 0:
+    trend = ""
+    if definition.aggregation in COUNT_AGGREGATIONS:
+        trend = {"hausse": "up", "baisse": "down"}.get(
+            compare_counts(int(previous), int(current), earlier_exposure=days, later_exposure=days).verdict, "flat"
+        )
+    elif definition.aggregation in {"stock", "reading"}:
+        trend = "up" if change > 0 else "down" if change < 0 else "flat"
+    if previous and Decimal(previous) != 0 and percent_is_shown(int(previous)) and definition.aggregation != "daily":
         percent = change * 100 / Decimal(previous)
         text += f" ({'+' if percent > 0 else '−' if percent < 0 else '±'}{format_number(abs(percent), 0)}\u00a0%)"
     return _("{change} against the previous period ({previous})").format(
         change=text, previous=_format(definition, previous)
     ), trend
+
+
+def _news(definition: IndicatorDefinition, trend: str) -> str:
+    """« good » or « bad » news for the plan (fewer active deal points is good news), « » when neither."""
+    good = definition.is_good_news(trend)
+    return "" if good is None else "good" if good else "bad"
 
 
 def _choice_label(definition: IndicatorDefinition, key: str, part: str) -> str:
@@ -213,10 +246,12 @@ def make_card(
     previous: Any,
     results: Mapping[str, IndicatorResult] | None = None,
     counts: dict[tuple, int] | None = None,
+    late: tuple[str, ...] = (),
 ) -> Card | None:
     """The card of one figure as the user may read it; `results` (the figures shown beside it) let a part be
     judged against its total (`copil.reports.disclosure.published_figure`); `counts`: the link counts already made
-    for this page, by kind, period and filters, so that indicators of one kind share one count."""
+    for this page, by kind, period and filters, so that indicators of one kind share one count; `late` names the
+    partners who started recording after the previous period (the change is then not comparable)."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -245,7 +280,8 @@ def make_card(
         card.breakdown = _breakdown(definition, result)
     previous_shown, previous_withheld = _shown(definition, previous, suppress, rule.threshold)
     if not card.suppressed and not previous_withheld:
-        card.evolution, card.trend = _evolution(definition, result.headline, previous)
+        card.evolution, card.trend = _evolution(definition, result.headline, previous, period.days, late)
+        card.news = _news(definition, card.trend)
     if definition.baseline == "before_plan" and result.baseline_value is not None:
         baseline_shown, baseline_withheld = _shown(definition, result.baseline_value, suppress, rule.threshold)
         card.baseline = _("{value} before the plan").format(value=baseline_shown)
@@ -289,7 +325,18 @@ def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = 
             card
             for code, result in figures.results.items()
             if result.definition.axis == axis
-            and (card := make_card(user, plan, period, result, figures.previous.get(code), figures.results, counts))
+            and (
+                card := make_card(
+                    user,
+                    plan,
+                    period,
+                    result,
+                    figures.previous.get(code),
+                    figures.results,
+                    counts,
+                    late=figures.late_partners.get(code, ()),
+                )
+            )
             is not None
         ]
         if cards:

@@ -114,7 +114,15 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
     figures = dashboard_figures(plan, period)
     ranked = []
     for code, result in figures.results.items():
-        card = make_card(user, plan, period, result, figures.previous.get(code), figures.results)
+        card = make_card(
+            user,
+            plan,
+            period,
+            result,
+            figures.previous.get(code),
+            figures.results,
+            late=figures.late_partners.get(code, ()),
+        )
         if card is not None:
             movement = _movement(card, result, figures.previous.get(code))
             if movement > 0:

@@ -710,6 +710,7 @@ def build_alencon() -> Plan:
             },
         )
     add_year_before(plan)
+    add_enforcement(plan, operations)
     return plan
 
 
@@ -748,4 +749,81 @@ def add_year_before(plan: Plan) -> None:
             partner.add(
                 "interpellations",
                 {"identifiant": partner.next_id("INT", 2022), "date": day, "role": role, "operation": None},
+            )
+
+
+def add_enforcement(plan: Plan, operations: dict[str, list[tuple[str, date]]]) -> None:
+    """Fixed fines for drug use, weapons seized, persons checked and new cases opened (issue 14), from a
+    random stream of their own so that every other row, and every seed figure, stays as it was."""
+    rng = random.Random("alencon-enforcement")
+    pn = plan.partner("police-nationale")
+    for row in pn.files["operations"]:
+        if row["type"] == "contrôle" and row["date"] >= A_START:
+            row["personnes_controlees"] = rng.randint(10, 60)
+            row["affaires_nouvelles"] = rng.choice([0, 0, 0, 1, 1, 2])
+    # Fixed fines: about a hundred a year before the plan, twice as many under it.
+    places = ["perseigne_limousin", "perseigne_vendee", "champ_perrault", "courteille_rue", "gare_wilson"]
+    statuses = ["payée"] * 6 + ["notifiée"] * 2 + ["majorée", "contestée"]
+    for day in days(date(2021, 7, 1), A_END):
+        if rng.random() >= (0.55 if day >= A_START else 0.28):
+            continue
+        label, lat, lon = A_PLACES[rng.choice(places)]
+        status = rng.choice(statuses)
+        pn.add(
+            "amendes_forfaitaires",
+            {
+                "identifiant": pn.next_id("AFD", day.year),
+                "date": day,
+                "adresse": label,
+                "latitude": coord(lat + rng.uniform(-0.0006, 0.0006)),
+                "longitude": coord(lon + rng.uniform(-0.0008, 0.0008)),
+                "montant": 450 if status == "majorée" else 200,
+                "statut": status,
+            },
+        )
+    # Weapons: seized during a few searches and raids of the plan.
+    raids = [o for o in operations[pn.code] if A_START <= o[1] <= A_END]
+    for ident, day in rng.sample(raids, 14):
+        category = rng.choice(["arme blanche", "arme blanche", "arme à feu", "réplique"])
+        pn.add(
+            "saisies_armes",
+            {
+                "identifiant": pn.next_id("ARM", day.year, 3),
+                "date": day,
+                "categorie": category,
+                "nombre": rng.randint(1, 3),
+                "munitions": rng.choice([6, 12, 25, 50]) if category == "arme à feu" else None,
+                "operation": ident,
+            },
+        )
+    # The plan's street prices per gram, to estimate the resale value of the seizures.
+    for code, substance, price in (
+        ("CANNABIS", "cannabis", 7),
+        ("HEROINE", "héroïne", 40),
+        ("COCAINE", "cocaïne", 70),
+        ("CRACK", "crack", 25),
+    ):
+        pn.add(
+            "prix_de_rue",
+            {
+                "identifiant": f"PRIX-2022-{code}",
+                "valable_du": date(2022, 1, 1),
+                "substance": substance,
+                "prix_gramme_eur": price,
+            },
+        )
+    # Criminal assets: cash found in most searches, now and then a vehicle.
+    for ident, day in rng.sample(raids, 10):
+        for category, low, high in (("numéraire", 300, 9_000), ("véhicule", 4_000, 25_000)):
+            if category == "véhicule" and rng.random() >= 0.3:
+                continue
+            pn.add(
+                "avoirs_saisis",
+                {
+                    "identifiant": pn.next_id("AVO", day.year, 3),
+                    "date": day,
+                    "categorie": category,
+                    "valeur_eur": rng.randrange(low, high, 50),
+                    "operation": ident,
+                },
             )

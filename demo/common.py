@@ -26,7 +26,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "identifie_le",
         "neutralise_le",
     ),
-    "operations": ("identifiant", "date", "type", "point_de_deal", "effectifs"),
+    "operations": (
+        "identifiant",
+        "date",
+        "type",
+        "point_de_deal",
+        "effectifs",
+        "personnes_controlees",
+        "affaires_nouvelles",
+    ),
     "saisies": ("identifiant", "date", "substance", "quantite", "unite", "operation"),
     "interpellations": ("identifiant", "date", "role", "operation"),
     "condamnations": (
@@ -67,6 +75,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "source",
     ),
     "conventions": ("identifiant", "intitule", "signee_le", "axe", "signataires"),
+    "amendes_forfaitaires": ("identifiant", "date", "adresse", "latitude", "longitude", "montant", "statut"),
+    "saisies_armes": ("identifiant", "date", "categorie", "nombre", "munitions", "operation"),
+    "avoirs_saisis": ("identifiant", "date", "categorie", "valeur_eur", "operation"),
+    "prix_de_rue": ("identifiant", "valable_du", "substance", "prix_gramme_eur"),
 }
 
 # The one file written with French dates (JJ/MM/AAAA), to exercise that parsing path.

@@ -90,6 +90,10 @@ def required_record_fields(kind: str) -> dict:
             "source": "patrol",
         },
         "agreement": {"title": "Convention", "signed_on": day},
+        "drug_fine": {"issued_on": day, "amount": Decimal("200.00")},
+        "weapon_seizure": {"seized_on": day, "category": "firearm"},
+        "asset_seizure": {"seized_on": day, "category": "cash", "value_eur": Decimal("1500.00")},
+        "street_price": {"valid_from": day, "substance": "cannabis", "price_per_gram": Decimal("10.00")},
     }[kind]
 
 

@@ -69,6 +69,10 @@ prevention_action    R            -       -        -     -        crud  -       
 care_referral        -            -       -        -     -        crud  -       -       -
 capacity_reading     R            -       -        -     -        -     crud    -       CRUD
 agreement            CRUD         -       -        -     -        -     -       -       CRUD
+drug_fine            R            crud    -        -     -        -     -       -       CRUD
+weapon_seizure       R            crud    -        -     -        -     -       -       CRUD
+asset_seizure        R            crud    -        -     -        -     -       -       CRUD
+street_price         R            crud    -        -     -        -     -       -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.

@@ -44,6 +44,10 @@ eviction_procedure   -       plan          -        -        keep
 prevention_action    -       plan          -        -        keep
 capacity_reading     -       plan          -        -        keep
 agreement            -       plan          -        -        keep
+drug_fine            -       plan          -        -        keep
+weapon_seizure       -       plan          -        -        keep
+asset_seizure        -       plan          -        -        keep
+street_price         -       plan          -        -        keep
 audit_trail          72      event         72       72       delete
 upload               0       imported      0        0        delete
 """

@@ -203,6 +203,22 @@ FORMATS: dict[str, RecordFormat] = {
                     title="Effectifs engagés",
                     description="Nombre d'agents engagés dans l'opération.",
                 ),
+                Column(
+                    "personnes_controlees",
+                    "persons_checked",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Personnes contrôlées",
+                    description="Nombre de personnes contrôlées pendant l'opération ; vide si non relevé.",
+                ),
+                Column(
+                    "affaires_nouvelles",
+                    "cases_opened",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Affaires nouvelles",
+                    description="Nombre d'affaires nouvelles ouvertes à la suite de l'opération ; vide si non relevé.",
+                ),
             ),
             title="Opérations",
             description="Les opérations de police et de gendarmerie menées dans le cadre du plan.",
@@ -652,6 +668,176 @@ FORMATS: dict[str, RecordFormat] = {
             title="Conventions",
             description="Les conventions signées entre partenaires du plan.",
             period_column="signee_le",
+        ),
+        # --- Issue 14: fixed fines, weapons seized ------------------------------------------------------------
+        RecordFormat(
+            "drug_fine",
+            "amendes_forfaitaires",
+            (
+                ID,
+                _date("date", "issued_on", "Date", "Date de l'amende forfaitaire délictuelle.", required=True),
+                ADDRESS,
+                LATITUDE,
+                LONGITUDE,
+                Column(
+                    "montant",
+                    "amount",
+                    ColumnType.DECIMAL,
+                    required=True,
+                    minimum=0,
+                    exclusive_minimum=True,
+                    title="Montant (€)",
+                    description=(
+                        "Montant de l'amende en euros, strictement positif (200 € pour l'usage de stupéfiants) ; "
+                        "virgule décimale (Copil accepte aussi le point)."
+                    ),
+                ),
+                Column(
+                    "statut",
+                    "status",
+                    ColumnType.CHOICE,
+                    options=_options(
+                        notified=("notifiée", "notifiee", "émise"),
+                        paid=("payée", "payee", "réglée"),
+                        increased=("majorée", "majoree"),
+                        contested=("contestée", "contestee"),
+                    ),
+                    title="Statut",
+                    description="Où en est l'amende ; vide vaut « notifiée ».",
+                ),
+            ),
+            title="Amendes forfaitaires délictuelles",
+            description="Les amendes forfaitaires délictuelles (AFD) pour usage de stupéfiants, une ligne par amende.",
+            period_column="date",
+        ),
+        RecordFormat(
+            "weapon_seizure",
+            "saisies_armes",
+            (
+                ID,
+                _date("date", "seized_on", "Date", "Date de la saisie.", required=True),
+                Column(
+                    "categorie",
+                    "category",
+                    ColumnType.CHOICE,
+                    required=True,
+                    options=_options(
+                        firearm=("arme à feu", "armes à feu", "arme de poing", "fusil"),
+                        blade=("arme blanche", "armes blanches", "couteau", "couteaux"),
+                        replica=("réplique", "répliques", "arme factice"),
+                        other=("autre", "autre arme"),
+                    ),
+                    title="Catégorie",
+                    description="Catégorie des armes saisies (les munitions ont leur colonne « munitions »).",
+                ),
+                Column(
+                    "nombre",
+                    "quantity",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Nombre d'armes",
+                    description="Nombre d'armes de cette catégorie saisies ; vide vaut 0 (munitions seules).",
+                ),
+                Column(
+                    "munitions",
+                    "rounds",
+                    ColumnType.INTEGER,
+                    **COUNT,
+                    title="Munitions",
+                    description="Nombre de munitions (cartouches) saisies avec ces armes ; vide vaut 0.",
+                ),
+                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
+            ),
+            title="Saisies d'armes",
+            description="Les armes et munitions saisies, une ligne par catégorie d'armes saisie à une date.",
+            period_column="date",
+        ),
+        RecordFormat(
+            "asset_seizure",
+            "avoirs_saisis",
+            (
+                ID,
+                _date("date", "seized_on", "Date", "Date de la saisie.", required=True),
+                Column(
+                    "categorie",
+                    "category",
+                    ColumnType.CHOICE,
+                    required=True,
+                    options=_options(
+                        cash=("numéraire", "espèces", "argent liquide"),
+                        vehicle=("véhicule", "véhicules"),
+                        goods=("biens", "bien", "objets"),
+                        account=("compte bancaire", "comptes bancaires", "avoirs bancaires"),
+                    ),
+                    title="Catégorie",
+                    description="Nature des avoirs saisis.",
+                ),
+                Column(
+                    "valeur_eur",
+                    "value_eur",
+                    ColumnType.DECIMAL,
+                    required=True,
+                    minimum=0,
+                    exclusive_minimum=True,
+                    title="Valeur (€)",
+                    description=(
+                        "Montant saisi ou valeur estimée des biens, en euros, strictement positif ; "
+                        "virgule décimale (Copil accepte aussi le point)."
+                    ),
+                ),
+                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
+            ),
+            title="Avoirs criminels saisis",
+            description="Les avoirs criminels saisis (numéraire, véhicules, biens, comptes), une ligne par saisie.",
+            period_column="date",
+        ),
+        RecordFormat(
+            "street_price",
+            "prix_de_rue",
+            (
+                ID,
+                _date(
+                    "valable_du",
+                    "valid_from",
+                    "Valable du",
+                    "Date à partir de laquelle ce prix s'applique (jusqu'au prix suivant de la même substance).",
+                    required=True,
+                ),
+                Column(
+                    "substance",
+                    "substance",
+                    ColumnType.CHOICE,
+                    required=True,
+                    options=_options(
+                        cannabis=("cannabis", "résine de cannabis", "herbe de cannabis"),
+                        heroin="héroïne",
+                        cocaine="cocaïne",
+                        crack=("crack", "cocaïne basée"),
+                        other="autre",
+                    ),
+                    title="Substance",
+                    description="Substance dont le prix est relevé.",
+                ),
+                Column(
+                    "prix_gramme_eur",
+                    "price_per_gram",
+                    ColumnType.DECIMAL,
+                    required=True,
+                    minimum=0,
+                    exclusive_minimum=True,
+                    title="Prix au gramme (€)",
+                    description=(
+                        "Prix de revente au détail d'un gramme, en euros, strictement positif ; "
+                        "virgule décimale (Copil accepte aussi le point)."
+                    ),
+                ),
+            ),
+            title="Prix de rue",
+            description=(
+                "Le barème daté des prix de revente au gramme, par substance, qui sert à estimer la valeur "
+                "de revente des saisies du plan."
+            ),
+            period_column="valable_du",
         ),
     ]
 }

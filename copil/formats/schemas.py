@@ -84,6 +84,8 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "type": "voie publique",
             "point_de_deal": "PDD-2023-001",
             "effectifs": "12",
+            "personnes_controlees": "85",
+            "affaires_nouvelles": "3",
         },
         {
             "identifiant": "OPE-2023-0002",
@@ -91,6 +93,8 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "type": "contrôle",
             "point_de_deal": "",
             "effectifs": "8",
+            "personnes_controlees": "",
+            "affaires_nouvelles": "",
         },
     ],
     "seizure": [
@@ -232,6 +236,75 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "signee_le": "2023-01-20",
             "axe": "répression",
             "signataires": "prefecture|police-nationale",
+        },
+    ],
+    # --- Issue 14: fixed fines, weapons seized --------------------------------------------------------------
+    "drug_fine": [
+        {
+            "identifiant": "AFD-2023-0001",
+            "date": "2023-05-04",
+            "adresse": "Place de la Gare",
+            "latitude": "48.432100",
+            "longitude": "0.091200",
+            "montant": "200",
+            "statut": "payée",
+        },
+        {
+            "identifiant": "AFD-2023-0002",
+            "date": "2023-05-11",
+            "adresse": "Square des Hauts",
+            "latitude": "",
+            "longitude": "",
+            "montant": "450",
+            "statut": "majorée",
+        },
+    ],
+    "weapon_seizure": [
+        {
+            "identifiant": "ARM-2023-001",
+            "date": "2023-05-04",
+            "categorie": "arme à feu",
+            "nombre": "2",
+            "munitions": "35",
+            "operation": "OPE-2023-0001",
+        },
+        {
+            "identifiant": "ARM-2023-002",
+            "date": "2023-05-04",
+            "categorie": "arme blanche",
+            "nombre": "3",
+            "munitions": "",
+            "operation": "",
+        },
+    ],
+    "asset_seizure": [
+        {
+            "identifiant": "AVO-2023-001",
+            "date": "2023-04-05",
+            "categorie": "numéraire",
+            "valeur_eur": "12500",
+            "operation": "OPE-2023-0001",
+        },
+        {
+            "identifiant": "AVO-2023-002",
+            "date": "2023-04-05",
+            "categorie": "véhicule",
+            "valeur_eur": "18000",
+            "operation": "OPE-2023-0001",
+        },
+    ],
+    "street_price": [
+        {
+            "identifiant": "PRIX-2023-CANNABIS",
+            "valable_du": "2023-01-01",
+            "substance": "cannabis",
+            "prix_gramme_eur": "10",
+        },
+        {
+            "identifiant": "PRIX-2023-COCAINE",
+            "valable_du": "2023-01-01",
+            "substance": "cocaïne",
+            "prix_gramme_eur": "65",
         },
     ],
 }

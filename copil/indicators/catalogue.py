@@ -24,11 +24,12 @@ CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 FLOW_AGGREGATIONS = frozenset({"count", "sum", "distinct"})
 AGGREGATIONS = FLOW_AGGREGATIONS | {"stock", "reading", "daily"}
 AXES = ("repression", "videoprotection", "prevention_care", "housing", "coordination")
-UNITS = frozenset({"count", "g", "people", "staff", "places", "cameras"})
+UNITS = frozenset({"count", "g", "people", "staff", "places", "cameras", "eur"})
 BASELINES = frozenset({"previous_period", "before_plan"})
 DIRECTIONS = frozenset({"up", "down"})
 YEAR = "year"
 MASS_GRAMS = "mass_grams"
+STREET_VALUE = "street_value_eur"
 
 _REQUIRED = ("code", "label", "unit", "axis", "source", "date_field", "aggregation")
 _OPTIONAL = (
@@ -216,9 +217,9 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     if value_field is not None:
         if aggregation in {"count", "stock"}:
             raise CatalogueError(f"{where}: value_field n'a pas de sens pour l'agrégation « {aggregation} »")
-        if value_field == MASS_GRAMS:
+        if value_field in {MASS_GRAMS, STREET_VALUE}:
             if source != "seizure" or aggregation != "sum":
-                raise CatalogueError(f"{where}: « {MASS_GRAMS} » ne s'applique qu'à la somme des saisies")
+                raise CatalogueError(f"{where}: « {value_field} » ne s'applique qu'à la somme des saisies")
         else:
             value = _field(model, value_field, where, "value_field")
             if aggregation in {"sum", "reading", "daily"} and not isinstance(

@@ -28,14 +28,15 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
 from copil.plans.models import Plan, Target, Territory
+from copil.records.models import StreetPrice
 
 from . import rollup
-from .catalogue import MASS_GRAMS, YEAR, IndicatorDefinition, get_indicator
+from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_indicator
 from .models import DailyRollup, DataVersion
 from .periods import ONE_DAY, Period, format_date_fr
 
@@ -44,6 +45,7 @@ ENGINE_VERSION = 1
 Number = int | Decimal
 
 MASS_PLACES = Decimal("0.001")
+EURO_PLACES = Decimal("0.01")
 MEAN_PLACES = Decimal("0.01")
 RATE_PLACES = Decimal("0.01")
 FRACTION_PLACES = Decimal("0.0001")
@@ -307,7 +309,7 @@ class _Reader:
         self.date_field = self.model._meta.get_field(definition.date_field)
         self.is_datetime = isinstance(self.date_field, models.DateTimeField)
         filters: dict[str, Any] = definition.filters
-        if definition.value_field == MASS_GRAMS:
+        if definition.value_field in {MASS_GRAMS, STREET_VALUE}:
             filters["unit__in"] = ["g", "kg"]
         self.base = self.model._default_manager.filter(**filters)
         # Counts and sums come from the daily roll-up (`copil.indicators.rollup`), unless `record_tables()`.
@@ -339,13 +341,15 @@ class _Reader:
         if self.definition.aggregation not in {"sum", "reading", "daily"}:
             return False
         name = self.value_name
-        return name == MASS_GRAMS or isinstance(self.model._meta.get_field(name), models.DecimalField)
+        return name in {MASS_GRAMS, STREET_VALUE} or isinstance(self.model._meta.get_field(name), models.DecimalField)
 
     @property
     def places(self) -> Decimal:
         name = self.value_name
         if name == MASS_GRAMS:
             return MASS_PLACES
+        if name == STREET_VALUE:
+            return EURO_PLACES
         field = self.model._meta.get_field(name)
         if not isinstance(field, models.DecimalField):
             raise TypeError(f"{self.definition.code}: {name} is not a decimal field")
@@ -357,16 +361,28 @@ class _Reader:
             return Decimal(raw if raw is not None else 0).quantize(self.places, ROUND_HALF_UP)
         return int(raw or 0)
 
-    def value_expression(self) -> Case | F:
+    def value_expression(self) -> Case | F | ExpressionWrapper:
         name = self.value_name
-        if name == MASS_GRAMS:
+        if name in {MASS_GRAMS, STREET_VALUE}:
             grams = models.DecimalField(max_digits=24, decimal_places=3)
-            return Case(
+            mass = Case(
                 When(unit="kg", then=F("quantity") * Value(1000)),
                 When(unit="g", then=F("quantity")),
                 default=None,
                 output_field=grams,
             )
+            if name == MASS_GRAMS:
+                return mass
+            # The plan's street price of the substance in force on the seizure's day; none: no value.
+            price = (
+                StreetPrice.objects.filter(
+                    plan_id=OuterRef("plan_id"), substance=OuterRef("substance"), valid_from__lte=OuterRef("seized_on")
+                )
+                .order_by("-valid_from", "-pk")
+                .values("price_per_gram")[:1]
+            )
+            euros = models.DecimalField(max_digits=30, decimal_places=5)
+            return ExpressionWrapper(mass * Subquery(price), output_field=euros)
         return F(name)
 
     def aggregates(self) -> dict[str, models.Aggregate]:

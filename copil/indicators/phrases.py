@@ -231,6 +231,54 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
         ),
         # --- Coordination ------------------------------------------------------------------------------------
         "agreements_signed": Phrase(),  # the bilan names each agreement from the plan's registry instead
+        # --- Issue 14: fixed fines, weapons seized, persons checked ----------------------------------------
+        "drug_fines": Phrase(
+            states=lambda n: ngettext(
+                "{n} fixed fine (AFD) was issued for drug use", "{n} fixed fines (AFD) were issued for drug use", n
+            ),
+            comparison=against_baseline,
+        ),
+        "drug_fines_paid": Phrase(),
+        "weapons_seized": Phrase(
+            states=lambda n: ngettext("{n} weapon was seized ({items})", "{n} weapons were seized ({items})", n),
+            parts=MappingProxyType(
+                {
+                    "firearm": lambda n: ngettext("{n} firearm", "{n} firearms", n),
+                    "blade": lambda n: ngettext("{n} knife or bladed weapon", "{n} knives or bladed weapons", n),
+                    "replica": lambda n: ngettext("{n} replica", "{n} replicas", n),
+                    "other": lambda n: ngettext("{n} other weapon", "{n} other weapons", n),
+                }
+            ),
+        ),
+        "ammunition_seized": Phrase(
+            states=lambda n: ngettext("{n} round of ammunition was seized", "{n} rounds of ammunition were seized", n),
+        ),
+        "persons_checked": Phrase(
+            states=lambda n: ngettext(
+                "{n} person was checked during the operations", "{n} persons were checked during the operations", n
+            ),
+        ),
+        "cases_opened": Phrase(
+            states=lambda n: ngettext(
+                "{n} new case was opened following the operations",
+                "{n} new cases were opened following the operations",
+                n,
+            ),
+        ),
+        "assets_seized": Phrase(
+            states=lambda n: _("{n} € of criminal assets were seized ({items})"),
+            parts=MappingProxyType(
+                {
+                    "cash": lambda n: _("{n} € in cash"),
+                    "vehicle": lambda n: _("{n} € in vehicles"),
+                    "goods": lambda n: _("{n} € in goods"),
+                    "account": lambda n: _("{n} € in bank accounts"),
+                }
+            ),
+        ),
+        "seizure_street_value": Phrase(
+            states=lambda n: _("The resale value of the drugs seized is estimated at {n} €"),
+        ),
     }
 )
 

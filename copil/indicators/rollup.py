@@ -23,7 +23,7 @@ from django.db.models import Case, Count, F, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Round, TruncDate
 from django.utils import timezone
 
-from .catalogue import MASS_GRAMS, YEAR, IndicatorDefinition, get_catalogue
+from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_catalogue
 from .models import DailyRollup
 
 ROLLED_AGGREGATIONS = frozenset({"count", "sum", "daily"})
@@ -35,8 +35,9 @@ _bulk = contextvars.ContextVar("copil_rollup_bulk", default=False)
 
 def is_rolled_up(definition: IndicatorDefinition) -> bool:
     """Whether the engine reads this indicator from the roll-up: counts and integer (or mass) sums; distinct
-    persons, stocks and readings stay on the record tables."""
-    if definition.aggregation not in ROLLED_AGGREGATIONS:
+    persons, stocks, readings and the street value (priced from another kind's records: a new price would leave
+    its cells stale) stay on the record tables."""
+    if definition.aggregation not in ROLLED_AGGREGATIONS or definition.value_field == STREET_VALUE:
         return False
     if definition.aggregation == "count" or definition.value_field == MASS_GRAMS:
         return True

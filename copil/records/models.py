@@ -114,6 +114,8 @@ class Operation(Record):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     staff_engaged = models.PositiveIntegerField(_("staff engaged"), null=True, blank=True)
+    persons_checked = models.PositiveIntegerField(_("persons checked"), null=True, blank=True)
+    cases_opened = models.PositiveIntegerField(_("new cases opened"), null=True, blank=True)
 
     class Meta(Record.Meta):
         verbose_name = _("operation")
@@ -345,6 +347,104 @@ class Agreement(Record):
         verbose_name_plural = _("agreements")
 
 
+# --- Issue 14: fixed fines, weapons seized ------------------------------------------------------------------------
+
+
+class DrugFine(Record, Located):
+    """A fixed criminal fine for drug use (amende forfaitaire délictuelle, AFD) issued at a place on a date."""
+
+    class Status(models.TextChoices):
+        NOTIFIED = "notified", _("notified")
+        PAID = "paid", _("paid")
+        INCREASED = "increased", _("increased (majorée)")
+        CONTESTED = "contested", _("contested")
+
+    issued_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (€)"), max_digits=MAX_DIGITS, decimal_places=2)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NOTIFIED)
+
+    class Meta(Record.Meta):
+        verbose_name = _("fixed fine for drug use (AFD)")
+        verbose_name_plural = _("fixed fines for drug use (AFD)")
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="drug_fine_positive_amount"),
+        ]
+
+
+class WeaponSeizure(Record):
+    """Weapons of one category, and any ammunition, seized on a date."""
+
+    class Category(models.TextChoices):
+        FIREARM = "firearm", _("firearm")
+        BLADE = "blade", _("knife or bladed weapon")
+        REPLICA = "replica", _("replica weapon")
+        OTHER = "other", _("other weapon")
+
+    seized_on = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    quantity = models.PositiveIntegerField(_("weapons seized"), default=0)
+    rounds = models.PositiveIntegerField(_("rounds of ammunition seized"), default=0)
+    operation = models.ForeignKey(
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="weapon_seizures",
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = _("weapon seizure")
+        verbose_name_plural = _("weapon seizures")
+
+
+class AssetSeizure(Record):
+    """Criminal assets (avoirs criminels) seized on a date, valued in euros, with the operation they come from."""
+
+    class Category(models.TextChoices):
+        CASH = "cash", _("cash")
+        VEHICLE = "vehicle", _("vehicles")
+        GOODS = "goods", _("goods")
+        ACCOUNT = "account", _("bank accounts")
+
+    seized_on = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    value_eur = models.DecimalField(_("value (€)"), max_digits=MAX_DIGITS, decimal_places=2)
+    operation = models.ForeignKey(
+        Operation,
+        verbose_name=_("operation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="asset_seizures",
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = _("criminal asset seizure")
+        verbose_name_plural = _("criminal asset seizures")
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(value_eur__gt=0), name="asset_seizure_positive_value"),
+        ]
+
+
+class StreetPrice(Record):
+    """The plan's street price of one substance from a date on, to estimate the resale value of seizures."""
+
+    valid_from = models.DateField(_("valid from"))
+    substance = models.CharField(_("substance"), max_length=20, choices=Substance.choices)
+    price_per_gram = models.DecimalField(_("price per gram (€)"), max_digits=MAX_DIGITS, decimal_places=2)
+
+    class Meta(Record.Meta):
+        verbose_name = _("street price")
+        verbose_name_plural = _("street prices")
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(price_per_gram__gt=0), name="street_price_positive_price"),
+        ]
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -360,4 +460,8 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "eviction_procedure": EvictionProcedure,
     "field_observation": FieldObservation,
     "agreement": Agreement,
+    "drug_fine": DrugFine,
+    "weapon_seizure": WeaponSeizure,
+    "asset_seizure": AssetSeizure,
+    "street_price": StreetPrice,
 }

@@ -171,4 +171,5 @@ def _unit(unit: str) -> str:
         "staff": _("staff"),
         "places": _("places"),
         "cameras": _("cameras"),
+        "eur": "€",
     }.get(unit, unit)

@@ -109,5 +109,7 @@ def sample(kind: str, partner: Partner, external_id: str) -> dict:
         "eviction_procedure": {"outcome": "pending"},
         "field_observation": {"address": "Place de la gare"},
         "agreement": {"parties": [partner]},
+        "drug_fine": {"status": "paid", "address": "Place de la gare"},
+        "weapon_seizure": {"quantity": 2, "rounds": 12},
     }
     return {"external_id": external_id, **required_record_fields(kind), **extras.get(kind, {})}

@@ -32,7 +32,19 @@ ACTIONS = ("create", "read", "update", "delete")
 TARGETS = ("own", "other", "foreign")
 
 # --- The brief's table, restated --------------------------------------------------------------------------------
-POLICE_KINDS = {"deal_point", "network", "operation", "seizure", "arrest", "deployment_reading", "field_observation"}
+POLICE_KINDS = {
+    "deal_point",
+    "network",
+    "operation",
+    "seizure",
+    "arrest",
+    "deployment_reading",
+    "field_observation",
+    "drug_fine",
+    "weapon_seizure",
+    "asset_seizure",
+    "street_price",
+}
 RECORDS_OF = {
     "coordinator": {"agreement"},
     "police": POLICE_KINDS,

@@ -43,6 +43,14 @@ CONTRACT = {
     "agreements_signed": ("agreement", "count"),
     "field_observations": ("field_observation", "count"),
     "people_observed": ("field_observation", "sum"),
+    "drug_fines": ("drug_fine", "count"),
+    "drug_fines_paid": ("drug_fine", "count"),
+    "weapons_seized": ("weapon_seizure", "sum"),
+    "ammunition_seized": ("weapon_seizure", "sum"),
+    "persons_checked": ("operation", "sum"),
+    "cases_opened": ("operation", "sum"),
+    "assets_seized": ("asset_seizure", "sum"),
+    "seizure_street_value": ("seizure", "sum"),
 }
 
 

@@ -26,6 +26,10 @@ OWNER_ROLE = {
     "care_referral": "care",
     "capacity_reading": "health",
     "agreement": "coordinator",
+    "drug_fine": "police",
+    "weapon_seizure": "police",
+    "asset_seizure": "police",
+    "street_price": "police",
 }
 assert set(OWNER_ROLE) == set(RECORD_KINDS)
 

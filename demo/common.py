@@ -67,6 +67,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "source",
     ),
     "conventions": ("identifiant", "intitule", "signee_le", "axe", "signataires"),
+    "comptages_rue": ("identifiant", "date_heure", "zone", "personnes"),
 }
 
 # The one file written with French dates (JJ/MM/AAAA), to exercise that parsing path.

@@ -90,6 +90,11 @@ def required_record_fields(kind: str) -> dict:
             "source": "patrol",
         },
         "agreement": {"title": "Convention", "signed_on": day},
+        "street_count": {
+            "counted_at": dt.datetime(2024, 3, 1, 23, 0, tzinfo=dt.UTC),
+            "zone": "Porte de la Chapelle",
+            "people_count": 40,
+        },
     }[kind]
 
 

@@ -69,6 +69,7 @@ prevention_action    R            -       -        -     -        crud  -       
 care_referral        -            -       -        -     -        crud  -       -       -
 capacity_reading     R            -       -        -     -        -     crud    -       CRUD
 agreement            CRUD         -       -        -     -        -     -       -       CRUD
+street_count         R            crud    -        -     -        crud  -       -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.

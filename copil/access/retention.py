@@ -44,6 +44,7 @@ eviction_procedure   -       plan          -        -        keep
 prevention_action    -       plan          -        -        keep
 capacity_reading     -       plan          -        -        keep
 agreement            -       plan          -        -        keep
+street_count         -       plan          -        -        keep
 audit_trail          72      event         72       72       delete
 upload               0       imported      0        0        delete
 """

@@ -640,6 +640,48 @@ FORMATS: dict[str, RecordFormat] = {
             description="Les conventions signées entre partenaires du plan.",
             period_column="signee_le",
         ),
+        # --- Issue 14, kinds2: street counts --------------------------------------------------------------
+        RecordFormat(
+            "street_count",
+            "comptages_rue",
+            (
+                ID,
+                Column(
+                    "date_heure",
+                    "counted_at",
+                    ColumnType.DATETIME,
+                    required=True,
+                    title="Date et heure",
+                    description=(
+                        "Date et heure du comptage, heure de Paris, au format AAAA-MM-JJTHH:MM "
+                        "(Copil accepte aussi les secondes, une espace au lieu du T et JJ/MM/AAAA HH:MM)."
+                    ),
+                ),
+                Column(
+                    "zone",
+                    "zone",
+                    ColumnType.TEXT,
+                    required=True,
+                    title="Zone",
+                    description="Zone de l'espace public parcourue (secteur, square, station).",
+                ),
+                Column(
+                    "personnes",
+                    "people_count",
+                    ColumnType.INTEGER,
+                    required=True,
+                    **COUNT,
+                    title="Personnes",
+                    description="Nombre d'usagers vus dans la zone lors du comptage.",
+                ),
+            ),
+            title="Comptages de rue",
+            description=(
+                "Les comptages simultanés des usagers présents dans l'espace public (comptage de rue, maraude de "
+                "nuit), une ligne par zone : les zones d'un même jour s'additionnent."
+            ),
+            period_column="date_heure",
+        ),
     ]
 }
 

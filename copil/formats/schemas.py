@@ -234,6 +234,16 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "signataires": "prefecture|police-nationale",
         },
     ],
+    # --- Issue 14, kinds2 ---
+    "street_count": [
+        {
+            "identifiant": "CPT-2023-0001",
+            "date_heure": "2023-09-20T22:00",
+            "zone": "Porte de la Chapelle",
+            "personnes": "46",
+        },
+        {"identifiant": "CPT-2023-0002", "date_heure": "2023-09-20T22:00", "zone": "Stalingrad", "personnes": "38"},
+    ],
 }
 assert set(EXAMPLES) == set(FORMATS), "every kind has an example"
 

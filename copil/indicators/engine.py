@@ -170,7 +170,7 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
         change = None if figure.value is None or start is None else figure.value - start
         fields.update(value=figure.value, breakdown=figure.breakdown, start_value=start, change=change)
     else:
-        figure = reader.daily([(ids, period)])
+        figure = reader.daily([(ids, _last_days(definition, period))])
         fields.update(
             value=None,
             minimum=figure.minimum,
@@ -189,6 +189,13 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
         rate = Decimal(fields["value"]) * 10000 / scope.population
         fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
     return IndicatorResult(definition=definition, period=period, population=scope.population, **fields)
+
+
+def _last_days(definition: IndicatorDefinition, period: Period) -> Period:
+    """The days a daily series is read over: the whole period, or its last `last_days` days."""
+    if definition.last_days is None or definition.last_days >= period.days:
+        return period
+    return Period(period.end - dt.timedelta(days=definition.last_days - 1), period.end)
 
 
 def _baseline(

@@ -231,6 +231,13 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
         ),
         # --- Coordination ------------------------------------------------------------------------------------
         "agreements_signed": Phrase(),  # the bilan names each agreement from the plan's registry instead
+        # --- Issue 14, kinds2: street counts -----------------------------------------------------------------
+        "street_users_daily": Phrase(
+            states=lambda n: _(
+                "Over the last month, street counts found between {minimum} and {maximum} users present each day "
+                "in the public space"
+            ),
+        ),
     }
 )
 

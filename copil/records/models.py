@@ -342,6 +342,21 @@ class Agreement(Record):
         verbose_name_plural = _("agreements")
 
 
+class StreetCount(Record):
+    """People seen in one zone of the public space during a simultaneous count (comptage de rue, maraude de nuit).
+
+    The counts of one day add up across zones: the day's total is the number of people present that day.
+    """
+
+    counted_at = models.DateTimeField(_("counted at"))
+    zone = models.CharField(_("zone"), max_length=200)
+    people_count = models.PositiveIntegerField(_("people seen"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("street count")
+        verbose_name_plural = _("street counts")
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -357,4 +372,5 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "eviction_procedure": EvictionProcedure,
     "field_observation": FieldObservation,
     "agreement": Agreement,
+    "street_count": StreetCount,
 }

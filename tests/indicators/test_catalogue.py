@@ -43,6 +43,7 @@ CONTRACT = {
     "agreements_signed": ("agreement", "count"),
     "field_observations": ("field_observation", "count"),
     "people_observed": ("field_observation", "sum"),
+    "street_users_daily": ("street_count", "daily"),
 }
 
 
@@ -127,6 +128,8 @@ def replace(old: str, new: str) -> str:
         (replace('aggregation = "count"', 'aggregation = "sum"'), "demande un value_field"),
         (replace('aggregation = "count"', 'aggregation = "stock"'), "end_field est obligatoire"),
         (replace('aggregation = "count"', 'aggregation = "sum"\nvalue_field = "mass_grams"'), "saisies"),
+        (with_lines("last_days = 30"), "ne s'applique qu'à une série quotidienne"),
+        (with_lines("last_days = 0"), "last_days doit être un entier strictement positif"),
         (GOOD + GOOD, "déclaré deux fois"),
         ("[[indicator]\n", "TOML invalide"),
         ("[settings]\nx = 1\n", "clés inattendues"),

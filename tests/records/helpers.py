@@ -26,6 +26,7 @@ OWNER_ROLE = {
     "care_referral": "care",
     "capacity_reading": "health",
     "agreement": "coordinator",
+    "street_count": "care",  # issue 14, kinds2
 }
 assert set(OWNER_ROLE) == set(RECORD_KINDS)
 

@@ -25,6 +25,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reseau",
         "identifie_le",
         "neutralise_le",
+        "zone",
+        "installation",
     ),
     "operations": ("identifiant", "date", "type", "point_de_deal", "effectifs"),
     "saisies": ("identifiant", "date", "substance", "quantite", "unite", "operation"),

@@ -18,6 +18,15 @@ from demo.common import (
 P_PLAN_START = date(2022, 10, 5)  # evacuation of the square Forceval
 P_START, P_END = date(2023, 1, 1), date(2023, 10, 5)  # the bilan period ("depuis début 2023")
 P_TRAFFICKER_ARRESTS = 357
+# How entrenched each deal point is (issue 14): the former camp and the squares held for months are « très installés ».
+P_INSTALLATION = {
+    "forceval": "très installé",
+    "villette": "installé",
+    "stalingrad": "très installé",
+    "rosa_parks": "installé",
+    "eole": "très installé",
+    "aubervilliers": "ponctuel",
+}
 
 P_PLACES = {
     "forceval": ("Square Forceval, porte de la Villette", 48.89830, 2.39110),
@@ -303,6 +312,8 @@ def build_paris() -> Plan:
                 "longitude": coord(lon),
                 "identifie_le": identified,
                 "neutralise_le": neutralized,
+                "zone": "police",  # Paris is entirely a police zone
+                "installation": P_INSTALLATION[place],
             },
         )
 

@@ -155,6 +155,27 @@ FORMATS: dict[str, RecordFormat] = {
                     "Neutralisé le",
                     "Date de neutralisation ; vide tant que le point est actif.",
                 ),
+                # Issue 14, kinds2: zone of competence and installation level.
+                Column(
+                    "zone",
+                    "zone",
+                    ColumnType.CHOICE,
+                    options=_options(police=("police", "zone police"), gendarmerie=("gendarmerie", "zone gendarmerie")),
+                    title="Zone",
+                    description="Zone de compétence du point : police ou gendarmerie ; vide si non renseignée.",
+                ),
+                Column(
+                    "installation",
+                    "installation",
+                    ColumnType.CHOICE,
+                    options=_options(
+                        occasional=("ponctuel",),
+                        established=("installé",),
+                        entrenched=("très installé",),
+                    ),
+                    title="Installation",
+                    description="Degré d'installation du point : ponctuel, installé ou très installé.",
+                ),
             ),
             title="Points de deal",
             description="Les points de vente de stupéfiants, actifs de leur identification à leur neutralisation.",

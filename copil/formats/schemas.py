@@ -65,6 +65,8 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "reseau": "RES-2023-01",
             "identifie_le": "2023-03-10",
             "neutralise_le": "",
+            "zone": "police",
+            "installation": "très installé",
         },
         {
             "identifiant": "PDD-2023-002",
@@ -75,6 +77,8 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "reseau": "RES-2023-02",
             "identifie_le": "2023-05-20",
             "neutralise_le": "2024-03-12",
+            "zone": "police",
+            "installation": "ponctuel",
         },
     ],
     "operation": [

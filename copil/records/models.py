@@ -76,6 +76,15 @@ class Network(Record):
 class DealPoint(Record, Located):
     """A drug-selling spot, active from its identification until it is neutralized."""
 
+    class Zone(models.TextChoices):
+        POLICE = "police", _("police zone")
+        GENDARMERIE = "gendarmerie", _("gendarmerie zone")
+
+    class Installation(models.TextChoices):
+        OCCASIONAL = "occasional", _("occasional")
+        ESTABLISHED = "established", _("established")
+        ENTRENCHED = "entrenched", _("entrenched")
+
     name = models.CharField(_("name"), max_length=200)
     network = models.ForeignKey(
         Network,
@@ -87,6 +96,8 @@ class DealPoint(Record, Located):
     )
     identified_on = models.DateField(_("identified on"))
     neutralized_on = models.DateField(_("neutralized on"), null=True, blank=True)
+    zone = models.CharField(_("zone of competence"), max_length=20, choices=Zone.choices, blank=True)
+    installation = models.CharField(_("installation level"), max_length=20, choices=Installation.choices, blank=True)
 
     class Meta(Record.Meta):
         verbose_name = _("deal point")

@@ -43,6 +43,8 @@ CONTRACT = {
     "agreements_signed": ("agreement", "count"),
     "field_observations": ("field_observation", "count"),
     "people_observed": ("field_observation", "sum"),
+    "deal_points_by_zone": ("deal_point", "stock"),
+    "deal_points_entrenched": ("deal_point", "stock"),
     "street_users_daily": ("street_count", "daily"),
 }
 

@@ -25,6 +25,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "reseau",
         "identifie_le",
         "neutralise_le",
+        "zone",
+        "installation",
     ),
     "operations": (
         "identifiant",
@@ -79,6 +81,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "saisies_armes": ("identifiant", "date", "categorie", "nombre", "munitions", "operation"),
     "avoirs_saisis": ("identifiant", "date", "categorie", "valeur_eur", "operation"),
     "prix_de_rue": ("identifiant", "valable_du", "substance", "prix_gramme_eur"),
+    "comptages_rue": ("identifiant", "date_heure", "zone", "personnes"),
 }
 
 # The one file written with French dates (JJ/MM/AAAA), to exercise that parsing path.

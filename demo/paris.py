@@ -18,6 +18,15 @@ from demo.common import (
 P_PLAN_START = date(2022, 10, 5)  # evacuation of the square Forceval
 P_START, P_END = date(2023, 1, 1), date(2023, 10, 5)  # the bilan period ("depuis début 2023")
 P_TRAFFICKER_ARRESTS = 357
+# How entrenched each deal point is (issue 14): the former camp and the squares held for months are « très installés ».
+P_INSTALLATION = {
+    "forceval": "très installé",
+    "villette": "installé",
+    "stalingrad": "très installé",
+    "rosa_parks": "installé",
+    "eole": "très installé",
+    "aubervilliers": "ponctuel",
+}
 
 P_PLACES = {
     "forceval": ("Square Forceval, porte de la Villette", 48.89830, 2.39110),
@@ -303,6 +312,8 @@ def build_paris() -> Plan:
                 "longitude": coord(lon),
                 "identifie_le": identified,
                 "neutralise_le": neutralized,
+                "zone": "police",  # Paris is entirely a police zone
+                "installation": P_INSTALLATION[place],
             },
         )
 
@@ -552,6 +563,8 @@ def build_paris() -> Plan:
                 },
             )
 
+    _street_counts(plan)
+
     plan.partner("prefecture-police").add(
         "conventions",
         {
@@ -591,4 +604,28 @@ def add_year_before(plan: Plan) -> None:
             partner.add(
                 "interpellations",
                 {"identifiant": partner.next_id("INT", day.year), "date": day, "role": role, "operation": None},
+            )
+
+
+P_STREET_COUNT_ZONES = ("Porte de la Chapelle", "Stalingrad", "Jardins d'Éole", "Porte de la Villette")
+P_STREET_COUNT_RANGE = (100, 150)  # « encore 100 à 150 consommateurs de crack errent dans le nord de la capitale »
+
+
+def _street_counts(plan: Plan) -> None:
+    """The nightly street count (maraude de nuit) of the last five weeks before the committee, one row per zone:
+    every day's total lies between 100 and 150, both reached in the bilan's last month. Its own random stream
+    and its own file leave every other demo figure unchanged."""
+    rng = random.Random(75058)
+    counter = plan.partner("gaia-paris")
+    low, high = P_STREET_COUNT_RANGE
+    for day in days(date(2023, 9, 1), P_END):
+        total = {date(2023, 9, 12): low, date(2023, 9, 27): high}.get(day, rng.randint(low + 1, high - 1))
+        weights = [rng.uniform(0.5, 1.5) for _zone in P_STREET_COUNT_ZONES]
+        shares = [int(total * w / sum(weights)) for w in weights]
+        shares[0] += total - sum(shares)
+        at = datetime.combine(day, time(22, 0))
+        for zone, people in zip(P_STREET_COUNT_ZONES, shares, strict=True):
+            counter.add(
+                "comptages_rue",
+                {"identifiant": counter.next_id("CPT", day.year), "date_heure": at, "zone": zone, "personnes": people},
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from demo.alencon import A_END, A_START, A_TOTALS_G
@@ -115,6 +115,12 @@ def report_paris() -> None:
         f"(max avant 2023: {max(v for d, v in daily.items() if d < s)})"
     )
     assert (min(period), max(period)) == (100, 800)
+    street: dict[date, int] = defaultdict(int)
+    for _, row in read_rows("paris", "comptages_rue"):
+        street[date.fromisoformat(row["date_heure"][:10])] += int(row["personnes"])
+    last_month = [v for d, v in street.items() if e - timedelta(days=29) <= d <= e]
+    print(f"  usagers présents chaque jour dans l'espace public (dernier mois): {min(last_month)} à {max(last_month)}")
+    assert (min(last_month), max(last_month)) == (100, 150)
 
     def latest(kind: str, on: date, strictly_before: bool = False) -> int:
         readings = [

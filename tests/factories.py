@@ -94,6 +94,11 @@ def required_record_fields(kind: str) -> dict:
         "weapon_seizure": {"seized_on": day, "category": "firearm"},
         "asset_seizure": {"seized_on": day, "category": "cash", "value_eur": Decimal("1500.00")},
         "street_price": {"valid_from": day, "substance": "cannabis", "price_per_gram": Decimal("10.00")},
+        "street_count": {
+            "counted_at": dt.datetime(2024, 3, 1, 23, 0, tzinfo=dt.UTC),
+            "zone": "Porte de la Chapelle",
+            "people_count": 40,
+        },
     }[kind]
 
 

@@ -73,6 +73,7 @@ drug_fine            R            crud    -        -     -        -     -       
 weapon_seizure       R            crud    -        -     -        -     -       -       CRUD
 asset_seizure        R            crud    -        -     -        -     -       -       CRUD
 street_price         R            crud    -        -     -        -     -       -       CRUD
+street_count         R            crud    -        -     -        crud  -       -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.

@@ -48,6 +48,7 @@ drug_fine            -       plan          -        -        keep
 weapon_seizure       -       plan          -        -        keep
 asset_seizure        -       plan          -        -        keep
 street_price         -       plan          -        -        keep
+street_count         -       plan          -        -        keep
 audit_trail          72      event         72       72       delete
 upload               0       imported      0        0        delete
 """

@@ -160,6 +160,27 @@ FORMATS: dict[str, RecordFormat] = {
                     "Neutralisé le",
                     "Date de neutralisation ; vide tant que le point est actif.",
                 ),
+                # Issue 14, kinds2: zone of competence and installation level.
+                Column(
+                    "zone",
+                    "zone",
+                    ColumnType.CHOICE,
+                    options=_options(police=("police", "zone police"), gendarmerie=("gendarmerie", "zone gendarmerie")),
+                    title="Zone",
+                    description="Zone de compétence du point : police ou gendarmerie ; vide si non renseignée.",
+                ),
+                Column(
+                    "installation",
+                    "installation",
+                    ColumnType.CHOICE,
+                    options=_options(
+                        occasional=("ponctuel",),
+                        established=("installé",),
+                        entrenched=("très installé",),
+                    ),
+                    title="Installation",
+                    description="Degré d'installation du point : ponctuel, installé ou très installé.",
+                ),
             ),
             title="Points de deal",
             description="Les points de vente de stupéfiants, actifs de leur identification à leur neutralisation.",
@@ -838,6 +859,48 @@ FORMATS: dict[str, RecordFormat] = {
                 "de revente des saisies du plan."
             ),
             period_column="valable_du",
+        ),
+        # --- Issue 14, kinds2: street counts --------------------------------------------------------------
+        RecordFormat(
+            "street_count",
+            "comptages_rue",
+            (
+                ID,
+                Column(
+                    "date_heure",
+                    "counted_at",
+                    ColumnType.DATETIME,
+                    required=True,
+                    title="Date et heure",
+                    description=(
+                        "Date et heure du comptage, heure de Paris, au format AAAA-MM-JJTHH:MM "
+                        "(Copil accepte aussi les secondes, une espace au lieu du T et JJ/MM/AAAA HH:MM)."
+                    ),
+                ),
+                Column(
+                    "zone",
+                    "zone",
+                    ColumnType.TEXT,
+                    required=True,
+                    title="Zone",
+                    description="Zone de l'espace public parcourue (secteur, square, station).",
+                ),
+                Column(
+                    "personnes",
+                    "people_count",
+                    ColumnType.INTEGER,
+                    required=True,
+                    **COUNT,
+                    title="Personnes",
+                    description="Nombre d'usagers vus dans la zone lors du comptage.",
+                ),
+            ),
+            title="Comptages de rue",
+            description=(
+                "Les comptages simultanés des usagers présents dans l'espace public (comptage de rue, maraude de "
+                "nuit), une ligne par zone : les zones d'un même jour s'additionnent."
+            ),
+            period_column="date_heure",
         ),
     ]
 }

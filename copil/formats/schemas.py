@@ -65,6 +65,8 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "reseau": "RES-2023-01",
             "identifie_le": "2023-03-10",
             "neutralise_le": "",
+            "zone": "police",
+            "installation": "très installé",
         },
         {
             "identifiant": "PDD-2023-002",
@@ -75,6 +77,8 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "reseau": "RES-2023-02",
             "identifie_le": "2023-05-20",
             "neutralise_le": "2024-03-12",
+            "zone": "police",
+            "installation": "ponctuel",
         },
     ],
     "operation": [
@@ -306,6 +310,16 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "substance": "cocaïne",
             "prix_gramme_eur": "65",
         },
+    ],
+    # --- Issue 14, kinds2 ---
+    "street_count": [
+        {
+            "identifiant": "CPT-2023-0001",
+            "date_heure": "2023-09-20T22:00",
+            "zone": "Porte de la Chapelle",
+            "personnes": "46",
+        },
+        {"identifiant": "CPT-2023-0002", "date_heure": "2023-09-20T22:00", "zone": "Stalingrad", "personnes": "38"},
     ],
 }
 assert set(EXAMPLES) == set(FORMATS), "every kind has an example"

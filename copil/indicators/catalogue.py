@@ -45,6 +45,7 @@ _OPTIONAL = (
     "description",
     "good_news",
     "outcome",
+    "last_days",
 )
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -76,6 +77,7 @@ class IndicatorDefinition:
     description: str = ""
     good_news: str | None = None
     outcome: bool = False
+    last_days: int | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -244,6 +246,12 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         raise CatalogueError(f"{where}: « disaggregate » doit être une liste de noms de champs")
     if aggregation == "daily" and disaggregate:
         raise CatalogueError(f"{where}: une série quotidienne ne se ventile pas")
+    last_days = entry.get("last_days")
+    if last_days is not None:
+        if isinstance(last_days, bool) or not isinstance(last_days, int) or last_days < 1:
+            raise CatalogueError(f"{where}: last_days doit être un entier strictement positif")
+        if aggregation != "daily":
+            raise CatalogueError(f"{where}: last_days ne s'applique qu'à une série quotidienne")
     if len(set(disaggregate)) != len(disaggregate):
         raise CatalogueError(f"{where}: champ de ventilation répété")
     for name in disaggregate:
@@ -306,6 +314,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         description=entry.get("description", ""),
         good_news=good_news,
         outcome=outcome,
+        last_days=last_days,
     )
 
 

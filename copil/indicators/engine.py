@@ -215,7 +215,7 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
         change = None if figure.value is None or start is None else figure.value - start
         fields.update(value=figure.value, breakdown=figure.breakdown, start_value=start, change=change)
     else:
-        figure = reader.daily([(ids, period)])
+        figure = reader.daily([(ids, _last_days(definition, period))])
         fields.update(
             value=None,
             minimum=figure.minimum,
@@ -234,6 +234,13 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
         rate = Decimal(fields["value"]) * 10000 / scope.population
         fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
     return IndicatorResult(definition=definition, period=period, population=scope.population, **fields)
+
+
+def _last_days(definition: IndicatorDefinition, period: Period) -> Period:
+    """The days a daily series is read over: the whole period, or its last `last_days` days."""
+    if definition.last_days is None or definition.last_days >= period.days:
+        return period
+    return Period(period.end - dt.timedelta(days=definition.last_days - 1), period.end)
 
 
 def _baseline(
@@ -597,7 +604,8 @@ class _Reader:
         )
 
     def breakdown(self, records: models.QuerySet) -> dict[str, Number]:
-        """The figure per disaggregation key (stored code, or the year as "2023"), zero entries left out."""
+        """The figure per disaggregation key (stored code, or the year as "2023"), zero entries left out, and so
+        are records that leave every key blank (an optional field not filled in: counted in the headline only)."""
         keys = list(self.definition.disaggregate)
         if not keys:
             return {}
@@ -608,8 +616,8 @@ class _Reader:
         ranked = []
         for row in rows:
             value = self.total(row)
-            if value:
-                parts = tuple(row[column] for column in columns)
+            parts = tuple(row[column] for column in columns)
+            if value and any(part not in (None, "") for part in parts):
                 ranked.append(
                     (
                         tuple(self._rank(key, part) for key, part in zip(keys, parts, strict=True)),

@@ -8,7 +8,8 @@ indicator is a catalogue entry and a phrase, not new code in `copil.reports.bila
 A phrase's texts are functions of the number that chooses the plural, so that their literals stay in
 `ngettext`/`gettext` calls that `makemessages` extracts and `tests/test_translations.py` checks. Their
 placeholders: `{n}` the figure (a count, or a mass for grams), `{date}` the end of the period (stocks,
-readings), `{minimum}`, `{maximum}`, `{mean}`, `{days}` (daily series), `{items}` the figure's parts;
+readings), `{start}` a stock at the start of the period, `{density}` the figure per 100,000 inhabitants,
+`{minimum}`, `{maximum}`, `{mean}`, `{days}` (daily series), `{items}` the figure's parts;
 the section composing a phrase with others may add its own (`{years}`, `{total}`).
 """
 
@@ -278,6 +279,35 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
         ),
         "seizure_street_value": Phrase(
             states=lambda n: _("The resale value of the drugs seized is estimated at {n} €"),
+        ),
+        # --- Issue 14, kinds2: deal points by zone, street counts -------------------------------------------
+        "deal_points_by_zone": Phrase(
+            states=lambda n: ngettext(
+                "The number of active deal points went from {start} to {n} ({density} per 100,000 inhabitants): "
+                "{items}",
+                "The number of active deal points went from {start} to {n} ({density} per 100,000 inhabitants): "
+                "{items}",
+                n,
+            ),
+            parts=MappingProxyType(
+                {
+                    "police": lambda n: _("{n} in the police zone"),
+                    "gendarmerie": lambda n: _("{n} in the gendarmerie zone"),
+                }
+            ),
+        ),
+        "deal_points_entrenched": Phrase(
+            states=lambda n: ngettext(
+                "{n} of the active deal points is entrenched (très installé)",
+                "{n} of the active deal points are entrenched (très installés)",
+                n,
+            ),
+        ),
+        "street_users_daily": Phrase(
+            states=lambda n: _(
+                "Over the last month, street counts found between {minimum} and {maximum} users present each day "
+                "in the public space"
+            ),
         ),
     }
 )

@@ -76,6 +76,15 @@ class Network(Record):
 class DealPoint(Record, Located):
     """A drug-selling spot, active from its identification until it is neutralized."""
 
+    class Zone(models.TextChoices):
+        POLICE = "police", _("police zone")
+        GENDARMERIE = "gendarmerie", _("gendarmerie zone")
+
+    class Installation(models.TextChoices):
+        OCCASIONAL = "occasional", _("occasional")
+        ESTABLISHED = "established", _("established")
+        ENTRENCHED = "entrenched", _("entrenched")
+
     name = models.CharField(_("name"), max_length=200)
     network = models.ForeignKey(
         Network,
@@ -87,6 +96,8 @@ class DealPoint(Record, Located):
     )
     identified_on = models.DateField(_("identified on"))
     neutralized_on = models.DateField(_("neutralized on"), null=True, blank=True)
+    zone = models.CharField(_("zone of competence"), max_length=20, choices=Zone.choices, blank=True)
+    installation = models.CharField(_("installation level"), max_length=20, choices=Installation.choices, blank=True)
 
     class Meta(Record.Meta):
         verbose_name = _("deal point")
@@ -445,6 +456,21 @@ class StreetPrice(Record):
         ]
 
 
+class StreetCount(Record):
+    """People seen in one zone of the public space during a simultaneous count (comptage de rue, maraude de nuit).
+
+    The counts of one day add up across zones: the day's total is the number of people present that day.
+    """
+
+    counted_at = models.DateTimeField(_("counted at"))
+    zone = models.CharField(_("zone"), max_length=200)
+    people_count = models.PositiveIntegerField(_("people seen"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("street count")
+        verbose_name_plural = _("street counts")
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -464,4 +490,5 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "weapon_seizure": WeaponSeizure,
     "asset_seizure": AssetSeizure,
     "street_price": StreetPrice,
+    "street_count": StreetCount,
 }

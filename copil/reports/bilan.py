@@ -207,6 +207,10 @@ class _Writer:
         result = self.results[code]
         shown, plural = self.count(code, value)
         fields = {"n": shown, "date": format_date(self.period.end), **fields}
+        if result.start_value is not None:
+            fields.setdefault("start", format_number(result.start_value))
+        if result.per_10000 is not None:
+            fields.setdefault("density", format_number(result.per_10000 * 10, max_decimals=1))
         if result.days:
             fields.update(
                 minimum=format_number(result.minimum),

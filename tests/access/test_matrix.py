@@ -55,6 +55,9 @@ RECORDS_OF = {
     "health": {"capacity_reading"},
     "public": set(),
 }
+# Issue 14, kinds2: street counts are made by patrols and by outreach teams (maraudes) alike.
+RECORDS_OF["police"] |= {"street_count"}
+RECORDS_OF["care"] |= {"street_count"}
 # Whose records a kind usually is (the "other" target is a partner of that role).
 OWNER_ROLE = {kind: next(r for r, kinds in RECORDS_OF.items() if kind in kinds) for kind in RECORD_KINDS}
 

@@ -51,6 +51,9 @@ CONTRACT = {
     "cases_opened": ("operation", "sum"),
     "assets_seized": ("asset_seizure", "sum"),
     "seizure_street_value": ("seizure", "sum"),
+    "deal_points_by_zone": ("deal_point", "stock"),
+    "deal_points_entrenched": ("deal_point", "stock"),
+    "street_users_daily": ("street_count", "daily"),
 }
 
 
@@ -135,6 +138,8 @@ def replace(old: str, new: str) -> str:
         (replace('aggregation = "count"', 'aggregation = "sum"'), "demande un value_field"),
         (replace('aggregation = "count"', 'aggregation = "stock"'), "end_field est obligatoire"),
         (replace('aggregation = "count"', 'aggregation = "sum"\nvalue_field = "mass_grams"'), "saisies"),
+        (with_lines("last_days = 30"), "ne s'applique qu'à une série quotidienne"),
+        (with_lines("last_days = 0"), "last_days doit être un entier strictement positif"),
         (GOOD + GOOD, "déclaré deux fois"),
         ("[[indicator]\n", "TOML invalide"),
         ("[settings]\nx = 1\n", "clés inattendues"),

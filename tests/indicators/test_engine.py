@@ -355,6 +355,33 @@ def test_daily_staff_summed_across_forces(plan, police):
     )
 
 
+def test_street_count_sums_the_zones_of_a_day_over_the_periods_last_30_days(plan, police):
+    maraude = make_partner(plan, role="care", code="maraude", name="Maraude de nuit")
+    night = dt.UTC
+
+    def count(day, zone, people):
+        at = dt.datetime(day.year, day.month, day.day, 21, 0, tzinfo=night)
+        return make_record("street_count", maraude, counted_at=at, zone=zone, people_count=people)
+
+    count(D(2023, 5, 31), "Stalingrad", 400)  # 31 days before the period's end: outside its last 30 days
+    count(D(2023, 6, 1), "Stalingrad", 60)
+    count(D(2023, 6, 1), "Porte de la Chapelle", 40)
+    count(D(2023, 6, 15), "Stalingrad", 90)
+    count(D(2023, 6, 15), "Porte de la Chapelle", 60)
+    count(D(2023, 6, 30), "Stalingrad", 120)
+    count(D(2023, 7, 1), "Stalingrad", 900)  # after the period
+
+    result = run("street_users_daily", FIRST_HALF, plan)
+
+    assert (result.minimum, result.maximum, result.days) == (100, 150, 3)
+    assert result.mean == Decimal("123.33")
+    assert result.record_count == 5
+    assert result.sources == [("Maraude de nuit", 5)]
+    assert get_indicator("street_users_daily").last_days == 30
+    short = run("street_users_daily", Period(D(2023, 5, 31), D(2023, 6, 1)), plan)  # under 30 days: all of it
+    assert (short.minimum, short.maximum, short.days) == (100, 400, 2)
+
+
 # --- scope, rates, baselines and targets --------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ FIELDS = {
     "total": "72",
     "baseline": "200",
     "when": "avant le plan",
+    "start": "156",
+    "density": "50,8",
 }
 
 

@@ -30,6 +30,7 @@ OWNER_ROLE = {
     "weapon_seizure": "police",
     "asset_seizure": "police",
     "street_price": "police",
+    "street_count": "care",  # issue 14, kinds2
 }
 assert set(OWNER_ROLE) == set(RECORD_KINDS)
 

@@ -40,6 +40,12 @@ def test_paris_bilan_states_the_article_figures(paris):
     assert "Objectif fixé pour les personnes accueillies chaque nuit en hébergement : 800, atteint à 76 %" in text
 
 
+def test_paris_bilan_states_the_street_count_of_the_seed(paris):
+    """« encore 100 à 150 consommateurs de crack errent dans le nord de la capitale » (issue 14, family 7)."""
+    text = plain(build_bilan(paris, PARIS, charts=False).text)
+    assert "entre 100 et 150 usagers présents chaque jour dans l'espace public" in text
+
+
 def test_every_figure_sentence_has_a_footnote_with_sources_and_record_count(alencon):
     bilan = build_bilan(alencon, ALENCON, charts=False)
     numbers = {note.number for note in bilan.footnotes}

@@ -89,6 +89,13 @@ def _seed(plan: Plan, day: dt.date) -> np.random.SeedSequence:
     return np.random.SeedSequence([plan.pk, day.toordinal()])
 
 
+def _announce(alert: Alert) -> None:
+    """Tell the plan's coordinators and the partners its settings name of a new alert (by e-mail, later)."""
+    from copil.notifications.messages import alert_raised
+
+    alert_raised(alert)
+
+
 def run_scan(
     plan: Plan,
     day: dt.date,
@@ -168,6 +175,8 @@ def run_scan(
             )
             alert.observations.set(ids[cluster.cases].tolist())
             alerts.append(alert)
+            if _created:
+                _announce(alert)
         Alert.objects.filter(plan=plan, kind=Alert.Kind.SCAN_CLUSTER, detected_on=day, rank__gt=len(alerts)).delete()
         for alert in alerts:
             for older in open_alerts(plan).filter(kind=Alert.Kind.SCAN_CLUSTER, detected_on__lt=day):
@@ -429,6 +438,8 @@ def run_hot_spots(plan: Plan, day: dt.date, **options) -> list[Alert]:
                 },
             )
             alerts.append(alert)
+            if _created:
+                _announce(alert)
         Alert.objects.filter(plan=plan, kind=Alert.Kind.HOT_SPOT, detected_on=day, rank__gt=len(alerts)).delete()
     return alerts
 

@@ -232,7 +232,7 @@ def alerts_geojson(plan: Plan, *, include_closed: bool = False) -> dict:
     """The plan's alerts as a GeoJSON FeatureCollection of points (centre) with their radius in properties."""
     alerts = Alert.objects.filter(plan=plan) if include_closed else open_alerts(plan)
     features = []
-    for alert in alerts.prefetch_related("observations"):
+    for alert in alerts.select_related("assigned_to").prefetch_related("observations"):
         features.append(
             {
                 "type": "Feature",
@@ -243,6 +243,7 @@ def alerts_geojson(plan: Plan, *, include_closed: bool = False) -> dict:
                     "kind_label": str(alert.get_kind_display()),
                     "category": alert.category,
                     "status": alert.status,
+                    "follow_up": alert.follow_up,
                     "place": alert.place,
                     "radius_m": alert.radius_m,
                     "detected_on": alert.detected_on.isoformat(),
@@ -266,8 +267,8 @@ def agenda_alerts(plan: Plan, meeting_day: dt.date | None = None) -> list[dict]:
     Each item holds the alert and its French summary, most recent first; cluster alerts before hot spots.
     """
     meeting_day = meeting_day or timezone.localdate()
-    alerts = open_alerts(plan).filter(detected_on__lte=meeting_day)
-    return [{"alert": alert, "text": alert_summary(alert)} for alert in alerts]
+    alerts = open_alerts(plan).filter(detected_on__lte=meeting_day).select_related("assigned_to")
+    return [{"alert": alert, "text": alert_summary(alert), "follow_up": alert.follow_up} for alert in alerts]
 
 
 # --------------------------------------------------------------------------------------------- hot spots

@@ -1,10 +1,10 @@
-"""Forms of the account pages: login (with the throttling message), invitation."""
+"""Forms of the account pages: login (with the throttling message), password, invitation."""
 
 from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,6 +12,13 @@ from copil.plans.models import Partner, Plan
 
 from . import throttling
 from .audit import client_ip
+
+
+def use_dsfr_widgets(form: forms.BaseForm) -> None:
+    """Give each widget of `form` the DSFR class of its kind, so that the page's fields look like the app's."""
+    for field in form.fields.values():
+        css = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"
+        field.widget.attrs.setdefault("class", css)
 
 
 def lock_message(seconds: int) -> str:
@@ -42,7 +49,25 @@ class _ThrottledLogin:
 
 
 class LoginForm(_ThrottledLogin, AuthenticationForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        use_dsfr_widgets(self)
+
+
+class PasswordForm(SetPasswordForm):
+    """The invited person's new password (Django's validators), in the DSFR fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        use_dsfr_widgets(self)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """A signed-in person changes their password: the current one, then the new one twice (Django's validators)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        use_dsfr_widgets(self)
 
 
 class AdminLoginForm(_ThrottledLogin, AdminAuthenticationForm):
@@ -60,3 +85,4 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(plan=plan).order_by("name")
+        use_dsfr_widgets(self)

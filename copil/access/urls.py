@@ -6,6 +6,7 @@ app_name = "access"
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/changer/", views.ChangePasswordView.as_view(), name="change_password"),
     path("mot-de-passe/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("membres/", views.members, name="members"),
     path("membres/inviter/", views.invite, name="invite"),

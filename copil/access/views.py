@@ -33,8 +33,9 @@ from copil.records.actions import create_record
 from copil.records.models import RECORD_KINDS, CareReferral
 
 from . import accounts, oidc, policy, twofactor
+from . import journal as journal_text
 from .audit import record_event
-from .forms import InvitationForm, LoginForm
+from .forms import ChangePasswordForm, InvitationForm, LoginForm, PasswordForm, use_dsfr_widgets
 from .models import AuditEvent
 from .pseudonyms import IDENTITY_FIELDS, IdentityForm, plan_key
 
@@ -68,12 +69,28 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     """The invitation link: the invited person chooses a password (Django's validators apply)."""
 
     template_name = "access/set_password.html"
+    form_class = PasswordForm
     success_url = reverse_lazy("access:login")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         record_event(self.user, AuditEvent.Action.PASSWORD_SET, obj=self.user, actor_label=self.user.get_username())
         messages.success(self.request, _("Your password is set. You can now log in."))
+        return response
+
+
+class ChangePasswordView(auth_views.PasswordChangeView):
+    """A signed-in person changes their password; the session stays open and the change is audited."""
+
+    template_name = "access/change_password.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("web:home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = self.request.user
+        record_event(user, AuditEvent.Action.PASSWORD_SET, obj=user, actor_label=user.get_username())
+        messages.success(self.request, _("Your password is changed."))
         return response
 
 
@@ -160,6 +177,9 @@ class JournalFilterForm(forms.Form):
     def __init__(self, *args: Any, plans: QuerySet[Plan], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
+        for name in ("start", "end"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        use_dsfr_widgets(self)
 
 
 _RECORD_KIND_OF_TYPE = {model._meta.label_lower: kind for kind, model in RECORD_KINDS.items()}
@@ -177,10 +197,14 @@ def values_visible(user: Actor, event: AuditEvent) -> bool:
 
 
 def with_visibility(user: Actor, events: Any) -> list[AuditEvent]:
-    """The events, each with `values_shown` telling the template whether to print before/after/details."""
+    """The events, each with `values_shown` telling the template whether to print before/after/details, its
+    French `sentence`, its `change_rows` and its `detail_rows`."""
     events = list(events)
     for event in events:
         event.values_shown = values_visible(user, event)
+        event.sentence = journal_text.sentence(event)
+        event.change_rows = journal_text.change_rows(event) if event.values_shown else []
+        event.detail_rows = journal_text.detail_rows(event) if event.values_shown else []
     return events
 
 

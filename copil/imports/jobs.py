@@ -64,6 +64,15 @@ def importable_partners(user: Actor, plan: Plan | None = None) -> list[Partner]:
     return list(Partner.objects.filter(pk__in=ids).select_related("plan").order_by("plan__name", "name"))
 
 
+def importable_kinds(user: Actor) -> list[str]:
+    """The record kinds the user may import somewhere (create and update them), from the access policy."""
+    return [
+        kind
+        for kind in RECORD_KINDS
+        if policy.may_somewhere(user, "create", kind) and policy.may_somewhere(user, "update", kind)
+    ]
+
+
 def require_import(user: Actor, kind: str, partner: Partner, replace: bool) -> None:
     """An import creates and updates the partner's records of the kind (and deletes some, replacing a period)."""
     for action in ("create", "update", *(("delete",) if replace else ())):

@@ -66,7 +66,8 @@ class UploadForm(forms.Form):
             .order_by("plan__name", "name")
         )
         self.fields["kind"].choices = [("", _("Automatic"))] + sorted(
-            ((kind, str(fmt.title)) for kind, fmt in FORMATS.items()), key=lambda choice: choice[1]
+            ((kind, str(FORMATS[kind].title)) for kind in jobs.importable_kinds(user) if kind in FORMATS),
+            key=lambda choice: choice[1],
         )
         for field in self.fields.values():
             css = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"

@@ -8,6 +8,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from dsfr.models import DsfrConfig
 
+from copil.access import policy
+from copil.access.actors import Actor
+from copil.records.models import RECORD_KINDS
+from copil.reports.models import BilanVersion
+
 SESSION_PLAN_KEY = "copil_plan"
 
 
@@ -43,6 +48,22 @@ def _url(name: str, *args: str) -> str | None:
         return None
 
 
+def _signed_in(user: Actor) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def _remembered_plan_slug(request: HttpRequest) -> str | None:
+    session = getattr(request, "session", None)
+    return session.get(SESSION_PLAN_KEY) if session is not None else None
+
+
+def may_manage_members(user: Actor) -> bool:
+    """Whether the footer links to the members and the audit trail: coordinators and superusers."""
+    if user is None or not _signed_in(user):
+        return False
+    return bool(user.is_superuser) or any(seat.role == policy.COORDINATOR for seat in policy.seats(user))
+
+
 def current_plan_slug(request: HttpRequest) -> str | None:
     """The plan of the page (its URL's `slug`), or the last plan the user opened in this session."""
     match = getattr(request, "resolver_match", None)
@@ -53,17 +74,39 @@ def current_plan_slug(request: HttpRequest) -> str | None:
     return session.get(SESSION_PLAN_KEY) if session is not None else None
 
 
+def may_open_records(user: Actor) -> bool:
+    """Whether the records pages have something for the user: some kind they may read or create somewhere."""
+    return any(policy.may_somewhere(user, action, kind) for kind in RECORD_KINDS for action in ("read", "create"))
+
+
+def may_open_admin(user: Actor) -> bool:
+    """Whether the footer links to the Django admin: the deployment's administrators only (superusers, and staff
+    acting for no partner). Partners' members are `is_staff` for the entry forms, yet never led there."""
+    if user is None or not _signed_in(user):
+        return False
+    return bool(user.is_superuser) or (bool(user.is_staff) and not policy.seats(user))
+
+
 def navigation(request: HttpRequest) -> list[NavItem]:
-    """The main menu. Plan pages link to the current plan's pages; without a plan they lead to the plan list."""
+    """The main menu, only with pages the user may open. Plan pages link to the current plan's pages for its
+    members (the plan remembered in the session: member pages remember it, with no query here); without a
+    plan they lead to the plan list. Others get the plan list and the plan's published bilan, once there is one."""
+    user = getattr(request, "user", None)
+    signed_in = _signed_in(user)
     slug = current_plan_slug(request)
     home = reverse("web:home")
+    published = None
+    if slug and not (signed_in and slug == _remembered_plan_slug(request)):
+        if BilanVersion.objects.published().filter(plan__slug=slug).exists():
+            published = _url("web:published_bilan", slug)
+        slug = None
     entries = [
-        (_("Dashboard"), _url("web:dashboard", slug) if slug else home),
-        (_("Map"), _url("web:map", slug) if slug else home),
-        (_("Records"), "/enregistrements/"),
-        (_("Meetings"), _url("web:meetings", slug) if slug else home),
-        (_("Bilans"), _url("web:bilan", slug) if slug else home),
-        (_("Comparison"), _url("web:comparison")),
+        (_("Dashboard") if slug else _("Plans"), _url("web:dashboard", slug) if slug else home),
+        (_("Map"), _url("web:map", slug) if slug else None),
+        (_("Records"), "/enregistrements/" if signed_in and may_open_records(user) else None),
+        (_("Meetings"), _url("web:meetings", slug) if slug else None),
+        (_("Bilans"), _url("web:bilan", slug) if slug else published),
+        (_("Comparison"), _url("web:comparison") if signed_in else None),
     ]
     path = request.path
     items = []
@@ -89,4 +132,6 @@ def site(request: HttpRequest) -> dict:
             {"link": "#footer", "label": _("Footer")},
         ],
         "copil_nav": navigation(request),
+        "copil_may_manage_members": may_manage_members(getattr(request, "user", None)),
+        "copil_may_open_admin": may_open_admin(getattr(request, "user", None)),
     }

@@ -1,6 +1,8 @@
 """Imports through the web: upload, preview of the first rows and of every error, confirmation; large files
 checked and imported by background tasks with their progress on the page."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -56,7 +58,8 @@ def test_every_error_listed_in_french_and_downloadable(world, client_for):
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert "dans le futur" in page and "valeur inconnue « sel »" in page
     for error in job.errors:  # each with its line, column, value and reason
-        assert f"<td>{error['line']}</td><td>{error['column']}</td><td>{escape(error['value'])}</td>" in page
+        cells = re.sub(r"<td [^>]*>", "<td>", page)  # the cells carry their column's name for the phone layout
+        assert f"<td>{error['line']}</td><td>{error['column']}</td><td>{escape(error['value'])}</td>" in cells
         assert escape(error["reason"]) in page
     assert "Importer</button>" not in page
     response = client.get(f"/imports/{job.pk}/erreurs.csv")

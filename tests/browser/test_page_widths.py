@@ -1,0 +1,147 @@
+"""Every page of the app at a phone's width (390 px) and a laptop's (1366 px): none scrolls sideways, none has a
+serious or critical axe violation (issue 12, item 5). A coordinator's pages with one signed-in context, the
+public pages without one; the import job page with long errors as the partner who sent the file (issue 12,
+item 8). Screenshots go to test-output/width-<px>-<page>.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from copil.imports.models import ImportJob
+from copil.indicators.periods import Period
+from copil.plans.models import Action, Decision, Meeting
+from copil.records.models import RECORD_KINDS
+from copil.reports.actions import publish_bilan
+from tests.web.conftest import add_records, make_site
+
+from .conftest import OUTPUT, UNREACHABLE_TILES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = (390, 1366)
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+LONG_REASON_VALUE = "une-valeur-très-longue-" * 8
+
+
+def _signed_in_context(browser, live_server, user):
+    """A browser context holding the session of `user` (signed in through Django's test client, which also
+    passes the second factor): one sign-in for every page."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    return context
+
+
+def _site_with_everything(tmp_path):
+    site = make_site()
+    add_records(site, 30)
+    plan = site.plan
+    meeting = Meeting.objects.create(plan=plan, held_on=dt.date(2024, 3, 12), title="COPIL de printemps")
+    action = Action.objects.create(plan=plan, owner=site.partners["police"], title="Patrouilles de nuit " * 4)
+    Decision.objects.create(meeting=meeting, text="Renforcer les patrouilles autour de la gare " * 3, action=action)
+    publish_bilan(None, plan=plan, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    police = Client()
+    police.force_login(site.users["police"])
+    rows = "".join(f"S-{n};2024-01-0{n};{LONG_REASON_VALUE};-1;g\n" for n in range(1, 4))
+    upload = SimpleUploadedFile("saisies.csv", ("identifiant;date;substance;quantite;unite\n" + rows).encode())
+    police.post("/imports/", {"partner": site.partners["police"].pk, "file": upload})
+    job = ImportJob.objects.get()
+    assert job.error_count > 0
+    return site, meeting, job
+
+
+def _visit(page, path: str, name: str, problems: list[str]) -> None:
+    from .conftest import check_accessibility
+
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 844 if width < 500 else 768})
+        response = page.goto(path)
+        assert response is not None and response.status < 500, f"{path}: {response and response.status}"
+        page.wait_for_load_state()
+        overflow = page.evaluate(OVERFLOW)
+        if overflow > 0:
+            wide = page.evaluate(
+                """() => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                    .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+            )
+            problems.append(f"{path} at {width} px scrolls sideways by {overflow} px ({wide})")
+        try:
+            check_accessibility(page, f"width-{width}-{name}")
+        except AssertionError as error:
+            problems.append(f"{path} at {width} px: {error}")
+        page.screenshot(path=str(OUTPUT / f"width-{width}-{name}.png"), full_page=True)
+
+
+def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settings, tmp_path):
+    settings.COPIL_TILE_URL = UNREACHABLE_TILES
+    settings.COPIL_UPLOAD_DIR = tmp_path / "uploads"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    site, meeting, job = _site_with_everything(tmp_path)
+    seizure = RECORD_KINDS["seizure"].objects.filter(plan=site.plan).first()
+    problems: list[str] = []
+
+    coordinator_pages = {
+        "home": "/",
+        "dashboard": "/plans/ville/?periode=2023",
+        "map": "/plans/ville/carte/?periode=2023",
+        "meetings": "/plans/ville/reunions/",
+        "meeting": f"/plans/ville/reunions/{meeting.pk}/",
+        "actions": "/plans/ville/actions/",
+        "bilan": "/plans/ville/bilan/?periode=2023",
+        "statistics": "/plans/ville/statistiques/",
+        "evaluation": "/plans/ville/evaluation/",
+        "comparison": "/comparaison/?periode=2023",
+        "records": "/enregistrements/",
+        "seizures": "/enregistrements/seizure/",
+        "seizure": f"/enregistrements/seizure/{seizure.pk}/",
+        "members": "/compte/membres/",
+        "invite": "/compte/membres/inviter/",
+        "journal": "/compte/journal/",
+        "tokens": "/api/jetons/",
+        "agreement-form": "/enregistrements/agreement/nouveau/",
+        "imports": "/imports/",
+        "password": "/compte/mot-de-passe/changer/",
+    }
+    context = _signed_in_context(browser, live_server, site.users["coordinator"])
+    page = context.new_page()
+    for name, path in coordinator_pages.items():
+        _visit(page, path, name, problems)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/plans/ville/actions/")
+    status = page.get_by_role("combobox", name="Statut").first.bounding_box()
+    assert status["x"] >= 0 and status["x"] + status["width"] <= 390, "the status control is on the phone's screen"
+    context.close()
+
+    context = _signed_in_context(browser, live_server, site.users["police"])
+    page = context.new_page()
+    _visit(page, f"/imports/{job.pk}/", "import-errors", problems)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/imports/{job.pk}/")
+    cell = page.locator("table.copil-error-table tbody tr td").nth(3)
+    assert page.evaluate("(e) => e.scrollWidth <= e.clientWidth", cell.element_handle()), "the reason wraps"
+    button = page.get_by_role("button", name="Supprimer le fichier").bounding_box()
+    heading = page.get_by_role("heading", name="Premières lignes").bounding_box()
+    assert heading["y"] - (button["y"] + button["height"]) >= 16, "space between the button and the next heading"
+    context.close()
+
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    for name, path in {
+        "public-home": "/",
+        "login": "/compte/connexion/",
+        "published-bilan": "/plans/ville/bilan/publie/",
+        "formats": "/formats/",
+        "not-found": "/nulle-part/",
+    }.items():
+        _visit(page, path, name, problems)
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -18,26 +18,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from copil.access.actors import Actor
 from copil.plans.models import Membership, Plan
-from copil.records.actions import create_record
-from copil.records.models import RECORD_KINDS, CareReferral
+from copil.records.models import RECORD_KINDS
 
 from . import accounts, oidc, policy, twofactor
 from . import journal as journal_text
 from .audit import record_event
 from .forms import ChangePasswordForm, InvitationForm, LoginForm, PasswordForm, use_dsfr_widgets
 from .models import AuditEvent
-from .pseudonyms import IDENTITY_FIELDS, IdentityForm, plan_key
 
 JOURNAL_PAGE_SIZE = 100
 
@@ -251,41 +248,7 @@ def journal(request: HttpRequest) -> HttpResponse:
     return render(request, "access/journal.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-class ReferralForm(forms.ModelForm):
-    """The referral itself; the person is identified by the `IdentityForm` next to it."""
-
-    class Meta:
-        model = CareReferral
-        fields = ["partner", "external_id", "referred_on", "destination", "outcome"]
-        widgets = {"referred_on": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args: Any, user: Actor, plan: Plan, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = policy.creatable_partners(user, "care_referral", plan)
-
-
-@login_required
-@sensitive_post_parameters(*IDENTITY_FIELDS)
-@sensitive_variables("identity")
-def new_referral(request: HttpRequest, slug: str) -> HttpResponse:
-    """A care partner records a referral; the name and birth date typed become the pseudonym and are dropped."""
+def new_referral(request: HttpRequest, slug: str) -> HttpResponsePermanentRedirect:
+    """The old address of the referral form: referrals are entered with the records' own form (one per kind)."""
     plan = get_object_or_404(Plan, slug=slug)
-    policy.require(request.user, "create", "care_referral", plan=plan)
-    form = ReferralForm(request.POST or None, user=request.user, plan=plan)
-    identity = IdentityForm(request.POST or None, key=plan_key(plan))
-    if request.method == "POST" and form.is_valid() and identity.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "partner"}
-        try:
-            create_record(
-                request.user,
-                "care_referral",
-                plan=plan,
-                partner=form.cleaned_data["partner"],
-                data={**data, "pseudonym": identity.pseudonym},
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Referral recorded."))
-            return HttpResponseRedirect(reverse("access:new_referral", args=[plan.slug]))
-    return render(request, "access/new_referral.html", {"plan": plan, "form": form, "identity": identity})
+    return HttpResponsePermanentRedirect(f"{reverse('records:create', args=['care_referral'])}?plan={plan.slug}")

@@ -19,7 +19,14 @@ from copil.formats.columns import (
 )
 from copil.formats.errors import CellError, ErrorCode
 from copil.formats.references import referable_records, split_reference
-from copil.formats.render import prefetch_paths, record_cells, related_paths
+from copil.formats.render import (
+    display_cells,
+    display_value,
+    prefetch_paths,
+    record_cells,
+    reference_label,
+    related_paths,
+)
 from copil.formats.rows import ParsedRow, RowParser, column_of_field, validation_errors
 
 __all__ = [
@@ -40,10 +47,13 @@ __all__ = [
     "RowParser",
     "accepted_tokens",
     "cell_text",
+    "display_cells",
+    "display_value",
     "column_of_field",
     "normalize_token",
     "prefetch_paths",
     "record_cells",
+    "reference_label",
     "referable_records",
     "related_paths",
     "split_reference",

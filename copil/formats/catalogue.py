@@ -38,6 +38,7 @@ ID = Column(
         "Il ne commence ni par =, +, -, @, ni par une tabulation ou un retour chariot (un tableur le lirait comme "
         "une formule)."
     ),
+    hint="Laissez vide : Copil attribue un identifiant (code du partenaire, année, numéro).",
 )
 
 
@@ -68,6 +69,7 @@ LATITUDE = Column(
     decimal_char=".",
     title="Latitude",
     description=f"Latitude {COORDINATE_NOTE}.",
+    hint="En degrés décimaux, par exemple 48,8841.",
 )
 LONGITUDE = Column(
     "longitude",
@@ -78,6 +80,7 @@ LONGITUDE = Column(
     decimal_char=".",
     title="Longitude",
     description=f"Longitude {COORDINATE_NOTE}.",
+    hint="En degrés décimaux, par exemple 2,3681.",
 )
 COUNT: _Count = {"minimum": 0}
 
@@ -93,6 +96,7 @@ def _flag(name: str, field_name: str, title: str, description: str) -> Column:
         ColumnType.BOOLEAN,
         title=title,
         description=f"{description} « oui » ou « non » ; une cellule vide vaut « non ».",
+        hint=description,
     )
 
 
@@ -101,6 +105,7 @@ def _reference(name: str, field_name: str, kind: str, title: str, what: str, ste
         name,
         field_name,
         ColumnType.REFERENCE,
+        hint=f"Choisissez l'enregistrement {what} dans la liste, par son nom, sa date ou son lieu.",
         references=kind,
         title=title,
         description=(
@@ -236,6 +241,7 @@ FORMATS: dict[str, RecordFormat] = {
                         "Quantité saisie, strictement positive, dans l'unité de la colonne « unite » ; "
                         "virgule décimale (Copil accepte aussi le point), arrondie au millième."
                     ),
+                    hint="Quantité saisie, dans l'unité choisie ci-dessous, par exemple 13,5.",
                 ),
                 Column(
                     "unite",
@@ -385,6 +391,7 @@ FORMATS: dict[str, RecordFormat] = {
                     **COUNT,
                     title="Personnes touchées",
                     description="Nombre de personnes touchées ; vide vaut 0.",
+                    hint="Nombre de personnes touchées.",
                 ),
             ),
             title="Actions de prévention",
@@ -432,6 +439,7 @@ FORMATS: dict[str, RecordFormat] = {
                     ),
                     title="Issue",
                     description="Issue de l'orientation ; vide vaut « en attente ».",
+                    hint="Issue de l'orientation ; sans réponse, elle reste « en attente ».",
                 ),
             ),
             title="Orientations vers le soin",
@@ -524,6 +532,7 @@ FORMATS: dict[str, RecordFormat] = {
                     ),
                     title="Issue",
                     description="Issue de la procédure ; vide vaut « en cours ».",
+                    hint="Issue de la procédure ; sans réponse, elle reste « en cours ».",
                 ),
                 _date(
                     "close_le",
@@ -552,6 +561,7 @@ FORMATS: dict[str, RecordFormat] = {
                         "Date et heure de l'observation, heure de Paris, au format AAAA-MM-JJTHH:MM "
                         "(Copil accepte aussi les secondes, une espace au lieu du T et JJ/MM/AAAA HH:MM)."
                     ),
+                    hint="Date et heure de l'observation, heure de Paris.",
                 ),
                 ADDRESS,
                 Column(
@@ -564,6 +574,7 @@ FORMATS: dict[str, RecordFormat] = {
                     decimal_char=".",
                     title="Latitude",
                     description=f"Latitude {COORDINATE_NOTE}.",
+                    hint="En degrés décimaux, par exemple 48,8841.",
                 ),
                 Column(
                     "longitude",
@@ -575,6 +586,7 @@ FORMATS: dict[str, RecordFormat] = {
                     decimal_char=".",
                     title="Longitude",
                     description=f"Longitude {COORDINATE_NOTE}.",
+                    hint="En degrés décimaux, par exemple 2,3681.",
                 ),
                 Column(
                     "personnes",
@@ -634,6 +646,7 @@ FORMATS: dict[str, RecordFormat] = {
                     required=True,
                     title="Signataires",
                     description="Codes des partenaires signataires, séparés par « | » (par exemple prefecture|mairie).",
+                    hint="Cochez les partenaires signataires.",
                 ),
             ),
             title="Conventions",

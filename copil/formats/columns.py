@@ -68,7 +68,13 @@ class Column:
     # are echoed into every export and error report
     formula_prefix_refused: bool = False
     title: str = ""
-    description: str = ""
+    description: str = ""  # for the published format: speaks of files and cells
+    hint: str = ""  # for forms, in the user's words; the description when empty
+
+    @property
+    def form_hint(self) -> str:
+        """The help text of the column's form field: what the user is asked, not how a file is written."""
+        return self.hint or self.description
 
     @property
     def choices(self) -> dict[str, str]:
@@ -110,6 +116,13 @@ class RecordFormat:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def choice_labels(self, column: Column) -> dict[str, str]:
+        """Code -> the French label of each value of an enumeration column, the one label every page shows for it
+        (forms, lists, dashboard, exports' breakdowns): the record model's own choice label."""
+        field = self.model._meta.get_field(column.field)
+        labels = {str(code): str(label) for code, label in field.choices or ()}
+        return {option.code: labels.get(option.code, option.canonical) for option in column.options}
 
 
 def normalize_token(value: str) -> str:

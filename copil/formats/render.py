@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from copil.formats.catalogue import FORMATS
-from copil.formats.columns import Column, ColumnType
+from copil.formats.columns import Column, ColumnType, RecordFormat
 from copil.records.models import RECORD_KINDS, Record
 
 
@@ -77,3 +77,65 @@ def _cell(column: Column, value: Any, record: Record, typed: bool) -> Any:
         text = format(value.normalize() if isinstance(value, Decimal) else value, "f")
         return text.replace(".", column.decimal_char)
     return str(value)
+
+
+PSEUDONYM_TAG_LENGTH = 6  # a short stable tag of a pseudonym: enough to tell persons apart on a page
+
+
+def display_cells(record: Record, *, columns: Iterable[Column] | None = None) -> dict[str, str]:
+    """A record as people read it on a page, not as a file holds it: enumerations by their French label, dates as
+    12/03/2024, decimals with a decimal comma, « oui »/« non », pseudonyms as a short tag (never 64 hex digits)."""
+    fmt = FORMATS[_kind(record)]
+    cells: dict[str, str] = {}
+    for column in columns or fmt.columns:
+        value = getattr(record, column.field)
+        cells[column.name] = display_value(fmt, column, value, record)
+    return cells
+
+
+def display_value(fmt: RecordFormat, column: Column, value: Any, record: Record | None = None) -> str:
+    """One value as a page shows it (see `display_cells`); a stored value given without its record is shown by
+    identifier for references."""
+    kind = column.type
+    if kind == ColumnType.PARTNERS:
+        return ", ".join(sorted(partner.name for partner in value.all()))
+    if kind == ColumnType.REFERENCE:
+        return reference_label(value) if value is not None else ""
+    if value is None or value == "":
+        return "non" if kind == ColumnType.BOOLEAN else ""
+    if kind == ColumnType.CHOICE:
+        return fmt.choice_labels(column).get(value, value)
+    if kind == ColumnType.BOOLEAN:
+        return "oui" if value else "non"
+    if kind == ColumnType.DATETIME:
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if kind == ColumnType.DATE:
+        return value.strftime("%d/%m/%Y")
+    if kind == ColumnType.DECIMAL:
+        text = format(value.normalize() if isinstance(value, Decimal) else value, "f")
+        return text.replace(".", ",")
+    if column.name == "pseudonyme":
+        return str(value)[:PSEUDONYM_TAG_LENGTH]
+    return str(value)
+
+
+def reference_label(record: Record) -> str:
+    """How a person recognises a record they link to: its name or title, date and place, then its identifier."""
+    parts: list[str] = []
+    for name in ("name", "title"):
+        if getattr(record, name, ""):
+            parts.append(str(getattr(record, name)))
+    fmt = FORMATS[_kind(record)]
+    if fmt.period_column:
+        period = fmt.column(fmt.period_column)
+        when = getattr(record, period.field, None)
+        if when is not None:
+            parts.append(display_value(fmt, period, when))
+    for column in fmt.columns:
+        if column.type == ColumnType.CHOICE and getattr(record, column.field, ""):
+            parts.append(fmt.choice_labels(column).get(getattr(record, column.field), ""))
+            break
+    if getattr(record, "address", ""):
+        parts.append(record.address)
+    parts.append(record.external_id)
+    return " · ".join(part for part in parts if part)

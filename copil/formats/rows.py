@@ -146,9 +146,22 @@ class RowParser:
             candidates.filter(partner_id=partner_id, external_id=external_id).values_list("pk", flat=True).first()
         )
         if pk is None:
+            self._refuse_other_plans_partner(text)
             code = self.partner_codes.get(partner_id, "?")
             raise unknown_reference(text, external_id, code, column.references)
         return pk
+
+    def _refuse_other_plans_partner(self, text: str) -> None:
+        """A reference « code:identifiant » whose code is a partner of another plan says so, rather than « unknown
+        record »: the person typed a real partner, just not one of this plan."""
+        prefix, separator, _rest = text.partition(":")
+        code = prefix.strip()
+        if separator and code and code.lower() not in self.partners_by_code:
+            if Partner.objects.filter(code__iexact=code).exclude(plan_id=self.plan.pk).exists():
+                raise CellError(
+                    ErrorCode.PARTNER_NOT_IN_PLAN,
+                    _("{code} is not a partner of this plan").format(code=code),
+                )
 
     # checks over several columns
 

@@ -107,6 +107,33 @@ def add_decision(
     return decision
 
 
+def update_decision(decision: Decision, *, text: str, actor: Actor) -> Decision:
+    """Correct the wording of a decision (its action item, if any, is followed up in the action tracker)."""
+    if actor is not None:
+        policy.require(actor, "update", "decision", obj=decision)
+    with transaction.atomic(), auditlog_disabled():
+        before = snapshot(decision)
+        decision.text = text.strip()
+        decision.full_clean(exclude=["action", "meeting"])
+        decision.save(update_fields=["text", "updated_at"])
+        record_event(
+            actor, AuditEvent.Action.UPDATE, plan=decision.meeting.plan_id, obj=decision, before=before, after=decision
+        )
+    return decision
+
+
+def delete_decision(decision: Decision, *, actor: Actor) -> None:
+    """Delete a decision recorded by mistake; the action item it created stays in the tracker (it may be under
+    way), no longer tied to a decision."""
+    if actor is not None:
+        policy.require(actor, "delete", "decision", obj=decision)
+    with transaction.atomic(), auditlog_disabled():
+        before = snapshot(decision)
+        plan_id = decision.meeting.plan_id
+        Decision.objects.filter(pk=decision.pk).delete()
+        record_event(actor, AuditEvent.Action.DELETE, plan=plan_id, obj=decision, before=before)
+
+
 def set_action_status(action: Action, status: str, *, today: dt.date | None = None, actor: Actor) -> Action:
     """Change the status of an action item (its owner or the coordinator); done items get their done date."""
     if actor is not None:

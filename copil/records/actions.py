@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.utils import timezone
@@ -136,10 +136,37 @@ def _refuse_if_restricted(kind: str, record: Record) -> None:
         raise PermissionDenied(_("This record's processing is restricted at the request of the person concerned."))
 
 
+IDENTIFIER_ATTEMPTS = 5  # concurrent creations of one partner taking the same generated identifier, at most
+
+
+def next_external_id(kind: str, partner: Partner, year: int) -> str:
+    """The next free identifier of `partner`'s records of `kind` for `year`: « DSPAP-2024-0007 » (the partner's
+    code, the year, a sequence number following the highest one taken)."""
+    prefix = f"{partner.code.upper()}-{year}-"
+    taken = (
+        RECORD_KINDS[kind]
+        .objects.filter(partner=partner, external_id__startswith=prefix)
+        .values_list("external_id", flat=True)
+    )
+    numbers = [int(tail) for identifier in taken if (tail := identifier[len(prefix) :]).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _record_year(kind: str, record: Record) -> int:
+    """The year of the record's own date (its period column), today's year when it has none."""
+    from copil.formats.catalogue import FORMATS
+
+    fmt = FORMATS[kind]
+    when = getattr(record, fmt.column(fmt.period_column).field, None) if fmt.period_column else None
+    return when.year if when is not None else timezone.localdate().year
+
+
 def create_record(actor: Actor, kind: str, *, plan: Plan, partner: Partner, data: Mapping[str, Any]) -> Record:
     """Create a record of `kind` for `partner` in `plan` from field values (`data`: field name → value;
-    foreign keys as instances or `<name>_id`; many-to-many as lists). Raises PermissionDenied (policy),
-    ValidationError (invalid values, partner of another plan) — nothing is written then."""
+    foreign keys as instances or `<name>_id`; many-to-many as lists). Without an `external_id`, the next one of
+    the partner is given (`next_external_id`; a concurrent creation taking it first makes this one take the
+    following). Raises PermissionDenied (policy), ValidationError (invalid values, partner of another plan) —
+    nothing is written then."""
     model = RECORD_KINDS[kind]
     if partner.plan_id != plan.pk:
         raise ValidationError({"partner": _("This partner does not belong to the plan.")})
@@ -147,15 +174,27 @@ def create_record(actor: Actor, kind: str, *, plan: Plan, partner: Partner, data
         policy.require(actor, "create", kind, partner)
     values, m2m = _split(model, data)
     record = model(plan=plan, partner=partner, **values)
-    record.full_clean()
-    _check_pseudonym(record)
-    _check_references(actor, record, m2m)
-    with transaction.atomic(), auditlog_disabled():
-        record.save(force_insert=True)
-        for name, items in m2m.items():
-            getattr(record, name).set(items)
-        record_event(actor, AuditEvent.Action.CREATE, plan=plan, partner=partner, obj=record, after=record)
-    return record
+    generated = not record.external_id
+    for attempt in range(IDENTIFIER_ATTEMPTS):
+        if generated:
+            record.external_id = next_external_id(kind, partner, _record_year(kind, record))
+        # A generated identifier is checked by the insert itself: a check before it could not see a concurrent one.
+        record.full_clean(exclude=["external_id"] if generated else None)
+        _check_pseudonym(record)
+        _check_references(actor, record, m2m)
+        try:
+            with transaction.atomic(), auditlog_disabled():
+                record.save(force_insert=True)
+                for name, items in m2m.items():
+                    getattr(record, name).set(items)
+                record_event(actor, AuditEvent.Action.CREATE, plan=plan, partner=partner, obj=record, after=record)
+        except IntegrityError:
+            if not generated or attempt == IDENTIFIER_ATTEMPTS - 1:
+                raise
+            record.pk = None
+            continue
+        return record
+    raise AssertionError("unreachable")
 
 
 def update_record(actor: Actor, record: Record, data: Mapping[str, Any], *, expected_version: int) -> Record:

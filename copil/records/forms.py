@@ -12,18 +12,31 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from copil.access import policy
 from copil.access.actors import Actor
 from copil.access.pseudonyms import plan_key, pseudonym
-from copil.formats import FORMATS, Column, ColumnType, ParsedRow, RecordFormat, RowParser, record_cells
+from copil.formats import (
+    FORMATS,
+    Column,
+    ColumnType,
+    ParsedRow,
+    RecordFormat,
+    RowParser,
+    record_cells,
+    referable_records,
+    reference_label,
+)
+from copil.formats.catalogue import ID
 from copil.plans.models import Partner, Plan
 from copil.records.actions import kind_of
 from copil.records.models import Record
 
 IDENTITY_FIELDS = ("identite_nom", "identite_prenom", "identite_naissance")
 PSEUDONYM_COLUMN = "pseudonyme"
+REFERENCE_LIMIT = 2000  # options of a reference list, newest first; beyond, the record is named by identifier
 
 
 class PartnerChoiceField(forms.ModelChoiceField):
@@ -31,12 +44,27 @@ class PartnerChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def _column_field(column: Column, plan: Plan | None) -> forms.Field:
-    """The form field of one column: text-like inputs whose value the importer's parser reads."""
+def _reference_choices(column: Column, user: Any, plan: Plan | None) -> list[tuple[str, str]]:
+    """The records a reference may name, as « code:identifiant » (what the parser reads) and the label a person
+    recognises them by: name or title, date, kind and place (`copil.formats.reference_label`), newest first."""
+    if plan is None:
+        return [("", "—")]
+    fmt = FORMATS[column.references]
+    records = referable_records(user, column.references, plan).select_related("partner")
+    if fmt.period_column:
+        records = records.order_by(f"-{fmt.column(fmt.period_column).field}", "-pk")
+    return [("", "—")] + [
+        (f"{record.partner.code}:{record.external_id}", reference_label(record)) for record in records[:REFERENCE_LIMIT]
+    ]
+
+
+def _column_field(column: Column, fmt: RecordFormat, plan: Plan | None, user: Any) -> forms.Field:
+    """The form field of one column: inputs whose value the importer's parser reads, labelled and explained in
+    the user's words (`Column.form_hint`), required ones marked (`required` attribute, asterisk in the label)."""
     attrs: dict[str, Any] = {"class": "fr-input"}
-    if column.required and column.type not in {ColumnType.BOOLEAN, ColumnType.PARTNERS}:
+    if column.required and column.type not in {ColumnType.BOOLEAN, ColumnType.PARTNERS} and column is not ID:
         attrs["required"] = True
-    common = {"label": column.title or column.name, "required": False, "help_text": column.description}
+    common = {"label": column.title or column.name, "required": False, "help_text": column.form_hint}
     kind = column.type
     if kind == ColumnType.BOOLEAN:
         return forms.BooleanField(
@@ -47,12 +75,19 @@ def _column_field(column: Column, plan: Plan | None) -> forms.Field:
         return forms.MultipleChoiceField(
             label=common["label"],
             required=False,
+            help_text=column.form_hint,
             choices=[(p.code, p.name) for p in partners],
             widget=forms.CheckboxSelectMultiple,
         )
     if kind == ColumnType.CHOICE:
-        choices = [("", "—")] + [(option.code, option.canonical) for option in column.options]
+        choices = [("", "—")] + list(fmt.choice_labels(column).items())
         return forms.CharField(widget=forms.Select(choices=choices, attrs={**attrs, "class": "fr-select"}), **common)
+    if kind == ColumnType.REFERENCE:
+        choices = _reference_choices(column, user, plan)
+        return forms.CharField(
+            widget=SearchableSelect(choices=choices, attrs={**attrs, "class": "fr-select copil-searchable"}),
+            **common,
+        )
     if kind == ColumnType.DATE:
         return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d"), **common)
     if kind == ColumnType.DATETIME:
@@ -62,6 +97,13 @@ def _column_field(column: Column, plan: Plan | None) -> forms.Field:
     elif kind == ColumnType.DECIMAL:
         attrs["inputmode"] = "decimal"
     return forms.CharField(widget=forms.TextInput(attrs=attrs), strip=False, **common)
+
+
+class SearchableSelect(forms.Select):
+    """A drop-down list with a search box above it (`web/js/searchable-select.js`) that keeps only the options
+    containing the words typed: among hundreds of operations, type « Stalingrad » or « 03/2024 »."""
+
+    template_name = "records/widgets/searchable_select.html"
 
 
 class RecordForm(forms.Form):
@@ -88,12 +130,16 @@ class RecordForm(forms.Form):
                 label=_("Partner"),
                 queryset=self.creatable_partners(),
                 empty_label=None,
-                widget=forms.Select(attrs={"class": "fr-select"}),
+                widget=forms.Select(attrs={"class": "fr-select", "required": True}),
             )
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
         for column in self.fmt.columns:
-            self.fields[column.name] = _column_field(column, plan)
+            if column.name != PSEUDONYM_COLUMN:
+                self.fields[column.name] = _column_field(column, self.fmt, plan, user)
+        if instance is not None:
+            self.fields[ID.name].help_text = ""
+            self.fields[ID.name].widget.attrs["required"] = True
         if self.has_identity:
             self.fields["identite_nom"] = forms.CharField(label=_("Last name"), required=False, max_length=150)
             self.fields["identite_prenom"] = forms.CharField(label=_("First name"), required=False, max_length=150)
@@ -102,6 +148,8 @@ class RecordForm(forms.Form):
             )
             for name in IDENTITY_FIELDS:
                 self.fields[name].widget.attrs.update({"class": "fr-input", "autocomplete": "off"})
+                if self.identity_required:
+                    self.fields[name].widget.attrs["required"] = True
 
     @property
     def has_identity(self) -> bool:
@@ -112,8 +160,16 @@ class RecordForm(forms.Form):
         return policy.creatable_partners(self.user, self.kind, self.plan).order_by("name")
 
     @property
+    def identity_required(self) -> bool:
+        """A new record whose pseudonym is required needs the identity it is computed from."""
+        return self.instance is None and any(
+            column.name == PSEUDONYM_COLUMN and column.required for column in self.fmt.columns
+        )
+
+    @property
     def column_fields(self) -> list[forms.BoundField]:
-        return [self[column.name] for column in self.fmt.columns]
+        """The record's own fields; the pseudonym is never typed (it is computed from the identity)."""
+        return [self[column.name] for column in self.fmt.columns if column.name != PSEUDONYM_COLUMN]
 
     @property
     def identity_fields(self) -> list[forms.BoundField]:
@@ -125,11 +181,19 @@ class RecordForm(forms.Form):
         if partner is None:
             return cleaned
         cells = {column.name: cleaned.get(column.name) for column in self.fmt.columns}
-        if self.has_identity and any(cleaned.get(name) for name in IDENTITY_FIELDS):
-            derived = self._pseudonym(cleaned)
-            if derived is None:
-                return cleaned
-            cells[PSEUDONYM_COLUMN] = derived
+        generated_id = self.instance is None and not (cleaned.get(ID.name) or "").strip()
+        if generated_id:  # given by `create_record`; this one only passes the parser's required check
+            from copil.records.actions import next_external_id
+
+            cells[ID.name] = next_external_id(self.kind, partner, timezone.localdate().year)
+        if self.has_identity:
+            if self.instance is not None:
+                cells[PSEUDONYM_COLUMN] = getattr(self.instance, self.fmt.column(PSEUDONYM_COLUMN).field)
+            if self.identity_required or any(cleaned.get(name) for name in IDENTITY_FIELDS):
+                derived = self._pseudonym(cleaned)
+                if derived is None:
+                    return cleaned
+                cells[PSEUDONYM_COLUMN] = derived
         parsed: ParsedRow = RowParser(self.kind, self.plan, partner, actor=self.user).parse(
             cells, instance=self.instance
         )
@@ -137,12 +201,19 @@ class RecordForm(forms.Form):
             for refusal in refusals:
                 self.add_error(column, forms.ValidationError(refusal.reason, code=refusal.code.value))
         self.record_data = parsed.data
+        if generated_id:
+            self.record_data.pop(ID.field, None)
         return cleaned
 
     def _pseudonym(self, cleaned: dict[str, Any]) -> str | None:
         missing = [name for name in IDENTITY_FIELDS if not cleaned.get(name)]
+        message = (
+            _("Give the person's last name, first name and birth date: Copil computes the pseudonym from them.")
+            if self.identity_required
+            else _("Give the last name, first name and birth date, or none of them.")
+        )
         for name in missing:
-            self.add_error(name, _("Give the last name, first name and birth date, or none of them."))
+            self.add_error(name, message)
         if missing:
             return None
         try:
@@ -175,6 +246,8 @@ def initial_values(record: Record) -> dict[str, Any]:
             cells[column.name] = bool(value)
         elif column.type == ColumnType.PARTNERS:
             cells[column.name] = sorted(partner.code for partner in value.all())
+        elif column.type == ColumnType.REFERENCE and value is not None:
+            cells[column.name] = f"{value.partner.code}:{value.external_id}"
     cells["version"] = record.version
     return cells
 
@@ -199,7 +272,7 @@ class RecordFilterForm(forms.Form):
             self.fields[column.name] = forms.ChoiceField(
                 label=column.title or column.name,
                 required=False,
-                choices=[("", _("All"))] + [(option.code, option.canonical) for option in column.options],
+                choices=[("", _("All"))] + list(self.fmt.choice_labels(column).items()),
             )
         for field in self.fields.values():
             css = "fr-select" if isinstance(field.widget, forms.Select) else "fr-input"

@@ -25,8 +25,18 @@ from copil.access import policy
 from copil.access.actors import Actor
 from copil.access.audit import object_type, record_event, record_read
 from copil.access.models import AuditEvent
-from copil.formats import FORMATS, column_of_field, record_cells, validation_errors
-from copil.plans.models import Plan
+from copil.formats import (
+    FORMATS,
+    Column,
+    ColumnType,
+    RecordFormat,
+    column_of_field,
+    display_cells,
+    display_value,
+    reference_label,
+    validation_errors,
+)
+from copil.plans.models import Partner, Plan
 from copil.records import listing
 from copil.records.actions import StaleRecord, create_record, delete_record, update_record
 from copil.records.forms import IDENTITY_FIELDS, RecordFilterForm, RecordForm
@@ -113,7 +123,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttp
     if export in listing.EXPORT_FORMATS:
         return _export(request, kind, records, filters, export)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(record, record_cells(record)) for record in page.object_list]
+    rows = [(record, display_cells(record)) for record in page.object_list]
     plan = Plan.objects.filter(slug=filters.plan).first() if filters.plan else None
     details = {**filters.as_details(), "page": page.number}
     record_read(user, kind, rows=len(rows), filters=details, plan=plan)
@@ -175,7 +185,7 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
     record_read(request.user, kind, rows=1, obj=record)
     columns = FORMATS[kind].columns
-    cells = record_cells(record)
+    cells = display_cells(record)
     return render(
         request,
         "records/detail.html",
@@ -190,21 +200,52 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
-def _changes(kind: str, event: AuditEvent) -> list[tuple[str | None, Any, Any]]:
-    """(column title, before, after) of each value an update changed; nothing for other events."""
+def _changes(kind: str, event: AuditEvent) -> list[tuple[str, str, str]]:
+    """(column title, before, after) of each value an update changed, as the page shows values (« 13 kg »,
+    « 12/03/2024 », French labels); nothing for other events."""
     if event.action != AuditEvent.Action.UPDATE or not isinstance(event.before, dict):
         return []
     fmt = FORMATS[kind]
-    titles = {column.name: column.title for column in fmt.columns}
     after = event.after if isinstance(event.after, dict) else {}
     skip = {"version", "updated_at"}
     changes = []
     for name in after:
         if name in skip or event.before.get(name) == after.get(name):
             continue
-        column = column_of_field(fmt, name)
-        changes.append((titles.get(column, name) if column else name, event.before.get(name), after.get(name)))
+        column_name = column_of_field(fmt, name)
+        if column_name is None:
+            changes.append((name, str(event.before.get(name) or "—"), str(after.get(name) or "—")))
+            continue
+        column = fmt.column(column_name)
+        changes.append(
+            (
+                column.title,
+                _history_value(fmt, column, event.before.get(name), event.before),
+                _history_value(fmt, column, after.get(name), after),
+            )
+        )
     return changes
+
+
+def _history_value(fmt: RecordFormat, column: Column, stored: Any, state: dict[str, Any]) -> str:
+    """A value of the audit trail (as stored: ISO dates, decimal text, primary keys) as the page shows it; a
+    quantity with the unit the record had then."""
+    if stored is None or stored == "" or stored == []:
+        return "—"
+    if column.type == ColumnType.REFERENCE:
+        target = RECORD_KINDS[column.references].objects.filter(pk=stored).first()
+        return reference_label(target) if target is not None else "—"
+    if column.type == ColumnType.PARTNERS:
+        return ", ".join(Partner.objects.filter(pk__in=stored).order_by("name").values_list("name", flat=True))
+    try:
+        value = fmt.model._meta.get_field(column.field).to_python(stored)
+    except ValidationError:
+        return str(stored)
+    text = display_value(fmt, column, value)
+    unit = state.get("unit") if column.field == "quantity" else None
+    if unit:
+        text = f"{text}\u00a0{unit if unit in {'g', 'kg'} else fmt.choice_labels(fmt.column('unite')).get(unit, unit)}"
+    return text
 
 
 def _plan_for_create(request: HttpRequest, kind: str) -> Plan | None:

@@ -26,6 +26,11 @@ class Column:
     choice: PeriodChoice
     population: int | None
 
+    @property
+    def population_shown(self) -> str:
+        """The plan's own territory population with its thousands spaces (« 25 848 »)."""
+        return format_number(self.population) if self.population else ""
+
 
 @dataclass
 class Row:
@@ -98,21 +103,25 @@ def comparison(user: Actor, params: Mapping[str, Any]) -> dict[str, Any]:
             rule = policy.aggregate_rule(user, definition, plan=column.plan)
             result = figures[column.plan.pk].get(code)
             row.cells.append(_cell(definition, rule, result))
-        if any(cell["value"] != "—" for cell in row.cells):
+        if any(cell["value"] not in {"—", ""} for cell in row.cells):
             rows.append(row)
     context.update({"columns": columns, "rows": rows})
     return context
 
 
 def _cell(definition: Any, rule: policy.AggregateRule, result: Any) -> dict[str, str]:
+    """The rate and the value of one plan, « non renseigné » when no record backs them (not a true zero)."""
     if result is None or not rule.visible:
         return {"rate": "—", "value": "—"}
     value = result.value
-    if value is None:
-        return {"rate": "—", "value": "—"}
+    if value is None or not result.record_count:
+        return {"rate": _("not provided"), "value": ""}
     if rule.suppress and policy.is_sensitive(definition):
         shown = published_value(int(value), rule.threshold)
         if isinstance(shown, str):
             return {"rate": _("not published"), "value": shown.replace(" ", "\u00a0")}
-    rate = format_number(result.per_10000, max_decimals=2) if result.per_10000 is not None else "—"
+    if result.per_10000 is None:
+        rate = "—"
+    else:
+        rate = _("{rate} per 10,000 inhabitants").format(rate=format_number(result.per_10000, max_decimals=2))
     return {"rate": rate, "value": _format(definition, value)}

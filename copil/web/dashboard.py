@@ -28,6 +28,7 @@ from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_cata
 from copil.indicators.engine import IndicatorResult, compute_many
 from copil.indicators.periods import Period
 from copil.plans.models import Axis, Plan
+from copil.records import listing
 from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
 from copil.reports.disclosure import published_figure
@@ -211,9 +212,11 @@ def make_card(
     result: IndicatorResult,
     previous: Any,
     results: Mapping[str, IndicatorResult] | None = None,
+    counts: dict[tuple, int] | None = None,
 ) -> Card | None:
     """The card of one figure as the user may read it; `results` (the figures shown beside it) let a part be
-    judged against its total (`copil.reports.disclosure.published_figure`)."""
+    judged against its total (`copil.reports.disclosure.published_figure`); `counts`: the link counts already made
+    for this page, by kind, period and filters, so that indicators of one kind share one count."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -251,13 +254,28 @@ def make_card(
         if result.attainment is not None:
             card.target += " — " + _("{percent} % attained").format(percent=format_number(result.attainment * 100, 0))
     if policy.can(user, "read", definition.source, plan=plan):
-        if definition.is_flow or definition.aggregation == "daily":
-            card.records_url = records_url(definition.source, plan, period, _filters_for_link(definition))
-        else:
-            card.records_url = records_url(definition.source, plan, None, _filters_for_link(definition))
+        link_period = period if definition.is_flow or definition.aggregation == "daily" else None
+        filters = _filters_for_link(definition)
+        card.records_url = records_url(definition.source, plan, link_period, filters)
         if not suppress:
-            card.record_count = result.record_count
+            key = (definition.source, link_period, tuple(sorted(filters.items())))
+            counts = {} if counts is None else counts
+            if key not in counts:
+                counts[key] = openable_count(user, definition.source, plan, link_period, filters)
+            card.record_count = counts[key]
     return card
+
+
+def openable_count(user: Actor, kind: str, plan: Plan, period: Period | None, filters: dict[str, Any]) -> int:
+    """How many records the link of a card opens for this reader: the list's own query (what the reader may read
+    of the plan, on the period and filters of the link), not the indicator's count over every partner."""
+    narrowed = listing.RecordFilters(
+        plan=plan.slug,
+        start=period.start if period is not None else None,
+        end=period.end if period is not None else None,
+        choices={name: value for name, value in filters.items() if isinstance(value, str)},
+    )
+    return listing.filtered(listing.visible(user, kind), kind, narrowed).count()
 
 
 def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = None) -> dict[str, Any]:
@@ -265,12 +283,14 @@ def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = 
     figures = dashboard_figures(plan, period, version=version)
     titles = {axis.code: axis.title for axis in plan.axes.all()}
     sections = []
+    counts: dict[tuple, int] = {}
     for axis in AXES:
         cards = [
             card
             for code, result in figures.results.items()
             if result.definition.axis == axis
-            and (card := make_card(user, plan, period, result, figures.previous.get(code), figures.results)) is not None
+            and (card := make_card(user, plan, period, result, figures.previous.get(code), figures.results, counts))
+            is not None
         ]
         if cards:
             sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))
@@ -282,7 +302,9 @@ def user_signature(user: Actor, plan: Plan) -> str:
     record kinds whose lines the user may read (links). Users with the same signature see the same page."""
     catalogue = get_catalogue()
     readable = "".join("r" if policy.can(user, "read", kind, plan=plan) else "-" for kind in RECORD_KINDS)
-    return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + ":" + readable
+    # The links' counts are what the reader may open, which may be their own partners' records only.
+    partners = ",".join(str(seat.partner_id) for seat in policy.seats(user) if seat.plan_id == plan.pk)
+    return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + f":{readable}:{partners}"
 
 
 def dashboard_html(user: Actor, plan: Plan, period: Period) -> str:

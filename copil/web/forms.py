@@ -70,5 +70,9 @@ class DecisionForm(CopilForm):
         return data
 
 
+class DecisionTextForm(CopilForm):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ActionStatusForm(CopilForm):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)

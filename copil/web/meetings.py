@@ -133,6 +133,9 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
 
 
 def minutes_html(user: Actor, meeting: Meeting) -> str:
+    """The relevé de décisions: the agenda as prepared from the data (the figures discussed, the overdue action
+    items, the open alerts, as this user may read them), the attendees and the decisions."""
+    agenda = prepare_agenda(user, meeting)
     with translation.override("fr"):
         return render_to_string(
             "web/meetings/minutes_print.html",
@@ -142,6 +145,7 @@ def minutes_html(user: Actor, meeting: Meeting) -> str:
                 "held_on": format_date_fr(meeting.held_on),
                 "attendees": list(meeting.attendees.all().order_by("name")),
                 "decisions": list(decisions_of(user, meeting)),
+                "agenda": agenda,
                 "generated_on": format_date_fr(timezone.localdate()),
             },
         )

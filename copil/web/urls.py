@@ -13,6 +13,16 @@ urlpatterns = [
     path("plans/<slug:slug>/reunions/<int:pk>/", views.meeting, name="meeting"),
     path("plans/<slug:slug>/reunions/<int:pk>/participants/", views.meeting_attendees, name="meeting_attendees"),
     path("plans/<slug:slug>/reunions/<int:pk>/decisions/", views.meeting_decision, name="meeting_decision"),
+    path(
+        "plans/<slug:slug>/reunions/<int:pk>/decisions/<int:decision_pk>/modifier/",
+        views.decision_update,
+        name="decision_update",
+    ),
+    path(
+        "plans/<slug:slug>/reunions/<int:pk>/decisions/<int:decision_pk>/supprimer/",
+        views.decision_delete,
+        name="decision_delete",
+    ),
     path("plans/<slug:slug>/reunions/<int:pk>/releve.pdf", views.meeting_minutes, name="meeting_minutes"),
     path("plans/<slug:slug>/actions/", views.actions, name="actions"),
     path("plans/<slug:slug>/actions/<int:pk>/statut/", views.action_status, name="action_status"),

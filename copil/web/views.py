@@ -30,7 +30,7 @@ from copil.access.models import AuditEvent
 from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_indicators, evaluate
 from copil.official_statistics.charts import evaluation_chart, statistics_sections
 from copil.plans import actions as plan_actions
-from copil.plans.models import Meeting, Plan
+from copil.plans.models import Decision, Meeting, Plan
 from copil.reports.actions import last_approved, previous_published
 from copil.reports.bilan import sensitive_indicators, suppressed_for
 from copil.reports.models import BilanVersion
@@ -43,7 +43,7 @@ from . import meetings as meeting_services
 from .bilans import bilan_parts, cached_bilan
 from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
-from .forms import ActionStatusForm, AttendeesForm, DecisionForm, MeetingForm
+from .forms import ActionStatusForm, AttendeesForm, DecisionForm, DecisionTextForm, MeetingForm
 from .periods import CUSTOM, PeriodChoice, choose_period, picker_context
 
 DEFAULT_PERIOD = "depuis le début du plan"
@@ -468,6 +468,8 @@ def _render_meeting(
             "decisions": list(meeting_services.decisions_of(request.user, item)),
             "attendees_form": attendees_form if may_update else None,
             "decision_form": decision_form if may_decide else None,
+            "may_update_decisions": policy.can(request.user, "update", "decision", plan=plan),
+            "may_delete_decisions": policy.can(request.user, "delete", "decision", plan=plan),
             "today": timezone.localdate(),
         }
     )
@@ -502,6 +504,48 @@ def meeting_decision(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
             messages.success(request, _("Decision recorded."))
             return redirect(reverse("web:meeting", kwargs={"slug": plan.slug, "pk": item.pk}) + "#decisions")
     return _render_meeting(request, plan, item, decision_form=form, status=400)
+
+
+def _decision_or_404(request: HttpRequest, item: Meeting, decision_pk: int) -> Decision:
+    decision = next((d for d in meeting_services.decisions_of(request.user, item) if d.pk == decision_pk), None)
+    if decision is None:
+        raise Http404(_("No such decision."))
+    return decision
+
+
+@member_page
+def decision_update(request: HttpRequest, plan: Plan, pk: int, decision_pk: int) -> HttpResponse:
+    """Correct the wording of a decision (the coordinator)."""
+    item = _meeting_or_404(request, plan, pk)
+    decision = _decision_or_404(request, item, decision_pk)
+    policy.require(request.user, "update", "decision", obj=decision)
+    form = DecisionTextForm(request.POST or None, initial={"text": decision.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_actions.update_decision(decision, text=form.cleaned_data["text"], actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision corrected."))
+            return redirect(reverse("web:meeting", kwargs={"slug": plan.slug, "pk": item.pk}) + "#decisions")
+    context = _plan_context(request, plan, None, "meeting")
+    context.update({"meeting": item, "decision": decision, "form": form})
+    return render(request, "web/meetings/decision_form.html", context, status=400 if form.is_bound else 200)
+
+
+@member_page
+def decision_delete(request: HttpRequest, plan: Plan, pk: int, decision_pk: int) -> HttpResponse:
+    """Delete a decision after confirmation (the coordinator); its action item stays in the tracker."""
+    item = _meeting_or_404(request, plan, pk)
+    decision = _decision_or_404(request, item, decision_pk)
+    policy.require(request.user, "delete", "decision", obj=decision)
+    if request.method == "POST":
+        plan_actions.delete_decision(decision, actor=request.user)
+        messages.success(request, _("Decision deleted."))
+        return redirect(reverse("web:meeting", kwargs={"slug": plan.slug, "pk": item.pk}) + "#decisions")
+    context = _plan_context(request, plan, None, "meeting")
+    context.update({"meeting": item, "decision": decision})
+    return render(request, "web/meetings/decision_delete.html", context)
 
 
 @require_GET

@@ -18,11 +18,11 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from copil.access import policy
 from copil.access.pseudonyms import pseudonym
-from copil.access.views import new_referral
 from copil.indicators.catalogue import get_catalogue
 from copil.indicators.periods import Period
 from copil.records.actions import create_record
 from copil.records.models import CareReferral
+from copil.records.views import record_create
 from copil.reports.actions import publish_bilan
 from copil.reports.bilan import INDICATORS, build_bilan, sensitive_indicators
 from copil.reports.export import bilan_csv
@@ -47,7 +47,7 @@ def test_police_gets_no_referral_line_through_any_channel(world):
     client.force_login(police)
     assert client.get("/admin/records/carereferral/").status_code == 403
     assert client.get(f"/admin/records/carereferral/{referral.pk}/change/").status_code in {302, 403}
-    assert client.get(f"/compte/plans/{world.plan.slug}/orientation/").status_code == 403
+    assert client.get(f"/enregistrements/care_referral/nouveau/?plan={world.plan.slug}").status_code == 403
     assert client.get("/compte/journal/").status_code == 403
     assert client.get("/admin/access/auditevent/").status_code == 403
 
@@ -131,31 +131,33 @@ def test_identities_typed_by_a_care_partner_are_stored_and_logged_nowhere(world,
         with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="django"):
             for n, (last, first, born) in enumerate(IDENTITIES):
                 response = client.post(
-                    f"/compte/plans/{world.plan.slug}/orientation/",
+                    "/enregistrements/care_referral/nouveau/",
                     {
-                        "partner": world.partners["care-1"].pk,
-                        "external_id": f"ORI-{n}",
-                        "referred_on": "2024-03-01",
+                        "plan": world.plan.slug,
+                        "partenaire": world.partners["care-1"].pk,
+                        "identifiant": f"ORI-{n}",
+                        "date": "2024-03-01",
                         "destination": "csapa",
-                        "outcome": "pending",
-                        "last_name": last,
-                        "first_name": first,
-                        "birth_date": born,
+                        "issue": "pending",
+                        "identite_nom": last,
+                        "identite_prenom": first,
+                        "identite_naissance": born,
                     },
                 )
                 assert response.status_code == 302, response.content.decode()[:3000]
             # The same person typed differently is one pseudonym, so counts once.
             client.post(
-                f"/compte/plans/{world.plan.slug}/orientation/",
+                "/enregistrements/care_referral/nouveau/",
                 {
-                    "partner": world.partners["care-1"].pk,
-                    "external_id": "ORI-again",
-                    "referred_on": "2024-04-01",
+                    "plan": world.plan.slug,
+                    "partenaire": world.partners["care-1"].pk,
+                    "identifiant": "ORI-again",
+                    "date": "2024-04-01",
                     "destination": "caarud",
-                    "outcome": "admitted",
-                    "last_name": "ZWISCHENBERGER",
-                    "first_name": "hortense",
-                    "birth_date": "1987-09-17",
+                    "issue": "admitted",
+                    "identite_nom": "ZWISCHENBERGER",
+                    "identite_prenom": "hortense",
+                    "identite_naissance": "1987-09-17",
                 },
             )
     finally:
@@ -179,15 +181,21 @@ def test_identities_typed_by_a_care_partner_are_stored_and_logged_nowhere(world,
 
 def test_error_reports_never_show_the_identity(world):
     request = RequestFactory().post(
-        f"/compte/plans/{world.plan.slug}/orientation/",
-        {"last_name": "Zwischenberger", "first_name": "Hortense", "birth_date": "17/09/1987", "destination": "x"},
+        "/enregistrements/care_referral/nouveau/",
+        {
+            "plan": world.plan.slug,
+            "identite_nom": "Zwischenberger",
+            "identite_prenom": "Hortense",
+            "identite_naissance": "17/09/1987",
+            "destination": "x",
+        },
     )
     request.user = world.users["care"]
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
-    new_referral(request, world.plan.slug)  # invalid referral: the form is shown again
+    record_create(request, "care_referral")  # invalid referral: the form is shown again
     cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
-    for field in ("last_name", "first_name", "birth_date"):
+    for field in ("identite_nom", "identite_prenom", "identite_naissance"):
         assert cleaned[field] != request.POST[field] and set(cleaned[field]) == {"*"}
     assert cleaned["destination"] == "x"
 
@@ -196,11 +204,11 @@ def test_error_reports_never_show_the_identity(world):
 def test_only_care_partners_reach_the_referral_page(world, role):
     client = Client()
     client.force_login(world.users[role])
-    assert client.get(f"/compte/plans/{world.plan.slug}/orientation/").status_code == 403
+    assert client.get(f"/enregistrements/care_referral/nouveau/?plan={world.plan.slug}").status_code == 403
 
 
 def test_visitors_are_sent_to_the_login_page(world):
-    response = Client().get(f"/compte/plans/{world.plan.slug}/orientation/")
+    response = Client().get(f"/enregistrements/care_referral/nouveau/?plan={world.plan.slug}")
     assert response.status_code == 302 and "/compte/connexion/" in response.url
     assert get_user_model().objects.count() == len(world.users)
 
@@ -278,16 +286,17 @@ def test_an_association_cannot_probe_whether_a_named_person_is_another_associati
     client = Client()
     client.force_login(world.users["care"])
     response = client.post(
-        f"/compte/plans/{world.plan.slug}/orientation/",
+        "/enregistrements/care_referral/nouveau/",
         {
-            "partner": world.partners["care-1"].pk,
-            "external_id": "SONDE",
-            "referred_on": "2024-03-01",
+            "plan": world.plan.slug,
+            "partenaire": world.partners["care-1"].pk,
+            "identifiant": "SONDE",
+            "date": "2024-03-01",
             "destination": "csapa",
-            "outcome": "pending",
-            "last_name": identity[0],
-            "first_name": identity[1],
-            "birth_date": identity[2],
+            "issue": "pending",
+            "identite_nom": identity[0],
+            "identite_prenom": identity[1],
+            "identite_naissance": identity[2],
         },
     )
     assert response.status_code == 302

@@ -65,11 +65,27 @@ def _value(column, value: Any, *, typed: bool) -> Any:
     return value
 
 
+# The person a person-level form names: the form computes the pseudonym, never typed.
+IDENTITY = {"identite_nom": "Dupont", "identite_prenom": "Jeanne", "identite_naissance": "01/02/1990"}
+
+
+def identity_pseudonym(plan: Any) -> str:
+    """The pseudonym the record form computes from `IDENTITY` in `plan`."""
+    from copil.access.pseudonyms import plan_key, pseudonym
+
+    return pseudonym(*IDENTITY.values(), key=plan_key(plan))
+
+
 def form_data(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """What the record form posts for these field values (by model field name)."""
+    """What the record form posts for these field values (by model field name); a pseudonym is posted as the
+    identity it is computed from (`IDENTITY`: set `values["pseudonym"]` to `identity_pseudonym()`)."""
     data: dict[str, Any] = {}
     for column in FORMATS[kind].columns:
         if column.field not in values:
+            continue
+        if column.name == "pseudonyme":
+            if values[column.field]:
+                data.update(IDENTITY)
             continue
         value = values[column.field]
         if column.type == ColumnType.BOOLEAN:

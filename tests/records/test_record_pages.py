@@ -8,7 +8,7 @@ from copil.imports.importer import preview_import
 from copil.records.models import RECORD_KINDS
 from tests.access.conftest import sample
 
-from .helpers import OWNER_ROLE, complete_sample, form_data
+from .helpers import OWNER_ROLE, complete_sample, form_data, identity_pseudonym
 
 
 def _partner(world, kind):
@@ -21,6 +21,8 @@ def test_create_correct_and_delete_each_kind_through_the_forms(world, client_for
     partner = _partner(world, kind)
     model = RECORD_KINDS[kind]
     values = complete_sample(kind, partner, "web-1")
+    if values.get("pseudonym"):
+        values["pseudonym"] = identity_pseudonym(world.plan)
 
     page = client.get(f"/enregistrements/{kind}/nouveau/?plan={world.plan.slug}")
     assert page.status_code == 200

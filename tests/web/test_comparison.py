@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from copil.plans.models import Membership
+from copil.plans.models import Membership, Plan
 
 from .conftest import add_records, make_site
 
@@ -18,7 +18,9 @@ def test_two_plans_side_by_side_per_10000_inhabitants(client, site):
     client.force_login(user)
     page = client.get("/comparaison/", {"plans": ["ville", "autre"], **PERIOD}).content.decode()
     row = page[page.index("Saisies de stupéfiants") :].split("</tr>")[0]
-    assert "5 <span" in row and "2,5 <span" in row  # 10 seizures / 20,000 and / 40,000 inhabitants
+    assert (
+        "5 pour 10 000 habitants <span" in row and "2,5 pour 10 000 habitants <span" in row
+    )  # 10 seizures / 20,000 and / 40,000 inhabitants
 
 
 def test_only_the_user_s_plans_can_be_compared(client, site):
@@ -38,3 +40,17 @@ def test_suppressed_counts_give_no_rate(client, site):
     page = client.get("/comparaison/", {"plans": "ville,autre", **PERIOD}).content.decode()
     row = page[page.index("Personnes condamnées</th>") :].split("</tr>")[0]
     assert "non publié" in row and "&lt;\u00a05" in row
+
+
+def test_population_with_thousands_spaces_rates_with_unit_and_no_data_not_a_zero(client, site):
+    """Issue 12 item 9: « 25 848 habitants », « … pour 10 000 habitants », « non renseigné » (never « 0 (0) »)."""
+    make_site("vide", name="Plan sans données", population=25848)
+    user = get_user_model().objects.create_user("comparateur", "c@example.fr", "x")
+    Membership.objects.create(partner=site.partners["coordinator"], user=user)
+    Membership.objects.create(partner=Plan.objects.get(slug="vide").partners.get(role="coordinator"), user=user)
+    client.force_login(user)
+    page = client.get("/comparaison/", {"plans": ["ville", "vide"], **PERIOD}).content.decode()
+    assert "25\u00a0848 habitants" in page or "25 848 habitants" in page
+    row = page[page.index("Saisies de stupéfiants") :].split("</tr>")[0]
+    assert "5 pour 10\u00a0000 habitants" in row or "5 pour 10 000 habitants" in row
+    assert "non renseigné" in row and "0 (0)" not in row and "(0)" not in row

@@ -61,6 +61,17 @@ def test_small_person_counts_are_suppressed_for_roles_that_see_them_published(cl
 
 
 def test_record_links_follow_the_policy(client, site):
+    from copil.records.actions import create_record
+
+    observed_at = dt.datetime(2023, 5, 1, 22, tzinfo=dt.UTC)
+    data = {
+        "observed_at": observed_at,
+        "latitude": Decimal("48.4"),
+        "longitude": Decimal("0.09"),
+        "people_count": 3,
+        "source": "outreach",
+    }
+    create_record(None, "field_observation", plan=site.plan, partner=site.partners["care"], data=data)
     client.force_login(site.users["care"])
     page = client.get("/plans/ville/", PERIOD).content.decode()
     assert "/enregistrements/seizure/" not in page  # care partners read no police lines
@@ -102,7 +113,8 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     add_records(site, count)
     client.force_login(site.users["coordinator"])
     cache.clear()
-    with django_assert_max_num_queries(160):  # cold cache: every indicator and chart computed (141 today)
+    # cold cache: every indicator and chart computed, and each link's count of what the reader may open (167 today)
+    with django_assert_max_num_queries(185):
         assert client.get("/plans/ville/", PERIOD).status_code == 200
     # warm cache: session, user, the session's second factor (copil.access.twofactor), memberships, plan, data version
     with django_assert_max_num_queries(6):
@@ -131,3 +143,35 @@ def test_a_plan_target_shows_its_attainment_and_a_change_refreshes_the_page(clie
     target.save()
     seizures = _card(client.get("/plans/ville/", PERIOD).content.decode(), "seizures")
     assert "objectif 20 — atteint à 50\u00a0%" in seizures
+
+
+def test_the_records_link_counts_what_the_reader_can_open(client, site):
+    """Issue 12 item 7: a care worker's plan-wide figure counts every partner's referrals, but the link opens
+    their own partner's only: its count is the latter, for each reader (the cached page is not shared)."""
+    from django.contrib.auth import get_user_model
+
+    from copil.plans.models import Membership
+    from copil.records.models import CareReferral
+    from tests.factories import make_partner
+
+    other = make_partner(site.plan, role="care", code="care-autre", name="Autre association")
+    other_user = get_user_model().objects.create_user("care-autre", "ca@example.fr", "x")
+    Membership.objects.create(partner=other, user=other_user)
+    for n, partner in enumerate([site.partners["care"]] * 6 + [other] * 8):
+        CareReferral.objects.create(
+            plan=site.plan,
+            partner=partner,
+            external_id=f"R-{n}",
+            referred_on=dt.date(2023, 3, 1) + dt.timedelta(days=n),
+            destination="csapa",
+            pseudonym=f"{n:064x}",
+        )
+    for user, own in ((site.users["care"], 6), (other_user, 8)):
+        client.force_login(user)
+        card = _card(client.get("/plans/ville/", PERIOD).content.decode(), "care_referrals")
+        assert '<p class="copil-figure fr-mb-1w">14</p>' in card
+        assert f"Voir les {own} enregistrements" in card
+        listing = client.get(
+            "/enregistrements/care_referral/", {"plan": "ville", "du": "2023-01-01", "au": "2023-12-31"}
+        )
+        assert f"{own} enregistrements" in listing.content.decode()

@@ -118,3 +118,64 @@ def test_pages_of_a_plan_the_user_is_no_member_of_do_not_exist(client, site, mee
     assert client.get(f"/plans/ville/reunions/{meeting.pk}/").status_code == 404
     assert client.get(f"/plans/autre/reunions/{meeting.pk}/").status_code == 404
     assert client.get("/plans/ville/actions/").status_code == 404
+
+
+def test_the_coordinator_corrects_and_deletes_a_decision_others_cannot(client, site, meeting):
+    """Issue 12 item 9: a decision can be corrected and deleted (audited); its action item stays in the tracker."""
+    coordinator = site.users["coordinator"]
+    decision = plan_actions.add_decision(
+        meeting, text="Renforcer les maraudes", action_title="Deux maraudes de plus", owner=site.partners["care"],
+        actor=coordinator,
+    )  # fmt: skip
+    base = f"/plans/ville/reunions/{meeting.pk}/decisions/{decision.pk}"
+    client.force_login(site.users["police"])
+    assert client.get(f"{base}/modifier/").status_code == 403
+    assert client.post(f"{base}/supprimer/").status_code == 403
+    assert (
+        "/decisions/"
+        not in client.get(f"/plans/ville/reunions/{meeting.pk}/").content.decode().split('id="decisions"')[1]
+    )
+
+    client.force_login(coordinator)
+    page = client.get(f"/plans/ville/reunions/{meeting.pk}/").content.decode()
+    assert f"{base}/modifier/" in page and f"{base}/supprimer/" in page
+    assert client.post(f"{base}/modifier/", {"text": "  "}).status_code == 400
+    response = client.post(f"{base}/modifier/", {"text": "Renforcer les maraudes de nuit"})
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.text == "Renforcer les maraudes de nuit"
+    assert "Son action « Deux maraudes de plus » reste" in client.get(f"{base}/supprimer/").content.decode()
+    assert client.post(f"{base}/supprimer/").status_code == 302
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+    assert Action.objects.filter(title="Deux maraudes de plus").exists()
+    actions = list(
+        AuditEvent.objects.filter(object_type="plans.decision", object_id=str(decision.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["create", "delete", "update"]
+
+
+def test_the_minutes_carry_the_agenda_the_figures_discussed_and_the_alerts(site, meeting):
+    """Issue 12 item 9: the relevé de décisions (HTML and PDF) gains the agenda, the figures and the alerts."""
+    from decimal import Decimal
+
+    from copil.records.actions import create_record
+
+    for n in range(3):
+        day = timezone.localdate() - dt.timedelta(days=n + 1)
+        data = {"seized_on": day, "substance": "crack", "quantity": Decimal(5), "unit": "g"}
+        create_record(None, "seizure", plan=site.plan, partner=site.partners["police"], data=data)
+    Action.objects.create(
+        plan=site.plan,
+        owner=site.partners["police"],
+        title="Retard",
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    make_alert(site.plan)
+    html = services.minutes_html(site.users["coordinator"], meeting)
+    agenda = services.prepare_agenda(site.users["coordinator"], meeting)
+    assert "Ordre du jour" in html and "Indicateurs qui ont le plus évolué" in html
+    assert agenda.movers and all(card.label in html and card.evolution in html for card in agenda.movers)
+    assert "Retard" in html and "Rue de la Gare" in html
+    assert services.minutes_pdf(site.users["coordinator"], meeting).startswith(b"%PDF-")

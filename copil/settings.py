@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "copil.reports",
     "copil.web",
     "copil.alerts",
+    "copil.notifications",
     "copil.official_statistics",
     "auditlog",
     "django_otp",
@@ -172,6 +173,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_flag("COPIL_SESSION_EXPIRE_AT_BROWSER_CLO
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("COPIL_INVITATION_VALIDITY", str(7 * 24 * 3600)))
 EMAIL_BACKEND = os.environ.get("COPIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("COPIL_FROM_EMAIL", "copil@localhost")
+# The site's address, for the links in notification e-mails (e.g. https://copil.orne.gouv.fr).
+COPIL_SITE_URL = os.environ.get("COPIL_SITE_URL", "")
 if os.environ.get("COPIL_EMAIL_HOST"):
     EMAIL_HOST = os.environ["COPIL_EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("COPIL_EMAIL_PORT", "587"))

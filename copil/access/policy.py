@@ -303,6 +303,14 @@ def is_plan_coordinator(user: Actor, plan: Plan | int) -> bool:
     return _is_superuser(user) or COORDINATOR in {s.role for s in seats(user) if s.plan_id == _pk(plan)}
 
 
+def may_follow_up_alert(user: Actor, plan: Plan | int, responders: set[int]) -> bool:
+    """Whether the user may acknowledge, assign or close an alert of the plan: its coordinators, and the members
+    of the partners that respond to it (`responders`: those the plan's settings name, and the one assigned)."""
+    return is_plan_coordinator(user, plan) or any(
+        s.plan_id == _pk(plan) and s.partner_id in responders for s in seats(user)
+    )
+
+
 def coordinated_plans(user: Actor) -> QuerySet[Plan]:
     """The plans whose members and audit trail the user manages."""
     if _is_superuser(user):

@@ -89,6 +89,13 @@ def _seed(plan: Plan, day: dt.date) -> np.random.SeedSequence:
     return np.random.SeedSequence([plan.pk, day.toordinal()])
 
 
+def _announce(alert: Alert) -> None:
+    """Tell the plan's coordinators and the partners its settings name of a new alert (by e-mail, later)."""
+    from copil.notifications.messages import alert_raised
+
+    alert_raised(alert)
+
+
 def run_scan(
     plan: Plan,
     day: dt.date,
@@ -168,6 +175,8 @@ def run_scan(
             )
             alert.observations.set(ids[cluster.cases].tolist())
             alerts.append(alert)
+            if _created:
+                _announce(alert)
         Alert.objects.filter(plan=plan, kind=Alert.Kind.SCAN_CLUSTER, detected_on=day, rank__gt=len(alerts)).delete()
         for alert in alerts:
             for older in open_alerts(plan).filter(kind=Alert.Kind.SCAN_CLUSTER, detected_on__lt=day):
@@ -223,7 +232,7 @@ def alerts_geojson(plan: Plan, *, include_closed: bool = False) -> dict:
     """The plan's alerts as a GeoJSON FeatureCollection of points (centre) with their radius in properties."""
     alerts = Alert.objects.filter(plan=plan) if include_closed else open_alerts(plan)
     features = []
-    for alert in alerts.prefetch_related("observations"):
+    for alert in alerts.select_related("assigned_to").prefetch_related("observations"):
         features.append(
             {
                 "type": "Feature",
@@ -234,6 +243,7 @@ def alerts_geojson(plan: Plan, *, include_closed: bool = False) -> dict:
                     "kind_label": str(alert.get_kind_display()),
                     "category": alert.category,
                     "status": alert.status,
+                    "follow_up": alert.follow_up,
                     "place": alert.place,
                     "radius_m": alert.radius_m,
                     "detected_on": alert.detected_on.isoformat(),
@@ -257,8 +267,8 @@ def agenda_alerts(plan: Plan, meeting_day: dt.date | None = None) -> list[dict]:
     Each item holds the alert and its French summary, most recent first; cluster alerts before hot spots.
     """
     meeting_day = meeting_day or timezone.localdate()
-    alerts = open_alerts(plan).filter(detected_on__lte=meeting_day)
-    return [{"alert": alert, "text": alert_summary(alert)} for alert in alerts]
+    alerts = open_alerts(plan).filter(detected_on__lte=meeting_day).select_related("assigned_to")
+    return [{"alert": alert, "text": alert_summary(alert), "follow_up": alert.follow_up} for alert in alerts]
 
 
 # --------------------------------------------------------------------------------------------- hot spots
@@ -429,6 +439,8 @@ def run_hot_spots(plan: Plan, day: dt.date, **options) -> list[Alert]:
                 },
             )
             alerts.append(alert)
+            if _created:
+                _announce(alert)
         Alert.objects.filter(plan=plan, kind=Alert.Kind.HOT_SPOT, detected_on=day, rank__gt=len(alerts)).delete()
     return alerts
 

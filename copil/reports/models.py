@@ -1,8 +1,9 @@
 """Bilan versions: the periods whose bilan the committee published, the only ones the public may read.
 
-The foundation of the publication workflow (draft → submitted to the COPIL → approved → published, or
-withdrawn): today versions are created published, by a coordinator or the system (`copil publish`), through
-`copil.reports.actions.publish_bilan`; the figures are recomputed from the records on each reading.
+The publication workflow: draft → submitted to the COPIL → approved → published, or withdrawn with a reason.
+A version is frozen when prepared: its figures (every indicator as the disclosure routine shows it), its HTML
+and its PDF are stored, so what the public reads never changes whatever records are entered later. Only the
+action functions of `copil.reports.actions` move a version, each move audited.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from copil.indicators.periods import Period
-from copil.plans.models import Plan
+from copil.plans.models import Meeting, Plan
 
 
 class BilanVersionQuerySet(models.QuerySet):
@@ -51,6 +52,28 @@ class BilanVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    figures = models.JSONField(_("frozen figures"), default=dict, blank=True)
+    html = models.TextField(_("rendered HTML"), blank=True)
+    pdf = models.BinaryField(_("rendered PDF"), blank=True, default=b"")
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("approving meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_bilans",
+    )
+    approved_on = models.DateField(_("approval date"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     objects = BilanVersionQuerySet.as_manager()
 

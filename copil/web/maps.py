@@ -163,4 +163,7 @@ def layer(user: Actor, plan: Plan, name: str, period: Period, *, today: dt.date 
 
 def open_alerts(plan: Plan, *, until: dt.date | None = None) -> list[str]:
     """The plan's open early-warning alerts (detected up to `until`, default today), each as one French sentence."""
-    return [str(item["text"]) for item in alert_services.agenda_alerts(plan, until)]
+    return [
+        _("{summary} (follow-up: {state})").format(summary=item["text"], state=item["follow_up"])
+        for item in alert_services.agenda_alerts(plan, until)
+    ]

@@ -31,9 +31,11 @@ from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_i
 from copil.official_statistics.charts import evaluation_chart, statistics_sections
 from copil.plans import actions as plan_actions
 from copil.plans.models import Decision, Meeting, Plan
+from copil.reports.actions import last_approved, previous_published
 from copil.reports.bilan import sensitive_indicators, suppressed_for
 from copil.reports.models import BilanVersion
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
+from copil.reports.versions import figure_changes, moved_since, render_frozen_figures
 
 from . import comparison as comparison_module
 from . import maps
@@ -245,10 +247,57 @@ def _published_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpRe
 
 
 def _version_links(plan: Plan) -> list[tuple[BilanVersion, str]]:
-    """The plan's published bilan versions, latest first, each with the address of its public page."""
-    address = reverse("web:published_bilan", args=[plan.slug])
+    """The plan's published bilan versions, latest first, each with its permanent public address."""
     versions = BilanVersion.objects.published().filter(plan=plan).order_by("-number")
-    return [(version, f"{address}?{PeriodChoice(version.period, CUSTOM).querystring}") for version in versions]
+    return [(version, reverse("web:bilan_version", args=[plan.slug, version.number])) for version in versions]
+
+
+@require_GET
+def bilan_versions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published versions of a plan's bilan, open to everyone: nothing else of the plan is shown."""
+    plan = get_object_or_404(Plan, slug=slug)
+    context = {"plan": plan, "versions": _version_links(plan), "breadcrumb_data": {"links": [], "current": plan.name}}
+    return render(request, "web/published_versions.html", context)
+
+
+def _published_version_or_404(slug: str, number: int) -> BilanVersion:
+    return get_object_or_404(
+        BilanVersion.objects.published().select_related("plan", "approved_by_meeting"), plan__slug=slug, number=number
+    )
+
+
+@require_GET
+def bilan_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """One published version at its permanent address, as frozen when prepared, with what changed since the
+    previous published version of the same period."""
+    version = _published_version_or_404(slug, number)
+    previous = previous_published(version)
+    context = {
+        "plan": version.plan,
+        "version": version,
+        "body": mark_safe(version.html),  # noqa: S308 - rendered from our template when the version was frozen
+        "figures": mark_safe(render_frozen_figures(version.figures)),  # noqa: S308 - our template
+        "previous": previous,
+        "changes": figure_changes(previous.figures, version.figures, previous.number) if previous else [],
+        "pdf_url": reverse("web:bilan_version_pdf", args=[slug, number]),
+        "breadcrumb_data": {
+            "links": [{"url": reverse("web:bilan_versions", args=[slug]), "title": version.plan.name}],
+            "current": _("Bilan no. {number}").format(number=number),
+        },
+    }
+    return render(request, "web/bilan_version.html", context)
+
+
+@require_GET
+def bilan_version_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The PDF stored with a published version."""
+    version = _published_version_or_404(slug, number)
+    name = f"bilan-{slug}-v{number}.pdf"
+    return HttpResponse(
+        bytes(version.pdf),
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
 
 
 @require_GET
@@ -286,12 +335,33 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
             "published_only": published_only,
             "versions": _version_links(plan) if published_only else [],
             "member": member,
+            **(_approved_context(plan) if member and not published_only else {}),
             "form_action": reverse("web:published_bilan" if published_only else "web:bilan", args=[plan.slug]),
         }
     )
     if not member:
         context["breadcrumb_data"] = {"links": [], "current": plan.name}
     return render(request, "web/bilan.html", context)
+
+
+def _approved_context(plan: Plan) -> dict[str, Any]:
+    """The last approved version of the plan's bilan and the figures of its period that moved since."""
+    approved = last_approved(plan)
+    if approved is None:
+        return {}
+    live = cached_bilan(
+        plan,
+        PeriodChoice(approved.period, CUSTOM),
+        suppressed=frozenset(approved.figures.get("suppressed", ())),
+        charts=False,
+    )
+    return {
+        "approved": approved,
+        "approved_url": reverse("web:bilan_version", args=[plan.slug, approved.number])
+        if approved.state == BilanVersion.State.PUBLISHED
+        else "",
+        "moved": moved_since(approved.figures, live, approved.number),
+    }
 
 
 def published_bilan(request: HttpRequest, slug: str) -> HttpResponse:

@@ -143,6 +143,7 @@
       onEachFeature: function (feature, layer) {
         var p = feature.properties || {};
         var text = p.summary || [p.label, p.place].filter(Boolean).join(" — ") || data.labelAlert;
+        if (p.follow_up) text += " (" + p.follow_up + ")";
         layer.bindPopup(escape(text));
       }
     });

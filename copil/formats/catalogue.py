@@ -5,114 +5,25 @@ templates and the formats page), not interface messages: they are written in Fre
 the French column names they describe, and `copil schemas` turns them into Table Schemas.
 """
 
-from typing import TypedDict
-
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
-
-from copil.access.pseudonyms import PSEUDONYM_PATTERN
-from copil.formats.columns import Choice, Column, ColumnType, RecordFormat
+from copil.formats.columns import Column, ColumnType, RecordFormat
+from copil.formats.common_columns import (
+    ADDRESS,
+    COORDINATE_NOTE,
+    COUNT,
+    ID,
+    LATITUDE,
+    LONGITUDE,
+    PSEUDONYM,
+    date_column,
+    flag_column,
+    options,
+    reference_column,
+)
+from copil.formats.enforcement import ENFORCEMENT_FORMATS
 from copil.plans.models import Axis
 from copil.records import models as m
 
 __all__ = ["FORMATS", "FORMATS_BY_FILE_STEM"]
-
-
-def _options(**spellings: str | tuple[str, ...]) -> tuple[Choice, ...]:
-    """Build enumeration values from `code=spelling` or `code=(canonical spelling, synonym…)`."""
-    return tuple(
-        Choice(code, (spelled,) if isinstance(spelled, str) else tuple(spelled)) for code, spelled in spellings.items()
-    )
-
-
-ID = Column(
-    "identifiant",
-    "external_id",
-    ColumnType.TEXT,
-    required=True,
-    formula_prefix_refused=True,
-    title="Identifiant",
-    description=(
-        "Identifiant de l'enregistrement chez le partenaire, unique dans le fichier et stable d'un envoi à l'autre : "
-        "réimporter une ligne avec le même identifiant met à jour l'enregistrement au lieu d'en créer un second. "
-        "Il ne commence ni par =, +, -, @, ni par une tabulation ou un retour chariot (un tableur le lirait comme "
-        "une formule)."
-    ),
-    hint="Laissez vide : Copil attribue un identifiant (code du partenaire, année, numéro).",
-)
-
-
-# Person-level records hold `copil.access.pseudonyms.pseudonym(...)`; anything else there may be a name.
-class _PseudonymRules(TypedDict):
-    pattern: str
-    pattern_reason: str | Promise
-    echo_refused: bool
-
-
-class _Count(TypedDict):
-    minimum: float
-
-
-PSEUDONYM: _PseudonymRules = {
-    "pattern": PSEUDONYM_PATTERN,
-    "pattern_reason": gettext_lazy("not a pseudonym (64 lowercase hexadecimal characters expected, never a name)"),
-    "echo_refused": False,
-}
-ADDRESS = Column("adresse", "address", ColumnType.TEXT, title="Adresse", description="Adresse postale ou lieu-dit.")
-COORDINATE_NOTE = "en degrés décimaux (WGS84), point décimal ; Copil accepte aussi la virgule"
-LATITUDE = Column(
-    "latitude",
-    "latitude",
-    ColumnType.DECIMAL,
-    minimum=-90,
-    maximum=90,
-    decimal_char=".",
-    title="Latitude",
-    description=f"Latitude {COORDINATE_NOTE}.",
-    hint="En degrés décimaux, par exemple 48,8841.",
-)
-LONGITUDE = Column(
-    "longitude",
-    "longitude",
-    ColumnType.DECIMAL,
-    minimum=-180,
-    maximum=180,
-    decimal_char=".",
-    title="Longitude",
-    description=f"Longitude {COORDINATE_NOTE}.",
-    hint="En degrés décimaux, par exemple 2,3681.",
-)
-COUNT: _Count = {"minimum": 0}
-
-
-def _date(name: str, field_name: str, title: str, description: str, required: bool = False) -> Column:
-    return Column(name, field_name, ColumnType.DATE, required=required, title=title, description=description)
-
-
-def _flag(name: str, field_name: str, title: str, description: str) -> Column:
-    return Column(
-        name,
-        field_name,
-        ColumnType.BOOLEAN,
-        title=title,
-        description=f"{description} « oui » ou « non » ; une cellule vide vaut « non ».",
-        hint=description,
-    )
-
-
-def _reference(name: str, field_name: str, kind: str, title: str, what: str, stem: str) -> Column:
-    return Column(
-        name,
-        field_name,
-        ColumnType.REFERENCE,
-        hint=f"Choisissez l'enregistrement {what} dans la liste, par son nom, sa date ou son lieu.",
-        references=kind,
-        title=title,
-        description=(
-            f"Identifiant {what} dans le fichier {stem}.csv du même partenaire, ou « code_partenaire:identifiant » "
-            "pour un enregistrement d'un autre partenaire du plan. L'enregistrement doit déjà exister."
-        ),
-    )
 
 
 FORMATS: dict[str, RecordFormat] = {
@@ -124,8 +35,10 @@ FORMATS: dict[str, RecordFormat] = {
             (
                 ID,
                 Column("nom", "name", ColumnType.TEXT, required=True, title="Nom", description="Nom du réseau."),
-                _date("identifie_le", "identified_on", "Identifié le", "Date à laquelle le réseau a été identifié."),
-                _date(
+                date_column(
+                    "identifie_le", "identified_on", "Identifié le", "Date à laquelle le réseau a été identifié."
+                ),
+                date_column(
                     "demantele_le",
                     "dismantled_on",
                     "Démantelé le",
@@ -146,15 +59,15 @@ FORMATS: dict[str, RecordFormat] = {
                 ADDRESS,
                 LATITUDE,
                 LONGITUDE,
-                _reference("reseau", "network", "network", "Réseau", "du réseau qui tient le point", "reseaux"),
-                _date(
+                reference_column("reseau", "network", "network", "Réseau", "du réseau qui tient le point", "reseaux"),
+                date_column(
                     "identifie_le",
                     "identified_on",
                     "Identifié le",
                     "Date à laquelle le point de deal a été identifié.",
                     required=True,
                 ),
-                _date(
+                date_column(
                     "neutralise_le",
                     "neutralized_on",
                     "Neutralisé le",
@@ -165,7 +78,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "zone",
                     "zone",
                     ColumnType.CHOICE,
-                    options=_options(police=("police", "zone police"), gendarmerie=("gendarmerie", "zone gendarmerie")),
+                    options=options(police=("police", "zone police"), gendarmerie=("gendarmerie", "zone gendarmerie")),
                     title="Zone",
                     description="Zone de compétence du point : police ou gendarmerie ; vide si non renseignée.",
                 ),
@@ -173,7 +86,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "installation",
                     "installation",
                     ColumnType.CHOICE,
-                    options=_options(
+                    options=options(
                         occasional=("ponctuel",),
                         established=("installé",),
                         entrenched=("très installé",),
@@ -192,13 +105,13 @@ FORMATS: dict[str, RecordFormat] = {
             "operations",
             (
                 ID,
-                _date("date", "occurred_on", "Date", "Date de l'opération.", required=True),
+                date_column("date", "occurred_on", "Date", "Date de l'opération.", required=True),
                 Column(
                     "type",
                     "kind",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         public_road=("voie publique", "opération de voie publique"),
                         search="perquisition",
                         raid=("interpellation", "coup de filet"),
@@ -208,7 +121,7 @@ FORMATS: dict[str, RecordFormat] = {
                     title="Type d'opération",
                     description="Nature de l'opération.",
                 ),
-                _reference(
+                reference_column(
                     "point_de_deal",
                     "deal_point",
                     "deal_point",
@@ -250,13 +163,13 @@ FORMATS: dict[str, RecordFormat] = {
             "saisies",
             (
                 ID,
-                _date("date", "seized_on", "Date", "Date de la saisie.", required=True),
+                date_column("date", "seized_on", "Date", "Date de la saisie.", required=True),
                 Column(
                     "substance",
                     "substance",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         cannabis=("cannabis", "résine de cannabis", "herbe de cannabis"),
                         heroin="héroïne",
                         cocaine="cocaïne",
@@ -285,7 +198,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "unit",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         g=("g", "gramme", "grammes", "gr"),
                         kg=("kg", "kilogramme", "kilogrammes", "kilo", "kilos"),
                         unit=("unités", "unité", "u", "doses", "cachets"),
@@ -293,7 +206,7 @@ FORMATS: dict[str, RecordFormat] = {
                     title="Unité",
                     description="Unité de la quantité : grammes, kilogrammes ou unités (doses, cachets).",
                 ),
-                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
+                reference_column("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
             ),
             title="Saisies",
             description="Les saisies de stupéfiants, une ligne par substance saisie à une date.",
@@ -304,17 +217,17 @@ FORMATS: dict[str, RecordFormat] = {
             "interpellations",
             (
                 ID,
-                _date("date", "arrested_on", "Date", "Date de l'interpellation.", required=True),
+                date_column("date", "arrested_on", "Date", "Date de l'interpellation.", required=True),
                 Column(
                     "role",
                     "role",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(trafficker=("trafiquant", "vendeur"), user=("usager", "consommateur")),
+                    options=options(trafficker=("trafiquant", "vendeur"), user=("usager", "consommateur")),
                     title="Rôle",
                     description="Rôle de la personne interpellée.",
                 ),
-                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
+                reference_column("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
             ),
             title="Interpellations",
             description="Les interpellations, une ligne par personne interpellée (sans nom).",
@@ -325,7 +238,7 @@ FORMATS: dict[str, RecordFormat] = {
             "condamnations",
             (
                 ID,
-                _date("date", "convicted_on", "Date", "Date de la condamnation.", required=True),
+                date_column("date", "convicted_on", "Date", "Date de la condamnation.", required=True),
                 Column(
                     "pseudonyme",
                     "pseudonym",
@@ -343,21 +256,21 @@ FORMATS: dict[str, RecordFormat] = {
                     title="Emprisonnement (mois)",
                     description="Durée d'emprisonnement prononcée, en mois.",
                 ),
-                _flag("recidiviste", "repeat_offender", "Récidiviste", "La personne est-elle en récidive ?"),
-                _flag("deferement", "referral_to_court", "Déferrement", "La personne a-t-elle été déférée ?"),
-                _flag(
+                flag_column("recidiviste", "repeat_offender", "Récidiviste", "La personne est-elle en récidive ?"),
+                flag_column("deferement", "referral_to_court", "Déferrement", "La personne a-t-elle été déférée ?"),
+                flag_column(
                     "interdiction_sejour",
                     "residence_ban",
                     "Interdiction de séjour",
                     "Une interdiction de séjour a-t-elle été prononcée ?",
                 ),
-                _flag(
+                flag_column(
                     "obligation_soins",
                     "care_order",
                     "Obligation de soins",
                     "Une obligation de soins a-t-elle été prononcée ?",
                 ),
-                _flag(
+                flag_column(
                     "reconduite_frontiere",
                     "removal_order",
                     "Reconduite à la frontière",
@@ -377,14 +290,14 @@ FORMATS: dict[str, RecordFormat] = {
                 ADDRESS,
                 LATITUDE,
                 LONGITUDE,
-                _date("installee_le", "installed_on", "Installée le", "Date de mise en service.", required=True),
-                _date(
+                date_column("installee_le", "installed_on", "Installée le", "Date de mise en service.", required=True),
+                date_column(
                     "retiree_le",
                     "removed_on",
                     "Retirée le",
                     "Date de retrait ; vide tant que la caméra est en service.",
                 ),
-                _flag("vision_nocturne", "night_vision", "Vision nocturne", "La caméra voit-elle de nuit ?"),
+                flag_column("vision_nocturne", "night_vision", "Vision nocturne", "La caméra voit-elle de nuit ?"),
                 Column(
                     "rayon_m",
                     "coverage_radius_m",
@@ -404,13 +317,13 @@ FORMATS: dict[str, RecordFormat] = {
             "actions_prevention",
             (
                 ID,
-                _date("date", "held_on", "Date", "Date de l'action.", required=True),
+                date_column("date", "held_on", "Date", "Date de l'action.", required=True),
                 Column(
                     "type",
                     "kind",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         awareness=("sensibilisation", "campagne de sensibilisation"),
                         outreach=("maraude", "aller vers"),
                         school=("intervention scolaire", "milieu scolaire"),
@@ -440,13 +353,13 @@ FORMATS: dict[str, RecordFormat] = {
             "orientations_soins",
             (
                 ID,
-                _date("date", "referred_on", "Date", "Date de l'orientation.", required=True),
+                date_column("date", "referred_on", "Date", "Date de l'orientation.", required=True),
                 Column(
                     "destination",
                     "destination",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         csapa="csapa",
                         caarud="caarud",
                         hospital=("hôpital", "hospitalisation"),
@@ -468,7 +381,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "issue",
                     "outcome",
                     ColumnType.CHOICE,
-                    options=_options(
+                    options=options(
                         pending="en attente",
                         admitted=("admis", "admise", "pris en charge"),
                         declined=("refus", "refusé"),
@@ -488,13 +401,13 @@ FORMATS: dict[str, RecordFormat] = {
             "releves_capacite",
             (
                 ID,
-                _date("date", "observed_on", "Date", "Date du relevé.", required=True),
+                date_column("date", "observed_on", "Date", "Date du relevé.", required=True),
                 Column(
                     "type",
                     "kind",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         shelter_occupied=("personnes hébergées", "places d'hébergement occupées"),
                         shelter_places=("places d'hébergement",),
                         hospital_places=("places hospitalières",),
@@ -522,13 +435,13 @@ FORMATS: dict[str, RecordFormat] = {
             "releves_deploiement",
             (
                 ID,
-                _date("date", "deployed_on", "Date", "Jour du déploiement.", required=True),
+                date_column("date", "deployed_on", "Date", "Jour du déploiement.", required=True),
                 Column(
                     "force",
                     "force",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(
+                    options=options(
                         police_nationale="police nationale",
                         gendarmerie_mobile="gendarmerie mobile",
                         gendarmerie=("gendarmerie départementale",),
@@ -556,12 +469,14 @@ FORMATS: dict[str, RecordFormat] = {
             "procedures_expulsion",
             (
                 ID,
-                _date("ouverte_le", "opened_on", "Ouverte le", "Date d'ouverture de la procédure.", required=True),
+                date_column(
+                    "ouverte_le", "opened_on", "Ouverte le", "Date d'ouverture de la procédure.", required=True
+                ),
                 Column(
                     "issue",
                     "outcome",
                     ColumnType.CHOICE,
-                    options=_options(
+                    options=options(
                         pending=("en cours", "en attente"),
                         evicted=("expulsion", "expulsé"),
                         left=("départ volontaire", "parti"),
@@ -571,7 +486,7 @@ FORMATS: dict[str, RecordFormat] = {
                     description="Issue de la procédure ; vide vaut « en cours ».",
                     hint="Issue de la procédure ; sans réponse, elle reste « en cours ».",
                 ),
-                _date(
+                date_column(
                     "close_le",
                     "closed_on",
                     "Close le",
@@ -639,7 +554,7 @@ FORMATS: dict[str, RecordFormat] = {
                     "source",
                     ColumnType.CHOICE,
                     required=True,
-                    options=_options(outreach=("maraude", "équipe de rue"), patrol="patrouille", camera="caméra"),
+                    options=options(outreach=("maraude", "équipe de rue"), patrol="patrouille", camera="caméra"),
                     title="Source",
                     description="Qui a fait l'observation.",
                 ),
@@ -661,12 +576,12 @@ FORMATS: dict[str, RecordFormat] = {
                     title="Intitulé",
                     description="Intitulé de la convention.",
                 ),
-                _date("signee_le", "signed_on", "Signée le", "Date de signature.", required=True),
+                date_column("signee_le", "signed_on", "Signée le", "Date de signature.", required=True),
                 Column(
                     "axe",
                     "axis",
                     ColumnType.CHOICE,
-                    options=_options(
+                    options=options(
                         repression="répression",
                         videoprotection="vidéoprotection",
                         prevention_care=("prévention et soins", "prévention"),
@@ -690,218 +605,7 @@ FORMATS: dict[str, RecordFormat] = {
             description="Les conventions signées entre partenaires du plan.",
             period_column="signee_le",
         ),
-        # --- Issue 14: fixed fines, weapons seized ------------------------------------------------------------
-        RecordFormat(
-            "drug_fine",
-            "amendes_forfaitaires",
-            (
-                ID,
-                _date("date", "issued_on", "Date", "Date de l'amende forfaitaire délictuelle.", required=True),
-                ADDRESS,
-                LATITUDE,
-                LONGITUDE,
-                Column(
-                    "montant",
-                    "amount",
-                    ColumnType.DECIMAL,
-                    required=True,
-                    minimum=0,
-                    exclusive_minimum=True,
-                    title="Montant (€)",
-                    description=(
-                        "Montant de l'amende en euros, strictement positif (200 € pour l'usage de stupéfiants) ; "
-                        "virgule décimale (Copil accepte aussi le point)."
-                    ),
-                ),
-                Column(
-                    "statut",
-                    "status",
-                    ColumnType.CHOICE,
-                    options=_options(
-                        notified=("notifiée", "notifiee", "émise"),
-                        paid=("payée", "payee", "réglée"),
-                        increased=("majorée", "majoree"),
-                        contested=("contestée", "contestee"),
-                    ),
-                    title="Statut",
-                    description="Où en est l'amende ; vide vaut « notifiée ».",
-                ),
-            ),
-            title="Amendes forfaitaires délictuelles",
-            description="Les amendes forfaitaires délictuelles (AFD) pour usage de stupéfiants, une ligne par amende.",
-            period_column="date",
-        ),
-        RecordFormat(
-            "weapon_seizure",
-            "saisies_armes",
-            (
-                ID,
-                _date("date", "seized_on", "Date", "Date de la saisie.", required=True),
-                Column(
-                    "categorie",
-                    "category",
-                    ColumnType.CHOICE,
-                    required=True,
-                    options=_options(
-                        firearm=("arme à feu", "armes à feu", "arme de poing", "fusil"),
-                        blade=("arme blanche", "armes blanches", "couteau", "couteaux"),
-                        replica=("réplique", "répliques", "arme factice"),
-                        other=("autre", "autre arme"),
-                    ),
-                    title="Catégorie",
-                    description="Catégorie des armes saisies (les munitions ont leur colonne « munitions »).",
-                ),
-                Column(
-                    "nombre",
-                    "quantity",
-                    ColumnType.INTEGER,
-                    **COUNT,
-                    title="Nombre d'armes",
-                    description="Nombre d'armes de cette catégorie saisies ; vide vaut 0 (munitions seules).",
-                ),
-                Column(
-                    "munitions",
-                    "rounds",
-                    ColumnType.INTEGER,
-                    **COUNT,
-                    title="Munitions",
-                    description="Nombre de munitions (cartouches) saisies avec ces armes ; vide vaut 0.",
-                ),
-                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
-            ),
-            title="Saisies d'armes",
-            description="Les armes et munitions saisies, une ligne par catégorie d'armes saisie à une date.",
-            period_column="date",
-        ),
-        RecordFormat(
-            "asset_seizure",
-            "avoirs_saisis",
-            (
-                ID,
-                _date("date", "seized_on", "Date", "Date de la saisie.", required=True),
-                Column(
-                    "categorie",
-                    "category",
-                    ColumnType.CHOICE,
-                    required=True,
-                    options=_options(
-                        cash=("numéraire", "espèces", "argent liquide"),
-                        vehicle=("véhicule", "véhicules"),
-                        goods=("biens", "bien", "objets"),
-                        account=("compte bancaire", "comptes bancaires", "avoirs bancaires"),
-                    ),
-                    title="Catégorie",
-                    description="Nature des avoirs saisis.",
-                ),
-                Column(
-                    "valeur_eur",
-                    "value_eur",
-                    ColumnType.DECIMAL,
-                    required=True,
-                    minimum=0,
-                    exclusive_minimum=True,
-                    title="Valeur (€)",
-                    description=(
-                        "Montant saisi ou valeur estimée des biens, en euros, strictement positif ; "
-                        "virgule décimale (Copil accepte aussi le point)."
-                    ),
-                ),
-                _reference("operation", "operation", "operation", "Opération", "de l'opération", "operations"),
-            ),
-            title="Avoirs criminels saisis",
-            description="Les avoirs criminels saisis (numéraire, véhicules, biens, comptes), une ligne par saisie.",
-            period_column="date",
-        ),
-        RecordFormat(
-            "street_price",
-            "prix_de_rue",
-            (
-                ID,
-                _date(
-                    "valable_du",
-                    "valid_from",
-                    "Valable du",
-                    "Date à partir de laquelle ce prix s'applique (jusqu'au prix suivant de la même substance).",
-                    required=True,
-                ),
-                Column(
-                    "substance",
-                    "substance",
-                    ColumnType.CHOICE,
-                    required=True,
-                    options=_options(
-                        cannabis=("cannabis", "résine de cannabis", "herbe de cannabis"),
-                        heroin="héroïne",
-                        cocaine="cocaïne",
-                        crack=("crack", "cocaïne basée"),
-                        other="autre",
-                    ),
-                    title="Substance",
-                    description="Substance dont le prix est relevé.",
-                ),
-                Column(
-                    "prix_gramme_eur",
-                    "price_per_gram",
-                    ColumnType.DECIMAL,
-                    required=True,
-                    minimum=0,
-                    exclusive_minimum=True,
-                    title="Prix au gramme (€)",
-                    description=(
-                        "Prix de revente au détail d'un gramme, en euros, strictement positif ; "
-                        "virgule décimale (Copil accepte aussi le point)."
-                    ),
-                ),
-            ),
-            title="Prix de rue",
-            description=(
-                "Le barème daté des prix de revente au gramme, par substance, qui sert à estimer la valeur "
-                "de revente des saisies du plan."
-            ),
-            period_column="valable_du",
-        ),
-        # --- Issue 14, kinds2: street counts --------------------------------------------------------------
-        RecordFormat(
-            "street_count",
-            "comptages_rue",
-            (
-                ID,
-                Column(
-                    "date_heure",
-                    "counted_at",
-                    ColumnType.DATETIME,
-                    required=True,
-                    title="Date et heure",
-                    description=(
-                        "Date et heure du comptage, heure de Paris, au format AAAA-MM-JJTHH:MM "
-                        "(Copil accepte aussi les secondes, une espace au lieu du T et JJ/MM/AAAA HH:MM)."
-                    ),
-                ),
-                Column(
-                    "zone",
-                    "zone",
-                    ColumnType.TEXT,
-                    required=True,
-                    title="Zone",
-                    description="Zone de l'espace public parcourue (secteur, square, station).",
-                ),
-                Column(
-                    "personnes",
-                    "people_count",
-                    ColumnType.INTEGER,
-                    required=True,
-                    **COUNT,
-                    title="Personnes",
-                    description="Nombre d'usagers vus dans la zone lors du comptage.",
-                ),
-            ),
-            title="Comptages de rue",
-            description=(
-                "Les comptages simultanés des usagers présents dans l'espace public (comptage de rue, maraude de "
-                "nuit), une ligne par zone : les zones d'un même jour s'additionnent."
-            ),
-            period_column="date_heure",
-        ),
+        *ENFORCEMENT_FORMATS,
     ]
 }
 

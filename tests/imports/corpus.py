@@ -33,7 +33,7 @@ VALID_SEIZURES = [
 ]
 CAMERA_HEADER = "identifiant;nom;adresse;latitude;longitude;installee_le;retiree_le;vision_nocturne;rayon_m"
 OBSERVATION_HEADER = "identifiant;date_heure;adresse;latitude;longitude;personnes;source"
-DEAL_POINT_HEADER = "identifiant;nom;adresse;latitude;longitude;reseau;identifie_le;neutralise_le"
+DEAL_POINT_HEADER = "identifiant;nom;adresse;latitude;longitude;reseau;identifie_le;neutralise_le;zone;installation"
 AGREEMENT_HEADER = "identifiant;intitule;signee_le;axe;signataires"
 
 TOLERANCE = "Copil tolerance beyond the schema: "
@@ -655,7 +655,7 @@ CASES: list[Case] = [
         "dates-out-of-order",
         "points_de_deal-dates.csv",
         "deal_point",
-        text(lines("P1;Gare;;;;;2023-05-01;2023-04-30", header=DEAL_POINT_HEADER)),
+        text(lines("P1;Gare;;;;;2023-05-01;2023-04-30;;", header=DEAL_POINT_HEADER)),
         False,
         errors=((2, "neutralise_le"),),
         reason="précède identifie_le",

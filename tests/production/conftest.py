@@ -2,7 +2,6 @@
 own code, then migrated by the current code (built once; the upgrade test checks it, the backup tests copy it)."""
 
 import os
-import re
 import secrets
 import sqlite3
 import subprocess
@@ -20,8 +19,6 @@ RELEASE_TAG = "v0.1.0"
 RELEASE_COMMIT = "e86e961404fe3b798fc9adcc9e7a4521cd442eb3"
 DEMO_PLANS = ("alencon", "paris")
 SQLITE_LEG = os.environ.get("COPIL_TEST_DATABASE") != "postgresql"
-# The bilan says when it was written: the two runs may fall on different minutes.
-GENERATED_AT = re.compile(r"généré le [^\n]*? à \d{1,2}:\d{2}")
 
 
 def _git(*arguments: str, **kwargs) -> subprocess.CompletedProcess:
@@ -46,17 +43,22 @@ def run(env: dict, cwd: Path, *arguments: str) -> str:
     return result.stdout
 
 
-def bilans(env: dict, cwd: Path, output: Path) -> dict[str, str]:
-    """Every figure (CSV) and the prose (Markdown) of the demo's bilans."""
+def bilans(env: dict, cwd: Path, output: Path) -> dict[str, dict[str, list[str]]]:
+    """Every figure of the demo's bilans (their CSV), per bilan and indicator code: the rows of each figure.
+
+    The prose is left out: new releases add sentences (comparisons, new indicators) by design."""
     manifest = tomllib.loads((ROOT / "demo" / "bilans.toml").read_text(encoding="utf-8"))
     for entry in manifest["bilan"]:
         start, end = entry["period"].split("..")
         run(env, cwd, "-m", "copil", "bilan", "--plan", entry["plan"], "--from", start, "--to", end,
-            "--format", "csv", "--format", "md", "--output", str(output))  # fmt: skip
-    return {
-        path.name: GENERATED_AT.sub("généré le …", path.read_text(encoding="utf-8"))
-        for path in sorted(output.iterdir())
-    }
+            "--format", "csv", "--output", str(output))  # fmt: skip
+    figures: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(output.glob("*.csv")):
+        header, *rows = path.read_text(encoding="utf-8-sig").splitlines()
+        by_code = figures.setdefault(path.name, {})
+        for row in rows:
+            by_code.setdefault(row.split(";", 1)[0] if ";" in row else row.split(",", 1)[0], []).append(row)
+    return figures
 
 
 def sqlite_tables(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
@@ -119,6 +121,7 @@ def upgraded_demo(tmp_path_factory) -> UpgradedDemo | None:
     new = {**base, "COPIL_DEMO_DIR": str(ROOT / "demo")}
     assert run(new, ROOT, "-c", "import copil; print(copil.__file__)").strip() == str(ROOT / "copil" / "__init__.py")
     migrate_output = run(new, ROOT, "-m", "copil", "migrate", "--no-input")
+    run(new, ROOT, "-m", "copil", "rollup", "--rebuild")  # the upgrade step the README gives for the roll-up
     return UpgradedDemo(
         database=database,
         keys=keys,

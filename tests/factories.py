@@ -99,6 +99,7 @@ def required_record_fields(kind: str) -> dict:
             "zone": "Porte de la Chapelle",
             "people_count": 40,
         },
+        "administrative_measure": {"measure": "appearance_ban", "requested_on": day},
     }[kind]
 
 

@@ -21,6 +21,8 @@ Decisions recorded here:
   only as a member of a care partner of that plan (then with the care role's rights), so an administrator
   account cannot be used to browse health data. Aggregates stay exact for them.
 - agreements are the coordinator's records: the coordinator creates them for any partner of the plan.
+- administrative measures (loi narcotrafic) are the préfecture's and the police's records: the préfecture
+  (coordinator) records its own and reads every one of the plan; the person a measure targets is a pseudonym.
 - plan objects: every member (but the public) reads the plan, its axes, partners, actions, meetings and
   decisions; the coordinator manages them and the memberships (deactivated, not deleted: only superusers
   delete one); a partner updates the actions it owns and reads its own memberships.
@@ -74,6 +76,7 @@ weapon_seizure       R            crud    -        -     -        -     -       
 asset_seizure        R            crud    -        -     -        -     -       -       CRUD
 street_price         R            crud    -        -     -        -     -       -       CRUD
 street_count         R            crud    -        -     -        crud  -       -       CRUD
+administrative_measure Rcud       crud    -        -     -        -     -       -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.

@@ -309,6 +309,32 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
                 "in the public space"
             ),
         ),
+        # --- Issue 14, kinds3: administrative measures of the loi narcotrafic ---------------------------------
+        # « 61 demandes, 50 arrêtés, 32 notifiés » (Haute-Garonne, 2025): the requests lead, the later stages follow.
+        "appearance_bans_requested": Phrase(
+            states=lambda n: ngettext(
+                "Appearance bans (loi narcotrafic): {n} request", "Appearance bans (loi narcotrafic): {n} requests", n
+            ),
+            zero=STATE,
+        ),
+        "appearance_bans_ordered": Phrase(follows=lambda n: ngettext(", {n} order", ", {n} orders", n)),
+        "appearance_bans_notified": Phrase(follows=lambda n: ngettext(", {n} notified", ", {n} notified", n)),
+        "appearance_bans_breached": Phrase(follows=lambda n: ngettext(", {n} breach found", ", {n} breaches found", n)),
+        "appearance_bans_prosecuted": Phrase(
+            follows=lambda n: ngettext(", {n} breach prosecuted", ", {n} breaches prosecuted", n)
+        ),
+        "shop_closures_ordered": Phrase(
+            states=lambda n: ngettext(
+                "{n} shop was closed by administrative order", "{n} shops were closed by administrative order", n
+            ),
+        ),
+        "eviction_injunctions_ordered": Phrase(
+            states=lambda n: ngettext(
+                "{n} injunction to evict a tenant involved in trafficking was sent to a landlord",
+                "{n} injunctions to evict a tenant involved in trafficking were sent to landlords",
+                n,
+            ),
+        ),
     }
 )
 

@@ -471,6 +471,33 @@ class StreetCount(Record):
         verbose_name_plural = _("street counts")
 
 
+# --- Issue 14, kinds3: administrative measures of the 2025 loi narcotrafic ---------------------------------------
+
+
+class AdministrativeMeasure(Record, Located):
+    """An administrative measure of the préfet (loi du 13 juin 2025 « narcotrafic »), one record per measure with
+    the date of each stage it reached: requested, ordered (arrêté), notified, then for a ban breached and
+    prosecuted. The person it targets, if any, is a pseudonym; a shop closure targets a place."""
+
+    class Measure(models.TextChoices):
+        APPEARANCE_BAN = "appearance_ban", _("appearance ban (interdiction de paraître)")
+        SHOP_CLOSURE = "shop_closure", _("administrative closure of a shop")
+        EVICTION_INJUNCTION = "eviction_injunction", _("injunction to the landlord to evict")
+
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    pseudonym = models.CharField(_("pseudonym"), max_length=64, blank=True)
+    requested_on = models.DateField(_("requested on"))
+    ordered_on = models.DateField(_("ordered on (arrêté)"), null=True, blank=True)
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    breached_on = models.DateField(_("breached on"), null=True, blank=True)
+    prosecuted_on = models.DateField(_("prosecuted on"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("duration (days)"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("administrative measure")
+        verbose_name_plural = _("administrative measures")
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -491,4 +518,5 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "asset_seizure": AssetSeizure,
     "street_price": StreetPrice,
     "street_count": StreetCount,
+    "administrative_measure": AdministrativeMeasure,
 }

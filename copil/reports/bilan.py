@@ -294,6 +294,15 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# The stages of an appearance ban after its request, stated in the request's sentence (issue 14, kinds3).
+APPEARANCE_BAN_STAGES = (
+    "appearance_bans_ordered",
+    "appearance_bans_notified",
+    "appearance_bans_breached",
+    "appearance_bans_prosecuted",
+)
+
+
 def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
     facts = [code for code in ("networks_dismantled", "deal_points_neutralized") if w.stated(code)]
     text = _("Over the period, {facts}.").format(facts=join_words([w.says(c) for c in facts])) if facts else ""
@@ -314,6 +323,7 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
             "repeat_offenders_residence_ban",
             "convicted_persons_removal_order",
         )
+        + w.compose("appearance_bans_requested", *APPEARANCE_BAN_STAGES)
         + w.standalone("staff_deployed")
     )
 
@@ -440,6 +450,8 @@ SECTION_WRITERS: dict[str, tuple[SectionWriter, frozenset[str]]] = {
                 "repeat_offenders_residence_ban",
                 "convicted_persons_removal_order",
                 "staff_deployed",
+                "appearance_bans_requested",
+                *APPEARANCE_BAN_STAGES,
             }
         ),
     ),

@@ -58,6 +58,9 @@ RECORDS_OF = {
 # Issue 14, kinds2: street counts are made by patrols and by outreach teams (maraudes) alike.
 RECORDS_OF["police"] |= {"street_count"}
 RECORDS_OF["care"] |= {"street_count"}
+# Issue 14, kinds3: the préfecture (coordinator) and the police record the loi narcotrafic's administrative measures.
+RECORDS_OF["coordinator"] |= {"administrative_measure"}
+RECORDS_OF["police"] |= {"administrative_measure"}
 # Whose records a kind usually is (the "other" target is a partner of that role).
 OWNER_ROLE = {kind: next(r for r, kinds in RECORDS_OF.items() if kind in kinds) for kind in RECORD_KINDS}
 
@@ -73,6 +76,8 @@ def expected(role: str, kind: str, action: str, target: str) -> bool:
     if role == "coordinator":
         if kind == "agreement":
             return True
+        if kind == "administrative_measure":  # its own measures, and reads every measure of the plan
+            return action == "read" or target == "own"
         return kind != "care_referral" and action == "read"
     return kind in RECORDS_OF[role] and target == "own"
 

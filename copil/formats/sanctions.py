@@ -1,0 +1,89 @@
+"""The record formats of the administrative measures of the 2025 loi narcotrafic and of the penal chain (issue 14,
+families 5 and 4).
+
+A préfecture follows its measures in a spreadsheet of one line per measure (« tableau de suivi des mesures »),
+a column per stage holding the day it was reached: re-sending the same file as the measures move on updates each
+line (same identifier) instead of piling up one line per stage.
+"""
+
+from copil.formats.columns import Column, ColumnType, RecordFormat
+from copil.formats.common_columns import ADDRESS, COUNT, ID, LATITUDE, LONGITUDE, PSEUDONYM, date_column, options
+
+_MEASURE_STAGES = ("demandee_le", "arretee_le", "notifiee_le", "violee_le", "poursuivie_le")
+
+SANCTION_FORMATS: list[RecordFormat] = [
+    RecordFormat(
+        "administrative_measure",
+        "mesures_administratives",
+        (
+            ID,
+            Column(
+                "mesure",
+                "measure",
+                ColumnType.CHOICE,
+                required=True,
+                options=options(
+                    appearance_ban=("interdiction de paraître", "interdiction de paraitre", "IDP"),
+                    shop_closure=("fermeture administrative", "fermeture de commerce", "fermeture"),
+                    eviction_injunction=("injonction au bailleur", "injonction d'expulser", "injonction"),
+                ),
+                title="Mesure",
+                description=(
+                    "Mesure administrative de la loi du 13 juin 2025 : interdiction de paraître sur les lieux du "
+                    "trafic, fermeture administrative d'un commerce, ou injonction au bailleur d'expulser."
+                ),
+            ),
+            Column(
+                "pseudonyme",
+                "pseudonym",
+                ColumnType.TEXT,
+                **PSEUDONYM,
+                title="Pseudonyme",
+                description=(
+                    "Pseudonyme de la personne visée (64 caractères hexadécimaux, jamais son nom) ; vide pour une "
+                    "fermeture de commerce."
+                ),
+            ),
+            ADDRESS,
+            LATITUDE,
+            LONGITUDE,
+            date_column(
+                "demandee_le",
+                "requested_on",
+                "Demandée le",
+                "Date de la demande (proposition du service ou saisine du préfet).",
+                required=True,
+            ),
+            date_column("arretee_le", "ordered_on", "Arrêtée le", "Date de l'arrêté préfectoral ; vide sinon."),
+            date_column("notifiee_le", "notified_on", "Notifiée le", "Date de notification ; vide sinon."),
+            date_column(
+                "violee_le", "breached_on", "Violée le", "Date de la première violation constatée ; vide sinon."
+            ),
+            date_column(
+                "poursuivie_le",
+                "prosecuted_on",
+                "Poursuivie le",
+                "Date des poursuites engagées pour la violation ; vide sinon.",
+            ),
+            Column(
+                "duree_jours",
+                "duration_days",
+                ColumnType.INTEGER,
+                **COUNT,
+                title="Durée (jours)",
+                description="Durée de la mesure arrêtée, en jours (fermeture : jusqu'à 6 mois) ; vide si inconnue.",
+            ),
+        ),
+        title="Mesures administratives",
+        description=(
+            "Les mesures administratives de la loi narcotrafic, une ligne par mesure avec la date de chaque étape "
+            "atteinte (demandée, arrêtée, notifiée, violée, poursuivie) : renvoyer le fichier quand les mesures "
+            "avancent met à jour chaque ligne."
+        ),
+        period_column="demandee_le",
+        date_order=(
+            *zip(_MEASURE_STAGES, _MEASURE_STAGES[1:], strict=False),
+            *(("demandee_le", later) for later in _MEASURE_STAGES[2:]),
+        ),
+    ),
+]

@@ -96,6 +96,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "poursuivie_le",
         "duree_jours",
     ),
+    "chaine_penale": ("identifiant", "date", "pseudonyme", "etape", "ferme_mois", "sursis_mois"),
 }
 
 # The one file written with French dates (JJ/MM/AAAA), to exercise that parsing path.

@@ -73,3 +73,43 @@ def add_administrative_measures(plan: Plan, partner_code: str, places: list[str]
     rows.sort(key=lambda r: (r["demandee_le"], str(r["mesure"])))
     for row in rows:
         prefecture.add("mesures_administratives", {"identifiant": prefecture.next_id("MES", 2025, 3), **row})
+
+
+def add_penal_chain(plan: Plan, partner_code: str, seed: str, unprosecuted: tuple[date, date, int]) -> None:
+    """The penal chain of the persons the parquet convicted (its `condamnations` rows): garde à vue and
+    déferrement before the conviction, a comparution immédiate (and a mandat de dépôt for a firm sentence of a
+    year or more) or else an information judiciaire, then the sentence with its firm and suspended months read
+    from the conviction (« dont 6 avec sursis »); plus `unprosecuted` = (from, to, count) persons held in garde à
+    vue and released without prosecution."""
+    rng = random.Random(seed)
+    parquet = plan.partner(partner_code)
+    steps: list[tuple[date, str, str, dict[str, object]]] = []
+    for conviction in parquet.files["condamnations"]:
+        day, person, months = conviction["date"], str(conviction["pseudonyme"]), int(conviction["emprisonnement_mois"])
+        assert isinstance(day, date)
+        suspended = 6 if "dont 6 avec sursis" in str(conviction["peine"]) else 0
+        firm = months - suspended
+        immediate = rng.random() < 0.7
+        custody = day - timedelta(days=2 if immediate else rng.randint(60, 240))
+        steps.append((custody, person, "garde à vue", {}))
+        steps.append((custody + timedelta(days=1), person, "déferrement", {}))
+        if immediate:
+            steps.append((day, person, "comparution immédiate", {}))
+            if firm >= 12:
+                steps.append((day, person, "mandat de dépôt", {}))
+        else:
+            steps.append((custody + timedelta(days=1), person, "information judiciaire", {}))
+        months_cells = {"ferme_mois": firm or None, "sursis_mois": suspended or None}
+        steps.append((day, person, "condamnation", months_cells))
+    start, end, count = unprosecuted
+    for n in range(count):
+        day = start + timedelta(days=rng.randint(0, (end - start).days))
+        steps.append((day, pseudonym(f"{seed}-gav-{n:03d}"), "garde à vue", {}))
+    order = ["garde à vue", "déferrement", "information judiciaire", "comparution immédiate", "mandat de dépôt"]
+    steps.sort(key=lambda s: (s[0], s[1], order.index(s[2]) if s[2] in order else len(order)))
+    for day, person, stage, cells in steps:
+        parquet.add(
+            "chaine_penale",
+            {"identifiant": parquet.next_id("PEN", day.year), "date": day, "pseudonyme": person, "etape": stage}
+            | cells,
+        )

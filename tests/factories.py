@@ -100,6 +100,7 @@ def required_record_fields(kind: str) -> dict:
             "people_count": 40,
         },
         "administrative_measure": {"measure": "appearance_ban", "requested_on": day},
+        "penal_step": {"occurred_on": day, "pseudonym": "c" * 64, "stage": "custody"},
     }[kind]
 
 

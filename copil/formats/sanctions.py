@@ -86,4 +86,70 @@ SANCTION_FORMATS: list[RecordFormat] = [
             *(("demandee_le", later) for later in _MEASURE_STAGES[2:]),
         ),
     ),
+    RecordFormat(
+        "penal_step",
+        "chaine_penale",
+        (
+            ID,
+            date_column(
+                "date", "occurred_on", "Date", "Date à laquelle la personne a atteint cette étape.", required=True
+            ),
+            Column(
+                "pseudonyme",
+                "pseudonym",
+                ColumnType.TEXT,
+                required=True,
+                **PSEUDONYM,
+                title="Pseudonyme",
+                description="Pseudonyme de la personne (64 caractères hexadécimaux, jamais son nom).",
+            ),
+            Column(
+                "etape",
+                "stage",
+                ColumnType.CHOICE,
+                required=True,
+                options=options(
+                    custody=("garde à vue", "GAV"),
+                    referral=("déferrement", "défèrement", "deferement"),
+                    immediate_trial=("comparution immédiate", "CI"),
+                    investigation=("information judiciaire", "ouverture d'information"),
+                    remand=("mandat de dépôt", "détention provisoire"),
+                    sentence=("condamnation", "jugement", "peine"),
+                ),
+                title="Étape",
+                description=(
+                    "Étape de la chaîne pénale atteinte par la personne : garde à vue, déferrement, comparution "
+                    "immédiate, information judiciaire, mandat de dépôt ou condamnation."
+                ),
+            ),
+            Column(
+                "ferme_mois",
+                "firm_months",
+                ColumnType.INTEGER,
+                minimum=1,
+                title="Emprisonnement ferme (mois)",
+                description=(
+                    "Condamnation seulement : durée d'emprisonnement ferme prononcée, en mois ; vide si la peine "
+                    "ne comporte pas de prison ferme."
+                ),
+            ),
+            Column(
+                "sursis_mois",
+                "suspended_months",
+                ColumnType.INTEGER,
+                minimum=1,
+                title="Emprisonnement avec sursis (mois)",
+                description=(
+                    "Condamnation seulement : durée d'emprisonnement avec sursis prononcée, en mois ; vide sinon."
+                ),
+            ),
+        ),
+        title="Chaîne pénale",
+        description=(
+            "Les étapes de la chaîne pénale atteintes par chaque personne (pseudonymisée), une ligne par personne "
+            "et par étape : garde à vue, déferrement, comparution immédiate, information judiciaire, mandat de "
+            "dépôt, condamnation avec ses mois de prison ferme et avec sursis."
+        ),
+        period_column="date",
+    ),
 ]

@@ -352,6 +352,25 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "duree_jours": "90",
         },
     ],
+    # --- Issue 14, kinds3: the penal chain ---
+    "penal_step": [
+        {
+            "identifiant": "PEN-2025-0001",
+            "date": "2025-03-04",
+            "pseudonyme": "3f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3c6e9b2d5f8a1c4e7b0d3f6a",
+            "etape": "garde à vue",
+            "ferme_mois": "",
+            "sursis_mois": "",
+        },
+        {
+            "identifiant": "PEN-2025-0002",
+            "date": "2025-03-06",
+            "pseudonyme": "3f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3c6e9b2d5f8a1c4e7b0d3f6a",
+            "etape": "condamnation",
+            "ferme_mois": "24",
+            "sursis_mois": "12",
+        },
+    ],
 }
 assert set(EXAMPLES) == set(FORMATS), "every kind has an example"
 

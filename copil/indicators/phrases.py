@@ -335,6 +335,32 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
                 n,
             ),
         ),
+        # --- Issue 14, kinds3: the penal chain ---------------------------------------------------------------
+        "penal_steps": Phrase(
+            states=lambda n: _("Along the penal chain: {items}"),
+            parts=MappingProxyType(
+                {
+                    "custody": lambda n: ngettext("{n} police custody (garde à vue)", "{n} police custodies", n),
+                    "referral": lambda n: ngettext(
+                        "{n} referral to the prosecutor", "{n} referrals to the prosecutor", n
+                    ),
+                    "immediate_trial": lambda n: ngettext("{n} immediate trial", "{n} immediate trials", n),
+                    "investigation": lambda n: ngettext(
+                        "{n} judicial investigation opened", "{n} judicial investigations opened", n
+                    ),
+                    "remand": lambda n: ngettext("{n} remand in custody", "{n} remands in custody", n),
+                    "sentence": lambda n: ngettext("{n} sentence", "{n} sentences", n),
+                }
+            ),
+        ),
+        # « condamnés en moyenne à 26 mois d'emprisonnement ferme »
+        "firm_prison_months_mean": Phrase(
+            states=lambda n: ngettext(
+                "Those sentenced to prison without suspension were sentenced on average to {n} month of it",
+                "Those sentenced to prison without suspension were sentenced on average to {n} months of it",
+                n,
+            ),
+        ),
     }
 )
 

@@ -498,6 +498,34 @@ class AdministrativeMeasure(Record, Located):
         verbose_name_plural = _("administrative measures")
 
 
+class PenalStep(Record):
+    """One stage of the penal chain reached by one person (pseudonymised): garde à vue, déferrement, comparution
+    immédiate, information judiciaire, mandat de dépôt, sentence (its firm and suspended months of prison).
+
+    One record per person and stage, not a field of `Conviction`: most persons held in garde à vue are never
+    convicted, and each stage has its own day."""
+
+    class Stage(models.TextChoices):
+        CUSTODY = "custody", _("police custody (garde à vue)")
+        REFERRAL = "referral", _("referral to the prosecutor (déferrement)")
+        IMMEDIATE_TRIAL = "immediate_trial", _("immediate trial (comparution immédiate)")
+        INVESTIGATION = "investigation", _("judicial investigation opened (information judiciaire)")
+        REMAND = "remand", _("remand in custody (mandat de dépôt)")
+        SENTENCE = "sentence", _("sentence")
+
+    occurred_on = models.DateField(_("date"))
+    pseudonym = models.CharField(_("pseudonym"), max_length=64)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    firm_months = models.PositiveIntegerField(_("prison without suspension (months)"), null=True, blank=True)
+    suspended_months = models.PositiveIntegerField(_("suspended prison (months)"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("penal chain step")
+        verbose_name_plural = _("penal chain steps")
+        # Persons and mean sentences are read from the records, not the roll-up: the index covers them.
+        indexes = [models.Index(fields=["plan", "occurred_on", "pseudonym"], name="penal_step_plan_day_person")]
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -519,4 +547,5 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "street_price": StreetPrice,
     "street_count": StreetCount,
     "administrative_measure": AdministrativeMeasure,
+    "penal_step": PenalStep,
 }

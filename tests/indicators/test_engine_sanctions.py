@@ -2,10 +2,13 @@
 counted on the day it was reached."""
 
 import datetime as dt
+from decimal import Decimal
 
+from copil.access.disclosure import Suppressed
 from copil.indicators.engine import compute, record_tables
 from copil.indicators.periods import Period
-from tests.factories import make_partner, make_record
+from copil.reports.disclosure import published_figure
+from tests.factories import make_partner, make_plan, make_record, make_territory
 
 D = dt.date
 H2 = Period(D(2025, 7, 1), D(2025, 12, 31))
@@ -67,3 +70,66 @@ _MEASURE_CODES = (
     "shop_closures_ordered",
     "eviction_injunctions_ordered",
 )
+
+
+def _step(partner, day, stage, person, **months):
+    return make_record("penal_step", partner, occurred_on=day, stage=stage, pseudonym=f"{person:064x}", **months)
+
+
+def test_penal_steps_count_per_stage_within_the_period(plan):
+    parquet = make_partner(plan, role="justice", code="parquet")
+    _step(parquet, D(2025, 6, 30), "custody", 1)  # before the period
+    for person in (1, 2, 3):
+        _step(parquet, D(2025, 7, 1), "custody", person)
+    _step(parquet, D(2025, 7, 2), "referral", 1)
+    _step(parquet, D(2025, 7, 2), "immediate_trial", 1)
+    _step(parquet, D(2025, 12, 31), "sentence", 1, firm_months=24)
+
+    steps = run("penal_steps", H2, plan)
+
+    assert steps.value == 6
+    assert steps.breakdown == {"custody": 3, "referral": 1, "immediate_trial": 1, "sentence": 1}
+
+
+def test_the_mean_firm_sentence_is_over_the_sentences_that_have_one(plan):
+    parquet = make_partner(plan, role="justice", code="parquet")
+    _step(parquet, D(2025, 7, 10), "sentence", 1, firm_months=24, suspended_months=12)
+    _step(parquet, D(2025, 8, 10), "sentence", 2, firm_months=30)
+    _step(parquet, D(2025, 9, 10), "sentence", 3, firm_months=25)
+    _step(parquet, D(2025, 9, 11), "sentence", 4, suspended_months=6)  # no firm prison: not in the mean
+    _step(parquet, D(2025, 9, 12), "remand", 5, firm_months=99)  # not a sentence
+    _step(parquet, D(2025, 6, 30), "sentence", 6, firm_months=120)  # before the period
+
+    mean = run("firm_prison_months_mean", H2, plan)
+
+    assert mean.value == Decimal("26.33") and mean.record_count == 3 and mean.per_10000 is None
+    assert run("firm_prison_months_mean", Period(D(2024, 1, 1), D(2024, 12, 31)), plan).value is None
+    with record_tables():
+        assert run("firm_prison_months_mean", H2, plan).value == Decimal("26.33")
+
+
+def test_a_mean_over_several_plans_is_over_their_persons_not_a_sum_of_means(db):
+    departement = make_territory(name="Haute-Garonne", level="departement", population=1_400_000)
+    big = make_partner(make_plan(territory=make_territory(parent=departement)), role="justice")
+    small = make_partner(make_plan(territory=make_territory(parent=departement)), role="justice")
+    for person in range(3):
+        _step(big, D(2025, 8, 1), "sentence", person, firm_months=12)
+    _step(small, D(2025, 8, 1), "sentence", 9, firm_months=48)
+
+    mean = compute("firm_prison_months_mean", H2, territory=departement, today=TODAY)
+
+    assert mean.value == Decimal("21.00") and mean.record_count == 4  # (3 × 12 + 48) / 4, not 12 + 48 nor 30
+
+
+def test_a_published_mean_is_withheld_with_the_few_persons_behind_it(plan):
+    parquet = make_partner(plan, role="justice", code="parquet")
+    for person in range(4):
+        _step(parquet, D(2025, 8, 1), "sentence", person, firm_months=3)
+    code = "firm_prison_months_mean"
+
+    few = run(code, H2, plan)
+    assert isinstance(published_figure(few, {code: few}, {code}).value, Suppressed)
+    assert published_figure(few, {code: few}, set()).value == Decimal("3.00")  # exact for who may see it
+    _step(parquet, D(2025, 8, 2), "sentence", 5, firm_months=8)
+    enough = run(code, H2, plan)
+    assert published_figure(enough, {code: enough}, {code}).value == Decimal("4.00")  # 4 months, never « < 5 »

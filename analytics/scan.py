@@ -431,6 +431,8 @@ def replicate_maxima(
     args = prepared.kernel_args()
     if seeds.size == 0:
         return np.empty(0)
+    if scheduler is None and n_threads == 1:
+        return _chunk_maxima(seeds, args)  # one core, the GIL released: many scans side by side in threads
     if scheduler is None:
         import numba
 

@@ -24,7 +24,7 @@ from copil.access import policy
 from copil.access.actors import Actor
 from copil.access.disclosure import Published, Relation, Suppressed, suppress_relations
 from copil.indicators.catalogue import AXES, IndicatorDefinition, get_catalogue
-from copil.indicators.engine import compute_many
+from copil.indicators.engine import values_per_plan
 from copil.indicators.periods import Period
 from copil.plans.geography import DEPARTEMENTS, NATIONAL_CODE, REGIONS, departement_code
 from copil.plans.models import Plan, Territory
@@ -202,12 +202,11 @@ def published_tree(
 ) -> dict[str, dict[str, TreeCell]]:
     """Every node's published figure of each indicator over `period`: the plans' values, summed up the tree, then
     suppressed as the module docstring says. Keys: node key, then indicator code."""
-    leaves = [node for node in root.walk() if node.plan is not None]
-    values: dict[str, dict[str, Decimal]] = {}
-    for leaf in leaves:
-        assert leaf.plan is not None
-        results = compute_many(definitions, period, plan=leaf.plan, today=today)
-        values[leaf.key] = {code: Decimal(result.value or 0) for code, result in results.items()}
+    leaves = {node.plan.pk: node for node in root.walk() if node.plan is not None}
+    by_code = values_per_plan(definitions, period, leaves, today=today)
+    values: dict[str, dict[str, Decimal]] = {
+        leaf.key: {d.code: Decimal(by_code[d.code][pk] or 0) for d in definitions} for pk, leaf in leaves.items()
+    }
     for node in reversed(root.walk()):
         if node.plan is None:
             values[node.key] = {

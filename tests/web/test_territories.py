@@ -136,3 +136,21 @@ def test_granting_a_territory_is_in_the_audit_trail(db):
 
     _observer("76")
     assert AuditEvent.objects.filter(object_type__icontains="territoryobserver").exists()
+
+
+def test_values_per_plan_equal_each_plans_own_figures(deployment):
+    """One grouped query per indicator gives, plan by plan, what the engine computes for the plan alone."""
+    from copil.indicators.engine import compute_many, values_per_plan
+    from copil.plans.models import Partner
+
+    for plan in deployment:
+        police = Partner.objects.get(plan=plan, role="police")
+        make_record("seizure", police, seized_on=ON, quantity=Decimal("1.250"), unit="kg", substance="cannabis")
+        make_record("deal_point", police, identified_on=dt.date(2024, 5, 1))
+        make_record("drug_fine", police, issued_on=ON, amount=Decimal("200"))
+    definitions = tree_indicators()
+    grouped = values_per_plan(definitions, YEAR, [p.pk for p in deployment], today=dt.date(2026, 1, 1))
+    for plan in deployment:
+        alone = compute_many(definitions, YEAR, plan=plan, today=dt.date(2026, 1, 1))
+        for definition in definitions:
+            assert grouped[definition.code][plan.pk] == (alone[definition.code].value or 0), definition.code

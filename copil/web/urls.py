@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import territories, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("comparaison/", views.comparison, name="comparison"),
+    path("territoires/", territories.territory, name="territory_national"),
+    path("territoires/<str:level>/<str:code>/", territories.territory, name="territory"),
     path("plans/<slug:slug>/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/carte/", views.map_page, name="map"),
     path("plans/<slug:slug>/carte/couches.geojson", views.map_layers, name="map_layers"),

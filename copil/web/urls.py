@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import alert_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/carte/", views.map_page, name="map"),
     path("plans/<slug:slug>/carte/couches.geojson", views.map_layers, name="map_layers"),
+    path("plans/<slug:slug>/alertes/<int:pk>/", alert_views.alert, name="alert"),
+    path(
+        "plans/<slug:slug>/alertes/<int:pk>/prise-en-compte/", alert_views.alert_acknowledge, name="alert_acknowledge"
+    ),
+    path("plans/<slug:slug>/alertes/<int:pk>/attribution/", alert_views.alert_assign, name="alert_assign"),
+    path("plans/<slug:slug>/alertes/<int:pk>/cloture/", alert_views.alert_close, name="alert_close"),
+    path("plans/<slug:slug>/alertes/<int:pk>/action/", alert_views.alert_to_action, name="alert_to_action"),
     path("plans/<slug:slug>/reunions/", views.meetings, name="meetings"),
     path("plans/<slug:slug>/reunions/<int:pk>/", views.meeting, name="meeting"),
     path("plans/<slug:slug>/reunions/<int:pk>/participants/", views.meeting_attendees, name="meeting_attendees"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, views
+from . import alert_views, bilan_workflow, views
 
 app_name = "web"
 urlpatterns = [
@@ -35,6 +35,16 @@ urlpatterns = [
     path("plans/<slug:slug>/actions/<int:pk>/statut/", views.action_status, name="action_status"),
     path("plans/<slug:slug>/bilan/", views.bilan, name="bilan"),
     path("plans/<slug:slug>/bilan/publie/", views.published_bilan, name="published_bilan"),
+    path("plans/<slug:slug>/bilan/versions/", bilan_workflow.bilan_workflow, name="bilan_workflow"),
+    path("plans/<slug:slug>/bilan/versions/preparer/", bilan_workflow.bilan_prepare, name="bilan_prepare"),
+    path("plans/<slug:slug>/bilan/versions/<int:number>/soumettre/", bilan_workflow.bilan_submit, name="bilan_submit"),
+    path(
+        "plans/<slug:slug>/bilan/versions/<int:number>/approuver/", bilan_workflow.bilan_approve, name="bilan_approve"
+    ),
+    path("plans/<slug:slug>/bilan/versions/<int:number>/publier/", bilan_workflow.bilan_publish, name="bilan_publish"),
+    path(
+        "plans/<slug:slug>/bilan/versions/<int:number>/retirer/", bilan_workflow.bilan_withdraw, name="bilan_withdraw"
+    ),
     path("plans/<slug:slug>/bilans/", views.bilan_versions, name="bilan_versions"),
     path("plans/<slug:slug>/bilans/<int:number>/", views.bilan_version, name="bilan_version"),
     path("plans/<slug:slug>/bilans/<int:number>/pdf/", views.bilan_version_pdf, name="bilan_version_pdf"),

@@ -675,6 +675,7 @@ def test_second_factor_matrix(db, matrix_world, role):
 # Per issue 11: the plan's coordinators take every step; the partners its notification settings name (here police-1)
 # and the partner the alert is assigned to (here city-1) acknowledge and close it; nobody else; nothing crosses
 # plans. The other members read the alert's page without its buttons; the public (no member) does not find it.
+# Only coordinators open the bilan versions page; every signed-in person opens their notification preferences.
 FOLLOW_UP_STEPS = {
     "acknowledge": "prise-en-compte/",
     "assign": "attribution/",
@@ -712,7 +713,7 @@ def _alert_for(world: World, plan) -> object:
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
-def test_alert_follow_up_and_notification_preferences_matrix(db, matrix_world, role):
+def test_alert_follow_up_bilan_versions_and_notification_preferences_matrix(db, matrix_world, role):
     from copil.alerts.models import AlertStep
     from copil.notifications.models import PlanSettings
     from copil.plans.models import Meeting
@@ -746,6 +747,11 @@ def test_alert_follow_up_and_notification_preferences_matrix(db, matrix_world, r
         member = role == SUPERUSER or (suffix == "1" and role != "public")
         if page.status_code != (200 if member else 404):
             failures.append(f"{role} reads the alert page of plan {suffix}: {page.status_code}")
+    versions = client.get(f"/plans/{world.plan.slug}/bilan/versions/").status_code
+    want_versions = 200 if role in {"coordinator", SUPERUSER} else 404 if role == "public" else 403
+    MATRIX.add("bilan versions page", versions == want_versions)
+    if versions != want_versions:
+        failures.append(f"{role} opens the bilan versions page: {versions}, expected {want_versions}")
     preferences = client.get("/compte/notifications/")
     MATRIX.add("notification preferences", preferences.status_code == 200)
     if preferences.status_code != 200:

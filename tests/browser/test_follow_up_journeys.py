@@ -42,6 +42,7 @@ from .conftest import OUTPUT, UNREACHABLE_TILES, check_accessibility
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = (390, 1366)
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 @pytest.fixture(autouse=True)
@@ -63,9 +64,15 @@ def _context(browser, live_server, user=None):
 
 
 def _shoot(page, name: str) -> None:
-    """The current page at a phone's and a laptop's width, back to the laptop's afterwards."""
+    """The current page at a phone's and a laptop's width (it must not scroll sideways), back to the laptop's."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+            "document.documentElement.clientWidth + 1).slice(-5).map(e => e.tagName + '.' + e.className + ' ' + "
+            "Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 60))"
+        )
+        assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways at {width} px: {wide}"
         page.screenshot(path=str(OUTPUT / f"follow-up-{name}-{width}.png"), full_page=True)
 
 

@@ -19,7 +19,8 @@ from copil.alerts import actions as alert_actions
 from copil.alerts.history import history
 from copil.alerts.models import Alert
 from copil.alerts.services import alert_summary
-from copil.plans.models import Plan
+from copil.notifications.models import PlanSettings
+from copil.plans.models import Partner, Plan
 
 from .alert_forms import AlertAssignForm, AlertCloseForm, AlertToActionForm
 from .views import _page_titles, _plan_context, member_page
@@ -30,6 +31,15 @@ def _alert_or_404(plan: Plan, pk: int) -> Alert:
     if alert is None:
         raise Http404(_("No such alert."))
     return alert
+
+
+def _default_owner(alert: Alert) -> Partner | None:
+    """Who the action item goes to unless the coordinator picks another: the partner the alert is assigned to,
+    else the first partner the plan's settings name for its alerts (one click turns it into an action)."""
+    if alert.assigned_to is not None:
+        return alert.assigned_to
+    named = PlanSettings.objects.filter(plan=alert.plan_id).first()
+    return named.alert_partners.order_by("name").first() if named else None
 
 
 def _render_alert(
@@ -49,7 +59,8 @@ def _render_alert(
             "rights": alert_actions.allowed_steps(request.user, alert),
             "assign_form": forms.get("assign") or AlertAssignForm(plan=plan, initial={"partner": alert.assigned_to}),
             "close_form": forms.get("close") or AlertCloseForm(),
-            "action_form": forms.get("convert") or AlertToActionForm(plan=plan, initial={"owner": alert.assigned_to}),
+            "action_form": forms.get("convert")
+            or AlertToActionForm(plan=plan, initial={"owner": _default_owner(alert)}),
             "error": error,
         }
     )

@@ -257,7 +257,7 @@ def test_an_alert_reaches_the_police_becomes_an_action_and_its_owner_is_reminded
     page.goto("/plans/secteur/carte/")
     page.locator(f"#alerte-{alert.pk}").get_by_role("link", name=re.compile("^Suivre")).click()
     page.wait_for_load_state()
-    page.locator("#id_owner").select_option(label="Police nationale")
+    assert page.locator("#id_owner option:checked").inner_text() == "Police nationale"  # one click: the named partner
     _click(page, "Transformer en action de la prochaine réunion")
     assert page.locator("#alerte-etat").text_content() == "transformée en action"
     history = page.locator("#alerte-historique-liste").inner_text()

@@ -4,6 +4,7 @@ calling `copil.alerts.actions`, French errors, its history in sentences; the map
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -52,6 +53,8 @@ def test_the_alert_page_shows_each_member_only_the_steps_the_policy_allows(site)
     assert "Square de la gare" in coordinator and "nouvelle" in coordinator
     for action in ("prise-en-compte", "attribution", "cloture", "action"):
         assert _url(site, f"{action}/") in coordinator
+    owner = re.search(r'<select name="owner".*?</select>', coordinator, re.S).group(0)
+    assert re.search(rf'<option value="{site.partners["police"].pk}" selected>', owner)  # named: one click
     police = _client(site.users["police"]).get(_url(site)).content.decode()  # named by the plan's settings
     assert _url(site, "prise-en-compte/") in police and _url(site, "cloture/") in police
     assert _url(site, "attribution/") not in police and _url(site, "action/") not in police

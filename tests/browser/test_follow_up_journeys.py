@@ -241,7 +241,10 @@ def test_an_alert_reaches_the_police_becomes_an_action_and_its_owner_is_reminded
 
     officer = _context(browser, live_server, users["police"])
     page = officer.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto("/plans/secteur/carte/")
+    page.wait_for_function("document.querySelectorAll('#copil-map path.leaflet-interactive').length > 0")
     item = page.locator(f"#alerte-{alert.pk}")
     assert "suivi : nouvelle" in item.inner_text()
     _shoot(page, "map-alert")
@@ -249,6 +252,7 @@ def test_an_alert_reaches_the_police_becomes_an_action_and_its_owner_is_reminded
     page.wait_for_load_state()
     assert "suivi : prise en compte" in page.locator(f"#alerte-{alert.pk}").inner_text()
     check_accessibility(page, "follow-up-map")
+    assert not errors
     officer.close()
 
     meeting = Meeting.objects.create(plan=plan, held_on=timezone.localdate() + dt.timedelta(days=20), title="COPIL")

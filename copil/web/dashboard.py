@@ -160,6 +160,8 @@ def _shown(definition: IndicatorDefinition, value: Any, suppress: bool, threshol
     """The value as the user may read it, and whether it is withheld ("< 5")."""
     if value is None:
         return "—", False
+    if definition.aggregation == "mean":  # withheld for the few persons behind it (`published_figure`), not its value
+        return _format(definition, value), False
     if suppress and policy.is_sensitive(definition):
         published = published_value(int(value), threshold)
         if isinstance(published, str):
@@ -279,7 +281,8 @@ def make_card(
     if not suppress:
         card.breakdown = _breakdown(definition, result)
     previous_shown, previous_withheld = _shown(definition, previous, suppress, rule.threshold)
-    if not card.suppressed and not previous_withheld:
+    # a mean under suppression states no change: the earlier mean may rest on fewer persons than the threshold
+    if not card.suppressed and not previous_withheld and not (suppress and definition.aggregation == "mean"):
         card.evolution, card.trend = _evolution(definition, result.headline, previous, period.days, late)
         card.news = _news(definition, card.trend)
     if definition.baseline == "before_plan" and result.baseline_value is not None:

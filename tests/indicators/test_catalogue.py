@@ -54,6 +54,11 @@ CONTRACT = {
     "deal_points_by_zone": ("deal_point", "stock"),
     "deal_points_entrenched": ("deal_point", "stock"),
     "street_users_daily": ("street_count", "daily"),
+    "appearance_bans_requested": ("administrative_measure", "count"),
+    "appearance_bans_ordered": ("administrative_measure", "count"),
+    "appearance_bans_notified": ("administrative_measure", "count"),
+    "penal_steps": ("penal_step", "count"),
+    "firm_prison_months_mean": ("penal_step", "mean"),
 }
 
 
@@ -160,6 +165,14 @@ def test_a_sum_needs_a_numeric_value_field():
     text = replace('aggregation = "count"', 'aggregation = "sum"\nvalue_field = "role"')
     with pytest.raises(CatalogueError, match="n'est pas numérique"):
         parse_catalogue(text)
+
+
+def test_a_mean_needs_a_numeric_value_field():
+    """Issue 14: the mean sentence (`mean`) reads a number of each record."""
+    with pytest.raises(CatalogueError, match="demande un value_field"):
+        parse_catalogue(replace('aggregation = "count"', 'aggregation = "mean"'))
+    with pytest.raises(CatalogueError, match="n'est pas numérique"):
+        parse_catalogue(replace('aggregation = "count"', 'aggregation = "mean"\nvalue_field = "role"'))
 
 
 def test_target_defaults_to_upward():

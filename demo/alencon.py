@@ -16,6 +16,7 @@ from demo.common import (
     pseudonym,
     split_mass,
 )
+from demo.sanctions import add_administrative_measures, add_penal_chain
 
 A_START, A_END = date(2023, 1, 1), date(2024, 6, 30)  # the bilan period (18 months)
 A_TOTALS_G = {"cannabis": 35_000, "héroïne": 5_100, "cocaïne": 2_150, "crack": 548}
@@ -711,6 +712,13 @@ def build_alencon() -> Plan:
         )
     add_year_before(plan)
     add_enforcement(plan, operations)
+    add_administrative_measures(
+        plan,
+        "prefecture",
+        [A_PLACES[key][0] for key in ("perseigne_limousin", "courteille_rue", "gare_wilson")],
+        "alencon-administrative-measures",
+    )
+    add_penal_chain(plan, "parquet", "alencon-penal-chain", (date(2022, 7, 1), date(2024, 9, 30), 40))
     return plan
 
 

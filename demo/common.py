@@ -82,6 +82,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "avoirs_saisis": ("identifiant", "date", "categorie", "valeur_eur", "operation"),
     "prix_de_rue": ("identifiant", "valable_du", "substance", "prix_gramme_eur"),
     "comptages_rue": ("identifiant", "date_heure", "zone", "personnes"),
+    "mesures_administratives": (
+        "identifiant",
+        "mesure",
+        "pseudonyme",
+        "adresse",
+        "latitude",
+        "longitude",
+        "demandee_le",
+        "arretee_le",
+        "notifiee_le",
+        "violee_le",
+        "poursuivie_le",
+        "duree_jours",
+    ),
+    "chaine_penale": ("identifiant", "date", "pseudonyme", "etape", "ferme_mois", "sursis_mois"),
 }
 
 # The one file written with French dates (JJ/MM/AAAA), to exercise that parsing path.

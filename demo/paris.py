@@ -14,6 +14,7 @@ from demo.common import (
     mass_cells,
     pseudonym,
 )
+from demo.sanctions import add_penal_chain
 
 P_PLAN_START = date(2022, 10, 5)  # evacuation of the square Forceval
 P_START, P_END = date(2023, 1, 1), date(2023, 10, 5)  # the bilan period ("depuis début 2023")
@@ -576,6 +577,7 @@ def build_paris() -> Plan:
         },
     )
     add_year_before(plan)
+    add_penal_chain(plan, "parquet-paris", "paris-penal-chain", (date(2022, 10, 5), date(2023, 12, 31), 120))
     return plan
 
 

@@ -99,6 +99,8 @@ def required_record_fields(kind: str) -> dict:
             "zone": "Porte de la Chapelle",
             "people_count": 40,
         },
+        "administrative_measure": {"measure": "appearance_ban", "requested_on": day},
+        "penal_step": {"occurred_on": day, "pseudonym": "c" * 64, "stage": "custody"},
     }[kind]
 
 

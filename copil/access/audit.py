@@ -212,7 +212,7 @@ def record_event(
     )
 
 
-PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
+PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction", "penal_step"})
 
 
 def record_read(

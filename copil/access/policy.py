@@ -17,10 +17,15 @@ every plan, membership or not.
 Decisions recorded here:
 - coordinators read the lines of every record kind of their plan (figures stay traceable) except referrals
   to care, which are person-level health data; convictions are pseudonymised judicial data and stay readable.
+- the penal chain (garde à vue … sentence, one line per person and stage) is the parquet's: its lines are read by
+  the justice role only (and administrators), the coordinator reads its figures exactly, the others above the
+  disclosure threshold.
 - superusers administer everything, but never see referral lines either: like anyone, they see a referral
   only as a member of a care partner of that plan (then with the care role's rights), so an administrator
   account cannot be used to browse health data. Aggregates stay exact for them.
 - agreements are the coordinator's records: the coordinator creates them for any partner of the plan.
+- administrative measures (loi narcotrafic) are the préfecture's and the police's records: the préfecture
+  (coordinator) records its own and reads every one of the plan; the person a measure targets is a pseudonym.
 - plan objects: every member (but the public) reads the plan, its axes, partners, actions, meetings and
   decisions; the coordinator manages them and the memberships (deactivated, not deleted: only superusers
   delete one); a partner updates the actions it owns and reads its own memberships.
@@ -74,6 +79,8 @@ weapon_seizure       R            crud    -        -     -        -     -       
 asset_seizure        R            crud    -        -     -        -     -       -       CRUD
 street_price         R            crud    -        -     -        -     -       -       CRUD
 street_count         R            crud    -        -     -        crud  -       -       CRUD
+administrative_measure Rcud       crud    -        -     -        -     -       -       CRUD
+penal_step           -            -       crud     -     -        -     -       -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.
@@ -119,19 +126,22 @@ _OWNER_PATH = {"partner": "pk", "membership": "partner", "action": "owner"}
 # Aggregates (indicators). Person-level kinds are those whose records describe one person; an indicator
 # computed from them, or counting persons, is "sensitive". Per role: "exact" (every value), "suppressed"
 # (values under the indicator's disclosure threshold print "< n", see copil.access.disclosure) or "hidden".
-PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction"})
+PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction", "penal_step"})
+# Every kind that may name a person by a pseudonym, person-level or not (an administrative measure targets a person
+# but its figures count measures): the data-protection officer's search, export and rectification cover them all.
+PSEUDONYMISED_KINDS = PERSON_LEVEL_KINDS | {"administrative_measure"}
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 AGGREGATE_TABLE = """
-role          other  care_referral  care_referral_persons  conviction
-coordinator   exact  exact          exact                  exact
-police        exact  suppressed     suppressed             suppressed
-justice       exact  suppressed     suppressed             exact
-city          exact  suppressed     suppressed             suppressed
-housing       exact  suppressed     suppressed             suppressed
-care          exact  exact          suppressed             suppressed
-health        exact  suppressed     suppressed             suppressed
-public        exact  suppressed     suppressed             suppressed
-superuser     exact  exact          exact                  exact
+role          other  care_referral  care_referral_persons  conviction  penal_step
+coordinator   exact  exact          exact                  exact       exact
+police        exact  suppressed     suppressed             suppressed  suppressed
+justice       exact  suppressed     suppressed             exact       exact
+city          exact  suppressed     suppressed             suppressed  suppressed
+housing       exact  suppressed     suppressed             suppressed  suppressed
+care          exact  exact          suppressed             suppressed  suppressed
+health        exact  suppressed     suppressed             suppressed  suppressed
+public        exact  suppressed     suppressed             suppressed  suppressed
+superuser     exact  exact          exact                  exact       exact
 """
 # care_referral_persons: counts of distinct persons referred to care. A care partner sees them only above the
 # threshold: otherwise it could enter a referral of a named person and watch whether the plan's count moves,

@@ -49,6 +49,8 @@ weapon_seizure       -       plan          -        -        keep
 asset_seizure        -       plan          -        -        keep
 street_price         -       plan          -        -        keep
 street_count         -       plan          -        -        keep
+administrative_measure 12     plan_end      12       36       anonymise
+penal_step           12      plan_end      12       36       anonymise
 audit_trail          72      event         72       72       delete
 upload               0       imported      0        0        delete
 """

@@ -75,8 +75,8 @@ def _input_field(fmt: RecordFormat, column: Column) -> tuple[Any, Any]:
         return bool, Field(False, **meta)
     if kind == ColumnType.TEXT:
         max_length = _model_field(fmt, column).max_length
-        if column.pattern:
-            meta["pattern"] = f"^{column.pattern}$"
+        if column.pattern:  # an optional column may be left empty
+            meta["pattern"] = f"^{column.pattern}$" if column.required else f"^(?:{column.pattern})?$"
         if column.required:
             return str, Field(..., min_length=1, max_length=max_length, **meta)
         return str | None, Field(None, max_length=max_length, **meta)

@@ -20,6 +20,7 @@ from copil.formats.common_columns import (
     reference_column,
 )
 from copil.formats.enforcement import ENFORCEMENT_FORMATS
+from copil.formats.sanctions import SANCTION_FORMATS
 from copil.plans.models import Axis
 from copil.records import models as m
 
@@ -606,6 +607,7 @@ FORMATS: dict[str, RecordFormat] = {
             period_column="signee_le",
         ),
         *ENFORCEMENT_FORMATS,
+        *SANCTION_FORMATS,
     ]
 }
 

@@ -321,6 +321,56 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
         },
         {"identifiant": "CPT-2023-0002", "date_heure": "2023-09-20T22:00", "zone": "Stalingrad", "personnes": "38"},
     ],
+    # --- Issue 14, kinds3: administrative measures ---
+    "administrative_measure": [
+        {
+            "identifiant": "MES-2025-001",
+            "mesure": "interdiction de paraître",
+            "pseudonyme": "7d2e9a4c1b6f3e8d0a5c2b7e4f1a9d6c3b8e5f2a7d4c1e9b6a3f0d8c5e2b7a4f",
+            "adresse": "Place de la Gare",
+            "latitude": "",
+            "longitude": "",
+            "demandee_le": "2025-07-02",
+            "arretee_le": "2025-07-09",
+            "notifiee_le": "2025-07-15",
+            "violee_le": "",
+            "poursuivie_le": "",
+            "duree_jours": "30",
+        },
+        {
+            "identifiant": "MES-2025-002",
+            "mesure": "fermeture administrative",
+            "pseudonyme": "",
+            "adresse": "12 rue des Lilas",
+            "latitude": "",
+            "longitude": "",
+            "demandee_le": "2025-08-04",
+            "arretee_le": "2025-08-20",
+            "notifiee_le": "",
+            "violee_le": "",
+            "poursuivie_le": "",
+            "duree_jours": "90",
+        },
+    ],
+    # --- Issue 14, kinds3: the penal chain ---
+    "penal_step": [
+        {
+            "identifiant": "PEN-2025-0001",
+            "date": "2025-03-04",
+            "pseudonyme": "3f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3c6e9b2d5f8a1c4e7b0d3f6a",
+            "etape": "garde à vue",
+            "ferme_mois": "",
+            "sursis_mois": "",
+        },
+        {
+            "identifiant": "PEN-2025-0002",
+            "date": "2025-03-06",
+            "pseudonyme": "3f6a9c2e5b8d1f4a7c0e3b6d9f2a5c8e1b4d7f0a3c6e9b2d5f8a1c4e7b0d3f6a",
+            "etape": "condamnation",
+            "ferme_mois": "24",
+            "sursis_mois": "12",
+        },
+    ],
 }
 assert set(EXAMPLES) == set(FORMATS), "every kind has an example"
 

@@ -21,10 +21,10 @@ from .phrases import PHRASES, ZERO_RULES, Phrase
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
-FLOW_AGGREGATIONS = frozenset({"count", "sum", "distinct"})
+FLOW_AGGREGATIONS = frozenset({"count", "sum", "distinct", "mean"})
 AGGREGATIONS = FLOW_AGGREGATIONS | {"stock", "reading", "daily"}
 AXES = ("repression", "videoprotection", "prevention_care", "housing", "coordination")
-UNITS = frozenset({"count", "g", "people", "staff", "places", "cameras", "eur"})
+UNITS = frozenset({"count", "g", "people", "staff", "places", "cameras", "eur", "months"})
 BASELINES = frozenset({"previous_period", "before_plan"})
 DIRECTIONS = frozenset({"up", "down"})
 YEAR = "year"
@@ -214,7 +214,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         raise CatalogueError(f"{where}: date_field « {date_field} » n'est pas une date")
 
     value_field = entry.get("value_field")
-    if aggregation in {"sum", "distinct", "reading", "daily"} and value_field is None:
+    if aggregation in {"sum", "distinct", "reading", "daily", "mean"} and value_field is None:
         raise CatalogueError(f"{where}: l'agrégation « {aggregation} » demande un value_field")
     if value_field is not None:
         if aggregation in {"count", "stock"}:
@@ -224,7 +224,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
                 raise CatalogueError(f"{where}: « {value_field} » ne s'applique qu'à la somme des saisies")
         else:
             value = _field(model, value_field, where, "value_field")
-            if aggregation in {"sum", "reading", "daily"} and not isinstance(
+            if aggregation in {"sum", "reading", "daily", "mean"} and not isinstance(
                 value, models.IntegerField | models.DecimalField
             ):
                 raise CatalogueError(f"{where}: value_field « {value_field} » n'est pas numérique")

@@ -5,7 +5,8 @@ Counts, sums, daily series, their breakdowns and sources are read from the daily
 stocks and readings from the record tables (distinct persons through `(plan, date, pseudonym)` indexes). Every
 query is an ORM aggregate, so a figure reads the same on SQLite and PostgreSQL; `record_tables()` reads all of
 them from the records instead (the reference the roll-up is checked against). Masses and other decimal sums
-come back as `Decimal`, counts as `int`.
+come back as `Decimal`, counts as `int`. A mean (`mean`: the mean sentence of the persons sentenced) is read from
+the records that have a value, never summed across plans; None when no record has one.
 
 Scope is one plan, or every plan whose territory is a given territory or lies below it. A "window" below is
 a set of plans with the period (or the date) they are read over: usually one window, but a `before_plan`
@@ -28,7 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Avg, Case, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
@@ -259,7 +260,7 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
 
     headline = fields["mean"] if definition.aggregation == "daily" else fields["value"]
     fields.update(_target(definition, headline, scope))
-    if scope.population and definition.aggregation != "daily" and fields["value"] is not None:
+    if scope.population and definition.aggregation not in {"daily", "mean"} and fields["value"] is not None:
         rate = Decimal(fields["value"]) * 10000 / scope.population
         fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
     return IndicatorResult(definition=definition, period=period, population=scope.population, **fields)
@@ -347,6 +348,8 @@ class _Reader:
         filters: dict[str, Any] = definition.filters
         if definition.value_field in {MASS_GRAMS, STREET_VALUE}:
             filters["unit__in"] = ["g", "kg"]
+        if definition.aggregation == "mean":  # a mean is over the records that have a value
+            filters[f"{definition.value_field}__isnull"] = False
         self.base = self.model._default_manager.filter(**filters)
         # Counts and sums come from the daily roll-up (`copil.indicators.rollup`), unless `record_tables()`.
         # A definition other than the catalogue's own (a variant built by a caller) has no cells of its own.
@@ -433,9 +436,14 @@ class _Reader:
                 blank |= Q(**{name: ""})
             # Every record without a value is a person of its own; the others count once per value.
             return {"figure": Count(name, distinct=True, filter=~blank), "blank": Count("pk", filter=blank)}
+        if aggregation == "mean":
+            return {"figure": Avg(self.value_expression())}
         return {"figure": Sum(self.value_expression())}
 
     def total(self, row: dict[str, Any]) -> Number:
+        if self.definition.aggregation == "mean":  # None over no record: there is no mean to state
+            raw = row["figure"]
+            return None if raw is None else Decimal(raw).quantize(MEAN_PLACES, ROUND_HALF_UP)  # type: ignore[return-value]
         return self.number(row["figure"]) + int(row.get("blank") or 0)
 
     # --- time -------------------------------------------------------------------------------------

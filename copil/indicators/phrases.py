@@ -309,6 +309,58 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
                 "in the public space"
             ),
         ),
+        # --- Issue 14, kinds3: administrative measures of the loi narcotrafic ---------------------------------
+        # « 61 demandes, 50 arrêtés, 32 notifiés » (Haute-Garonne, 2025): the requests lead, the later stages follow.
+        "appearance_bans_requested": Phrase(
+            states=lambda n: ngettext(
+                "Appearance bans (loi narcotrafic): {n} request", "Appearance bans (loi narcotrafic): {n} requests", n
+            ),
+            zero=STATE,
+        ),
+        "appearance_bans_ordered": Phrase(follows=lambda n: ngettext(", {n} order", ", {n} orders", n)),
+        "appearance_bans_notified": Phrase(follows=lambda n: ngettext(", {n} notified", ", {n} notified", n)),
+        "appearance_bans_breached": Phrase(follows=lambda n: ngettext(", {n} breach found", ", {n} breaches found", n)),
+        "appearance_bans_prosecuted": Phrase(
+            follows=lambda n: ngettext(", {n} breach prosecuted", ", {n} breaches prosecuted", n)
+        ),
+        "shop_closures_ordered": Phrase(
+            states=lambda n: ngettext(
+                "{n} shop was closed by administrative order", "{n} shops were closed by administrative order", n
+            ),
+        ),
+        "eviction_injunctions_ordered": Phrase(
+            states=lambda n: ngettext(
+                "{n} injunction to evict a tenant involved in trafficking was sent to a landlord",
+                "{n} injunctions to evict a tenant involved in trafficking were sent to landlords",
+                n,
+            ),
+        ),
+        # --- Issue 14, kinds3: the penal chain ---------------------------------------------------------------
+        "penal_steps": Phrase(
+            states=lambda n: _("Along the penal chain: {items}"),
+            parts=MappingProxyType(
+                {
+                    "custody": lambda n: ngettext("{n} police custody (garde à vue)", "{n} police custodies", n),
+                    "referral": lambda n: ngettext(
+                        "{n} referral to the prosecutor", "{n} referrals to the prosecutor", n
+                    ),
+                    "immediate_trial": lambda n: ngettext("{n} immediate trial", "{n} immediate trials", n),
+                    "investigation": lambda n: ngettext(
+                        "{n} judicial investigation opened", "{n} judicial investigations opened", n
+                    ),
+                    "remand": lambda n: ngettext("{n} remand in custody", "{n} remands in custody", n),
+                    "sentence": lambda n: ngettext("{n} sentence", "{n} sentences", n),
+                }
+            ),
+        ),
+        # « condamnés en moyenne à 26 mois d'emprisonnement ferme »
+        "firm_prison_months_mean": Phrase(
+            states=lambda n: ngettext(
+                "Those sentenced to prison without suspension were sentenced on average to {n} month of it",
+                "Those sentenced to prison without suspension were sentenced on average to {n} months of it",
+                n,
+            ),
+        ),
     }
 )
 

@@ -83,7 +83,7 @@ def _retention_text(plan: Plan | None, kind: str) -> tuple[str, str, str]:
 
 def build_register(plan: Plan) -> Register:
     """The register entry of the plan's processing, in French."""
-    person_kinds = sorted(policy.PERSON_LEVEL_KINDS)
+    person_kinds = sorted(policy.PSEUDONYMISED_KINDS)  # records naming a person by a pseudonym
     partners = {
         role: ", ".join(Partner.objects.filter(plan=plan, role=role).order_by("name").values_list("name", flat=True))
         for role in policy.ROLES
@@ -172,7 +172,8 @@ def build_register(plan: Plan) -> Register:
                     ", ".join(kind_label(k) for k, scope in kinds.items() if scope == "own") or "—",
                     ", ".join(kind_label(k) for k, scope in kinds.items() if scope == "plan") or "—",
                     ", ".join(
-                        f"{kind_label(k)} : {_level_label(policy.AGGREGATE_POLICY[role][k])}" for k in person_kinds
+                        f"{kind_label(k)} : {_level_label(policy.AGGREGATE_POLICY[role][k])}"
+                        for k in sorted(policy.PERSON_LEVEL_KINDS)
                     ),
                     partners.get(role, "—"),
                 ]
@@ -212,7 +213,7 @@ def build_register(plan: Plan) -> Register:
 def _volumes(plan: Plan) -> dict[str, tuple[int, int]]:
     """Records and distinct persons (pseudonyms, anonymised tokens included) per person-level kind in the plan."""
     volumes = {}
-    for kind in sorted(policy.PERSON_LEVEL_KINDS):
+    for kind in sorted(policy.PSEUDONYMISED_KINDS):
         records = RECORD_KINDS[kind].objects.filter(plan=plan)
         persons = records.exclude(pseudonym="").values("pseudonym").distinct().count()
         volumes[kind] = (records.count(), persons + records.filter(pseudonym="").count())

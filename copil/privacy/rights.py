@@ -23,7 +23,7 @@ from copil.access import data_protection
 from copil.access.actors import Actor
 from copil.access.audit import json_value, record_event, snapshot
 from copil.access.models import AuditEvent
-from copil.access.policy import PERSON_LEVEL_KINDS
+from copil.access.policy import PSEUDONYMISED_KINDS
 from copil.access.pseudonyms import plan_key, pseudonym
 from copil.plans.models import Plan
 from copil.records.actions import kind_of, update_record
@@ -75,7 +75,7 @@ class PersonRecords:
 def _find(plan: Plan, identity: Identity) -> PersonRecords:
     value = person_pseudonym(plan, identity)
     by_kind = {}
-    for kind in sorted(PERSON_LEVEL_KINDS):
+    for kind in sorted(PSEUDONYMISED_KINDS):
         model = RECORD_KINDS[kind]
         by_kind[kind] = list(model.objects.filter(plan=plan, pseudonym=value).select_related("partner").order_by("pk"))
     return PersonRecords(plan, by_kind)

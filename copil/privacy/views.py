@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from copil.access import data_protection
-from copil.access.policy import PERSON_LEVEL_KINDS
+from copil.access.policy import PSEUDONYMISED_KINDS
 from copil.access.pseudonyms import IDENTITY_FIELDS, normalize_birth_date
 from copil.plans.models import Plan
 from copil.records.actions import StaleRecord
@@ -134,7 +134,7 @@ def _form_field_value(field: Any, text: str) -> Any:
 
 def _rectify(request: HttpRequest, plan: Plan, identity: rights.Identity) -> None:
     kind, _sep, pk = request.POST.get("record", "").partition(":")
-    if kind not in PERSON_LEVEL_KINDS or not pk.isdigit():
+    if kind not in PSEUDONYMISED_KINDS or not pk.isdigit():
         raise Http404
     record = get_object_or_404(RECORD_KINDS[kind], pk=pk, plan=plan)
     fields = rights.rectifiable_fields(kind)

@@ -471,6 +471,61 @@ class StreetCount(Record):
         verbose_name_plural = _("street counts")
 
 
+# --- Issue 14, kinds3: administrative measures of the 2025 loi narcotrafic ---------------------------------------
+
+
+class AdministrativeMeasure(Record, Located):
+    """An administrative measure of the préfet (loi du 13 juin 2025 « narcotrafic »), one record per measure with
+    the date of each stage it reached: requested, ordered (arrêté), notified, then for a ban breached and
+    prosecuted. The person it targets, if any, is a pseudonym; a shop closure targets a place."""
+
+    class Measure(models.TextChoices):
+        APPEARANCE_BAN = "appearance_ban", _("appearance ban (interdiction de paraître)")
+        SHOP_CLOSURE = "shop_closure", _("administrative closure of a shop")
+        EVICTION_INJUNCTION = "eviction_injunction", _("injunction to the landlord to evict")
+
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    pseudonym = models.CharField(_("pseudonym"), max_length=64, blank=True)
+    requested_on = models.DateField(_("requested on"))
+    ordered_on = models.DateField(_("ordered on (arrêté)"), null=True, blank=True)
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    breached_on = models.DateField(_("breached on"), null=True, blank=True)
+    prosecuted_on = models.DateField(_("prosecuted on"), null=True, blank=True)
+    duration_days = models.PositiveIntegerField(_("duration (days)"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("administrative measure")
+        verbose_name_plural = _("administrative measures")
+
+
+class PenalStep(Record):
+    """One stage of the penal chain reached by one person (pseudonymised): garde à vue, déferrement, comparution
+    immédiate, information judiciaire, mandat de dépôt, sentence (its firm and suspended months of prison).
+
+    One record per person and stage, not a field of `Conviction`: most persons held in garde à vue are never
+    convicted, and each stage has its own day."""
+
+    class Stage(models.TextChoices):
+        CUSTODY = "custody", _("police custody (garde à vue)")
+        REFERRAL = "referral", _("referral to the prosecutor (déferrement)")
+        IMMEDIATE_TRIAL = "immediate_trial", _("immediate trial (comparution immédiate)")
+        INVESTIGATION = "investigation", _("judicial investigation opened (information judiciaire)")
+        REMAND = "remand", _("remand in custody (mandat de dépôt)")
+        SENTENCE = "sentence", _("sentence")
+
+    occurred_on = models.DateField(_("date"))
+    pseudonym = models.CharField(_("pseudonym"), max_length=64)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    firm_months = models.PositiveIntegerField(_("prison without suspension (months)"), null=True, blank=True)
+    suspended_months = models.PositiveIntegerField(_("suspended prison (months)"), null=True, blank=True)
+
+    class Meta(Record.Meta):
+        verbose_name = _("penal chain step")
+        verbose_name_plural = _("penal chain steps")
+        # Persons and mean sentences are read from the records, not the roll-up: the index covers them.
+        indexes = [models.Index(fields=["plan", "occurred_on", "pseudonym"], name="penal_step_plan_day_person")]
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -491,4 +546,6 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "asset_seizure": AssetSeizure,
     "street_price": StreetPrice,
     "street_count": StreetCount,
+    "administrative_measure": AdministrativeMeasure,
+    "penal_step": PenalStep,
 }

@@ -12,7 +12,7 @@ The published variant (`published=True`, for the public and the press) prints sm
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone, translation
@@ -157,9 +157,11 @@ class _Writer:
 
     def hidden(self, code: str, value: int | None = None) -> bool:
         """Whether a published bilan must not state this indicator's value (default: its headline value)."""
-        definition = self.results[code].definition
+        result = self.results[code]
+        if result.definition.aggregation == "mean":
+            return code in self.suppressed and disclosure.hides_mean(result.definition, result.record_count)
         value = _count(self.results, code) if value is None else value
-        return code in self.suppressed and disclosure.suppress(definition, value)
+        return code in self.suppressed and disclosure.suppress(result.definition, value)
 
     def count(self, code: str, value: int | Decimal | None = None) -> tuple[str, int]:
         """An indicator's figure as the bilan prints it, and the number that chooses the plural: `("34", 34)`,
@@ -168,6 +170,9 @@ class _Writer:
         if definition.unit == "g":
             grams = (self.results[code].value or 0) if value is None else value
             return format_mass(grams), int(grams)
+        if definition.aggregation == "mean":  # whole units: « 26 mois »
+            mean = Decimal(self.results[code].value or 0) if value is None else Decimal(value)
+            return format_number(mean, max_decimals=0), int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
         value = _count(self.results, code) if value is None else value
         if self.hidden(code, value):
             return disclosure.suppressed_text(definition), disclosure.threshold(definition)
@@ -200,6 +205,8 @@ class _Writer:
         result = self.results[code]
         if result.headline is None or not result.record_count:
             return False
+        if result.definition.aggregation == "mean" and self.hidden(code):
+            return False  # a mean withheld is not stated at all (« < 5 mois » would misread)
         return bool(result.headline) or phrase_of(code).zero == STATE
 
     def phrase(self, code: str, form: Plural, value: int | Decimal | None = None, **fields: str) -> str:
@@ -294,6 +301,15 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# The stages of an appearance ban after its request, stated in the request's sentence (issue 14, kinds3).
+APPEARANCE_BAN_STAGES = (
+    "appearance_bans_ordered",
+    "appearance_bans_notified",
+    "appearance_bans_breached",
+    "appearance_bans_prosecuted",
+)
+
+
 def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
     facts = [code for code in ("networks_dismantled", "deal_points_neutralized") if w.stated(code)]
     text = _("Over the period, {facts}.").format(facts=join_words([w.says(c) for c in facts])) if facts else ""
@@ -314,6 +330,7 @@ def _repression(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
             "repeat_offenders_residence_ban",
             "convicted_persons_removal_order",
         )
+        + w.compose("appearance_bans_requested", *APPEARANCE_BAN_STAGES)
         + w.standalone("staff_deployed")
     )
 
@@ -440,6 +457,8 @@ SECTION_WRITERS: dict[str, tuple[SectionWriter, frozenset[str]]] = {
                 "repeat_offenders_residence_ban",
                 "convicted_persons_removal_order",
                 "staff_deployed",
+                "appearance_bans_requested",
+                *APPEARANCE_BAN_STAGES,
             }
         ),
     ),

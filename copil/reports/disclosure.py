@@ -143,7 +143,10 @@ def published_figure(
     if definition.code not in set(suppressed) or not is_sensitive(definition):
         return PublishedFigure(result.value, dict(result.breakdown), result.record_count, exact_sources)
     limit = threshold(definition)
-    cells, total = published_cells(definition, result.breakdown, result.value)
+    if definition.aggregation == "mean":  # a mean is withheld with the few persons behind it, never read as a count
+        cells, total = {}, (Suppressed(limit) if is_small(result.record_count, limit) else result.value)
+    else:
+        cells, total = published_cells(definition, result.breakdown, result.value)
     parent = part_of(definition, [other.definition for other in results.values()])
     parent_result = results.get(parent.code) if parent else None
     if not isinstance(total, Suppressed) and result.value is not None and parent_result is not None:
@@ -164,6 +167,12 @@ def published_figure(
         shown = rules.suppress({**counts, ("total", ""): result.record_count}, total_key=("total", ""), threshold=limit)
         record_count = shown.pop(("total", ""))
     return PublishedFigure(total, cells, record_count, [(name, shown[("source", name)]) for name, _ in result.sources])
+
+
+def hides_mean(definition: IndicatorDefinition, record_count: int) -> bool:
+    """Whether a published document must withhold a sensitive mean (a mean sentence): fewer persons behind it
+    than the threshold."""
+    return is_sensitive(definition) and is_small(record_count, threshold(definition))
 
 
 def is_small(value: int | None, limit: int) -> bool:

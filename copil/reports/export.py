@@ -172,4 +172,5 @@ def _unit(unit: str) -> str:
         "places": _("places"),
         "cameras": _("cameras"),
         "eur": "€",
+        "months": _("months"),
     }.get(unit, unit)

@@ -175,7 +175,8 @@ def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, r
         (
             "police",
             {"deal_point", "network", "operation", "seizure", "arrest", "deployment_reading", "field_observation"}
-            | {"drug_fine", "weapon_seizure", "asset_seizure", "street_price", "street_count"},
+            | {"drug_fine", "weapon_seizure", "asset_seizure", "street_price", "street_count"}
+            | {"administrative_measure"},
         ),
         ("city", {"camera"}),
         ("care", {"field_observation", "prevention_action", "care_referral", "street_count"}),

@@ -48,7 +48,7 @@ POLICE_KINDS = {
 RECORDS_OF = {
     "coordinator": {"agreement"},
     "police": POLICE_KINDS,
-    "justice": {"conviction"},
+    "justice": {"conviction", "penal_step"},
     "city": {"camera"},
     "housing": {"eviction_procedure"},
     "care": {"prevention_action", "field_observation", "care_referral"},
@@ -58,6 +58,9 @@ RECORDS_OF = {
 # Issue 14, kinds2: street counts are made by patrols and by outreach teams (maraudes) alike.
 RECORDS_OF["police"] |= {"street_count"}
 RECORDS_OF["care"] |= {"street_count"}
+# Issue 14, kinds3: the préfecture (coordinator) and the police record the loi narcotrafic's administrative measures.
+RECORDS_OF["coordinator"] |= {"administrative_measure"}
+RECORDS_OF["police"] |= {"administrative_measure"}
 # Whose records a kind usually is (the "other" target is a partner of that role).
 OWNER_ROLE = {kind: next(r for r, kinds in RECORDS_OF.items() if kind in kinds) for kind in RECORD_KINDS}
 
@@ -73,7 +76,10 @@ def expected(role: str, kind: str, action: str, target: str) -> bool:
     if role == "coordinator":
         if kind == "agreement":
             return True
-        return kind != "care_referral" and action == "read"
+        if kind == "administrative_measure":  # its own measures, and reads every measure of the plan
+            return action == "read" or target == "own"
+        # the penal chain's lines are the parquet's: the coordinator reads its figures only
+        return kind not in {"care_referral", "penal_step"} and action == "read"
     return kind in RECORDS_OF[role] and target == "own"
 
 
@@ -366,6 +372,11 @@ def test_expected_table_matches_the_brief_in_a_few_spelled_out_cells():
     )
     assert expected("coordinator", "agreement", "delete", "other")
     assert not expected(SUPERUSER, "care_referral", "read", "own")
+    # issue 14, kinds3: penal chain lines only for the parquet; measures for the préfecture and the police
+    assert expected("justice", "penal_step", "read", "own") and not expected("police", "penal_step", "read", "own")
+    assert not expected("coordinator", "penal_step", "read", "other")
+    assert expected("coordinator", "administrative_measure", "create", "own")
+    assert not expected("coordinator", "administrative_measure", "update", "other")
     assert not any(expected("public", kind, action, "own") for kind in RECORD_KINDS for action in ACTIONS)
     assert not any(expected(r, "seizure", "read", "foreign") for r in ALL_ROLES if r != SUPERUSER)
 

@@ -234,7 +234,8 @@ def test_each_partner_reads_the_bilan_with_only_what_it_may_not_see_suppressed(w
         _conviction(world, n)
     definitions = [get_catalogue()[code] for code in INDICATORS]
     referrals = {d.code for d in definitions if d.source == "care_referral"}
-    convictions = {d.code for d in definitions if d.source == "conviction" and d.disclosure_threshold}
+    # the parquet's person-level kinds: convictions and the penal chain (issue 14)
+    convictions = {d.code for d in definitions if d.source in {"conviction", "penal_step"} and d.disclosure_threshold}
     assert referrals and convictions
     suppressed = {
         role: policy.suppressed_indicators(world.users[role], world.plan, definitions) for role in world.users

@@ -55,7 +55,12 @@ def test_the_registers_recipients_are_the_policy_tables(person_plan, french):
     organisations = {row[0]: row[4] for row in _section(build_register(person_plan), "Destinataires").rows}
     assert organisations["soins"] == "CSAPA de l'Orne"
     volumes = {row[0]: row[1:] for row in _section(build_register(person_plan), "Volumes (pour l'AIPD)").rows}
-    assert volumes == {"condamnations": ["2", "2"], "orientations vers le soin": ["6", "3"]}
+    assert volumes == {
+        "condamnations": ["2", "2"],
+        "orientations vers le soin": ["6", "3"],
+        "chaîne pénale": ["0", "0"],  # issue 14: every kind carrying pseudonyms
+        "mesures administratives": ["0", "0"],
+    }
 
 
 def test_a_change_to_the_policy_changes_the_register(person_plan, french, monkeypatch):

@@ -25,7 +25,7 @@ from copil.privacy.rights import (
 )
 from copil.records.actions import update_record
 from copil.records.models import CareReferral, Conviction
-from tests.factories import make_partner, make_plan
+from tests.factories import make_partner, make_plan, make_record
 
 from .conftest import PERSONS, person_pseudonym
 
@@ -76,7 +76,7 @@ def test_the_search_finds_the_persons_records_in_the_plan_and_nothing_in_another
 ):
     mark = _last_pk()
     found = search_person(officer, person_plan, Identity("MARTIN", "alice", "1990-03-02"))
-    assert {kind: [r.external_id for r in records] for kind, records in found.by_kind.items()} == {
+    assert {kind: [r.external_id for r in records] for kind, records in found.by_kind.items() if records} == {
         "care_referral": ["OR-1", "OR-2", "OR-3"],
         "conviction": ["CD-1"],
     }
@@ -87,6 +87,20 @@ def test_the_search_finds_the_persons_records_in_the_plan_and_nothing_in_another
     assert event.details["privacy"] == "search" and event.actor == officer
     text = json.dumps([e.details for e in _events_since(mark)])
     assert "Martin" not in text and person_pseudonym("alice", person_plan) not in text
+
+
+def test_the_search_covers_the_penal_chain_and_the_administrative_measures(person_plan, officer):
+    """Issue 14: every kind that may carry the person's pseudonym, person-level or not."""
+    alice = person_pseudonym("alice", person_plan)
+    parquet, prefecture = (person_plan.partners.get(code=code) for code in ("parquet", "prefecture"))
+    make_record("penal_step", parquet, external_id="PEN-1", pseudonym=alice)
+    make_record("administrative_measure", prefecture, external_id="MES-1", pseudonym=alice)
+    make_record("administrative_measure", prefecture, external_id="MES-2", measure="shop_closure", pseudonym="")
+
+    found = search_person(officer, person_plan, ALICE)
+
+    assert [r.external_id for r in found.by_kind["penal_step"]] == ["PEN-1"]
+    assert [r.external_id for r in found.by_kind["administrative_measure"]] == ["MES-1"]
 
 
 def test_a_coordinator_without_the_designation_is_refused(person_plan, officer):

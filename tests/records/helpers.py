@@ -31,6 +31,8 @@ OWNER_ROLE = {
     "asset_seizure": "police",
     "street_price": "police",
     "street_count": "care",  # issue 14, kinds2
+    "administrative_measure": "coordinator",  # issue 14, kinds3
+    "penal_step": "justice",
 }
 assert set(OWNER_ROLE) == set(RECORD_KINDS)
 

@@ -5,15 +5,24 @@ spec and its partners' records, designed so that the figures of the prefecture's
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
-from demo.common import Plan, coord, days
+from demo.common import Plan, coord, days, pseudonym
 
 H_PLAN_START = date(2025, 1, 1)
 H_START, H_END = date(2025, 1, 1), date(2025, 12, 31)  # the bilan period: the calendar year 2025
 H_PREVIOUS = (date(2024, 1, 1), date(2024, 12, 31))  # the year the bilan compares with
 H_OPERATIONS = 1_600  # « 1 600 opérations de démantèlement de points de deals ont été menées en 2025 »
 H_FINES = {2025: 4_327, 2024: 3_753}  # « 4 327 amendes ont été délivrées, contre 3 753 en 2024 »
+# « 61 demandes d'interdictions de paraître […] 50 ont fait l'objet d'un arrêté préfectoral dont 32 ont déjà été
+# notifiés », and « trois fermetures administratives […] deux commerces de restauration rapide au Mirail ».
+H_APPEARANCE_BANS = {"requested": 61, "ordered": 50, "notified": 32}
+H_CLOSURES = (
+    ("Restauration rapide, avenue de Reynerie, Le Mirail, Toulouse", 43.57720, 1.40480),
+    ("Restauration rapide, place Abbal, La Reynerie, Toulouse", 43.57890, 1.40170),
+    ("Épicerie de nuit, rue de Kiev, Bagatelle, Toulouse", 43.58690, 1.41080),
+)
+H_LAW = date(2025, 6, 13)  # the loi narcotrafic: its measures start after it
 H_POLICE_SHARE = 0.8  # the share of the police nationale in the operations and fines (the rest: gendarmerie)
 
 # Deal points: the Toulouse districts (police zone) and a few market towns of the département (gendarmerie zone).
@@ -174,4 +183,47 @@ def build_haute_garonne() -> Plan:
                     "statut": status,
                 },
             )
+    add_measures(plan, rng)
     return plan
+
+
+def add_measures(plan: Plan, rng: random.Random) -> None:
+    """The préfecture's loi narcotrafic measures of 2025, every stage dated between the law and 31 December: 61
+    appearance bans requested near deal points, 50 ordered, 32 notified; three shops closed."""
+    prefecture = plan.partner("prefecture-31")
+    last = (H_END - H_LAW).days
+    rows: list[dict[str, object]] = []
+    for n in range(H_APPEARANCE_BANS["requested"]):
+        requested = H_LAW + timedelta(days=1 + rng.randrange(last - 60))
+        label, lat, lon, _zone, _installation = H_PLACES[rng.choice(POLICE_PLACES)]
+        row: dict[str, object] = {
+            "mesure": "interdiction de paraître",
+            "pseudonyme": pseudonym(f"haute-garonne-idp-{n:03d}"),
+            "adresse": label,
+            "latitude": coord(lat),
+            "longitude": coord(lon),
+            "demandee_le": requested,
+        }
+        if n < H_APPEARANCE_BANS["ordered"]:
+            row["arretee_le"] = requested + timedelta(days=rng.randint(3, 20))
+            row["duree_jours"] = 30  # the law's longest ban: one month
+        if n < H_APPEARANCE_BANS["notified"]:
+            row["notifiee_le"] = row["arretee_le"] + timedelta(days=rng.randint(1, 10))  # type: ignore[operator]
+        rows.append(row)
+    for label, lat, lon in H_CLOSURES:
+        requested = H_LAW + timedelta(days=rng.randint(20, 120))
+        ordered = requested + timedelta(days=rng.randint(5, 20))
+        rows.append(
+            {
+                "mesure": "fermeture administrative",
+                "adresse": label,
+                "latitude": coord(lat),
+                "longitude": coord(lon),
+                "demandee_le": requested,
+                "arretee_le": ordered,
+                "notifiee_le": ordered + timedelta(days=rng.randint(1, 3)),
+            }
+        )
+    rows.sort(key=lambda r: (r["demandee_le"], str(r["mesure"])))
+    for row in rows:
+        prefecture.add("mesures_administratives", {"identifiant": prefecture.next_id("MES", 2025, 3), **row})

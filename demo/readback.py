@@ -153,3 +153,12 @@ def report_haute_garonne() -> None:
     before = [r for _, r in read_rows("haute-garonne", "amendes_forfaitaires") if within(r["date"], *H_PREVIOUS)]
     print(f"  opérations: {len(ops)}; AFD: {len(fines)} contre {len(before)} en {H_PREVIOUS[0].year}")
     assert (len(ops), len(fines), len(before)) == (H_OPERATIONS, H_FINES[s.year], H_FINES[H_PREVIOUS[0].year])
+    measures = [r for _, r in read_rows("haute-garonne", "mesures_administratives")]
+    bans = [r for r in measures if r["mesure"] == "interdiction de paraître"]
+    stages = [sum(within(r[column], s, e) for r in bans) for column in ("demandee_le", "arretee_le", "notifiee_le")]
+    closures = [r for r in measures if r["mesure"] == "fermeture administrative" and within(r["arretee_le"], s, e)]
+    print(
+        f"  interdictions de paraître: {stages[0]} demandes, {stages[1]} arrêtés, {stages[2]} notifiés; "
+        f"fermetures administratives: {len(closures)}"
+    )
+    assert stages == [61, 50, 32] and len(closures) == 3

@@ -12,5 +12,7 @@ def test_the_haute_garonne_bilan_states_the_prefectures_figures(haute_garonne):
     assert "1 600 opérations ciblées ont été menées." in text
     assert "4 327 AFD ont été dressées pour usage de stupéfiants, contre 3 753 sur la période précédente." in text
     assert "Amendes forfaitaires délictuelles pour usage de stupéfiants : 4 327, contre 3 753 en 2024 (+15 %)" in text
+    assert "Interdictions de paraître (loi narcotrafic) : 61 demandes, 50 arrêtés, 32 notifiés" in text
+    assert "3 commerces ont fait l'objet d'une fermeture administrative" in text
     # The operations were first recorded in 2025: no « contre 0 en 2024 ».
     assert "Opérations de police : 1 600 contre 0" not in text

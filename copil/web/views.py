@@ -313,6 +313,11 @@ def bilan(request: HttpRequest, slug: str) -> HttpResponse:
             "published": published,
             "member": member,
             **(_approved_context(plan) if member else {}),
+            "plan_versions": list(
+                BilanVersion.objects.filter(plan=plan).defer("pdf", "html", "figures").order_by("-number")
+            )
+            if context["is_coordinator"]
+            else [],
             "form_action": reverse("web:bilan", args=[plan.slug]),
         }
     )

@@ -261,3 +261,34 @@ def set_letterhead(
         locked.save()
         record_event(actor, AuditEvent.Action.UPDATE, plan=locked, obj=locked, details={"letterhead": changed})
     return locked
+
+
+def send_convocation(meeting: Meeting, *, agenda: str, resend: bool = False, actor: Actor) -> int:
+    """Queue the meeting's convocation with its agenda for the members of its attending partners (the worker
+    sends it, never the request) and record when; returns how many were queued. A second send needs `resend`."""
+    from copil.notifications.messages import convocation
+
+    if actor is not None:
+        policy.require(actor, "update", "meeting", obj=meeting)
+    with transaction.atomic(), auditlog_disabled():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.convocation_sent_at is not None and not resend:
+            raise ValidationError(
+                _("The convocation was already sent on {date}: confirm to send it again.").format(
+                    date=timezone.localtime(locked.convocation_sent_at).strftime("%d/%m/%Y %H:%M")
+                )
+            )
+        if not locked.attendees.exists():
+            raise ValidationError(_("Record the partners invited to the meeting before sending the convocation."))
+        queued = convocation(locked, agenda)
+        locked.convocation_sent_at = timezone.now()
+        locked.save(update_fields=["convocation_sent_at", "updated_at"])
+        record_event(
+            actor,
+            AuditEvent.Action.UPDATE,
+            plan=locked.plan_id,
+            obj=locked,
+            details={"convocation": len(queued), "resend": resend},
+        )
+    meeting.convocation_sent_at = locked.convocation_sent_at
+    return len(queued)

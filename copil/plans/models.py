@@ -213,6 +213,7 @@ class Meeting(Changed):
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=300, blank=True)
     attendees = models.ManyToManyField(Partner, verbose_name=_("attendees"), blank=True)
+    convocation_sent_at = models.DateTimeField(_("convocation sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting")

@@ -140,6 +140,24 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
     )
 
 
+# --- the convocation ---------------------------------------------------------------------------------------------
+
+
+def convocation_agenda(user: Actor, meeting: Meeting) -> str:
+    """The agenda as the convocation e-mail states it: the items and the action items due, with no figure (the
+    recipients' roles may not read every figure exactly: they read them on the meeting's page)."""
+    agenda = prepare_agenda(user, meeting)
+    with translation.override("fr"):
+        movers = ", ".join(str(card.label) for card in agenda.movers) or "—"
+        lines = [f"1. {_('Indicators that moved most')} : {movers}", f"2. {_('Overdue action items')} :"]
+        lines += [f"   - {action.title} ({action.owner.name}, {action.due_on:%d/%m/%Y})" for action in agenda.overdue]
+        if not agenda.overdue:
+            lines.append(f"   - {_('No overdue action item.')}")
+        lines.append(f"3. {_('Open early-warning alerts')} : {len(agenda.alerts)}")
+        lines.append(f"4. {_('Decisions')}")
+        return "\n".join(lines)
+
+
 # --- minutes ----------------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copil.access import policy
 from copil.access.audit import record_event
@@ -170,3 +171,34 @@ def meeting_minutes_odt(request: HttpRequest, plan: Plan, pk: int) -> HttpRespon
     return _odt_response(
         meeting_services.minutes_odt(request.user, item), meeting_services.minutes_file_name(item, "odt")
     )
+
+
+@require_POST
+@member_page
+def meeting_convocation(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
+    """« Envoyer la convocation »: queue the convocation for the attendees (coordinators); a second send needs the
+    confirmation box ticked."""
+    try:
+        item = meeting_services.meeting_of(request.user, plan, pk)
+    except Meeting.DoesNotExist:
+        raise Http404(_("No such meeting.")) from None
+    policy.require(request.user, "update", "meeting", obj=item)
+    try:
+        queued = plan_actions.send_convocation(
+            item,
+            agenda=meeting_services.convocation_agenda(request.user, item),
+            resend=request.POST.get("renvoyer") == "1",
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The convocation is queued for {count} person; it will be sent by e-mail shortly.",
+                "The convocation is queued for {count} persons; it will be sent by e-mail shortly.",
+                queued,
+            ).format(count=queued),
+        )
+    return redirect(reverse("web:meeting", kwargs={"slug": plan.slug, "pk": item.pk}) + "#convocation")

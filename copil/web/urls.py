@@ -24,6 +24,9 @@ urlpatterns = [
         name="decision_delete",
     ),
     path("plans/<slug:slug>/reunions/<int:pk>/releve.pdf", views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "plans/<slug:slug>/reunions/<int:pk>/convocation/", publication.meeting_convocation, name="meeting_convocation"
+    ),
     path("plans/<slug:slug>/reunions/<int:pk>/releve.odt", publication.meeting_minutes_odt, name="meeting_minutes_odt"),
     path("plans/<slug:slug>/actions/", views.actions, name="actions"),
     path("plans/<slug:slug>/actions/<int:pk>/statut/", views.action_status, name="action_status"),

@@ -450,6 +450,7 @@ def _render_meeting(
             "decisions": list(meeting_services.decisions_of(request.user, item)),
             "attendees_form": attendees_form if may_update else None,
             "decision_form": decision_form if may_decide else None,
+            "may_convoke": may_update,
             "may_update_decisions": policy.can(request.user, "update", "decision", plan=plan),
             "may_delete_decisions": policy.can(request.user, "delete", "decision", plan=plan),
             "today": timezone.localdate(),

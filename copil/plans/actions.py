@@ -212,3 +212,83 @@ def set_plan_object_links(obj: models.Model, field_name: str, targets: Iterable[
         if actor is not None:
             policy.require(actor, "update", kind, obj=obj)
         getattr(obj, field_name).set(list(targets))
+
+
+# --- the plan's letterhead ----------------------------------------------------------------------------------------
+
+
+def set_letterhead(
+    plan: Plan,
+    *,
+    co_pilots: Mapping[str, str],
+    logos: Mapping[str, bytes | None],
+    actor: Actor,
+) -> Plan:
+    """Set the co-pilots (`prefect`, `mayor`, `prosecutor`: « name, title ») and the logos printed at the head of
+    the plan's documents. A logo given as bytes replaces the stored one, `None` removes it, one left out stays.
+    Every logo is checked before anything is written; the audit entry names what changed, never the images."""
+    from .letterhead import CO_PILOT_FIELDS, LOGO_FIELDS, validate_logo
+
+    if actor is not None:
+        policy.require(actor, "update", "plan", obj=plan)
+    errors: dict[str, list[str]] = {}
+    for field, data in logos.items():
+        if field not in LOGO_FIELDS:
+            raise ValueError(f"unknown logo field {field!r}")
+        if data:
+            try:
+                validate_logo(data, field)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    values = {name: co_pilots[name].strip() for name in CO_PILOT_FIELDS if name in co_pilots}
+    for name, value in values.items():
+        if len(value) > 200:
+            errors[name] = [_("At most 200 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), auditlog_disabled():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        changed = {
+            name: [getattr(locked, name), value] for name, value in values.items() if getattr(locked, name) != value
+        }
+        for name, value in values.items():
+            setattr(locked, name, value)
+        for field, data in logos.items():
+            new = bytes(data or b"")
+            if bytes(getattr(locked, field) or b"") != new:
+                changed[field] = ["replaced" if new else "removed"]
+            setattr(locked, field, new)
+        locked.save()
+        record_event(actor, AuditEvent.Action.UPDATE, plan=locked, obj=locked, details={"letterhead": changed})
+    return locked
+
+
+def send_convocation(meeting: Meeting, *, agenda: str, resend: bool = False, actor: Actor) -> int:
+    """Queue the meeting's convocation with its agenda for the members of its attending partners (the worker
+    sends it, never the request) and record when; returns how many were queued. A second send needs `resend`."""
+    from copil.notifications.messages import convocation
+
+    if actor is not None:
+        policy.require(actor, "update", "meeting", obj=meeting)
+    with transaction.atomic(), auditlog_disabled():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.convocation_sent_at is not None and not resend:
+            raise ValidationError(
+                _("The convocation was already sent on {date}: confirm to send it again.").format(
+                    date=timezone.localtime(locked.convocation_sent_at).strftime("%d/%m/%Y %H:%M")
+                )
+            )
+        if not locked.attendees.exists():
+            raise ValidationError(_("Record the partners invited to the meeting before sending the convocation."))
+        queued = convocation(locked, agenda)
+        locked.convocation_sent_at = timezone.now()
+        locked.save(update_fields=["convocation_sent_at", "updated_at"])
+        record_event(
+            actor,
+            AuditEvent.Action.UPDATE,
+            plan=locked.plan_id,
+            obj=locked,
+            details={"convocation": len(queued), "resend": resend},
+        )
+    meeting.convocation_sent_at = locked.convocation_sent_at
+    return len(queued)

@@ -70,6 +70,13 @@ class Plan(Changed):
         default=False,
         help_text=_("Otherwise only the roles that read person-level data, and administrators, must enrol."),
     )
+    # The letterhead of the plan's documents (`copil.plans.letterhead`): its co-pilots and its logos.
+    prefect = models.CharField(_("prefect (name and title)"), max_length=200, blank=True)
+    mayor = models.CharField(_("mayor (name and title)"), max_length=200, blank=True)
+    prosecutor = models.CharField(_("public prosecutor (name and title)"), max_length=200, blank=True)
+    logo_prefecture = models.BinaryField(_("logo of the préfecture"), blank=True, default=b"")
+    logo_city = models.BinaryField(_("logo of the city"), blank=True, default=b"")
+    logo_prosecution = models.BinaryField(_("logo of the parquet"), blank=True, default=b"")
 
     class Meta:
         verbose_name = _("plan")
@@ -206,6 +213,7 @@ class Meeting(Changed):
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=300, blank=True)
     attendees = models.ManyToManyField(Partner, verbose_name=_("attendees"), blank=True)
+    convocation_sent_at = models.DateTimeField(_("convocation sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting")

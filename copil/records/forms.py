@@ -8,9 +8,11 @@ a file would refuse, with the same codes and French reasons, next to the field c
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +86,15 @@ def _column_field(column: Column, fmt: RecordFormat, plan: Plan | None, user: An
         return forms.CharField(widget=forms.Select(choices=choices, attrs={**attrs, "class": "fr-select"}), **common)
     if kind == ColumnType.REFERENCE:
         choices = _reference_choices(column, user, plan)
+        if column.references == "deal_point":
+            return forms.CharField(
+                widget=DealPointPicker(
+                    choices=choices,
+                    points=located_deal_points(user, plan),
+                    attrs={**attrs, "class": "fr-select copil-searchable"},
+                ),
+                **common,
+            )
         return forms.CharField(
             widget=SearchableSelect(choices=choices, attrs={**attrs, "class": "fr-select copil-searchable"}),
             **common,
@@ -104,6 +115,46 @@ class SearchableSelect(forms.Select):
     containing the words typed: among hundreds of operations, type « Stalingrad » or « 03/2024 »."""
 
     template_name = "records/widgets/searchable_select.html"
+
+
+def located_deal_points(user: Any, plan: Plan | None) -> list[dict[str, Any]]:
+    """The deal points the user may name in `plan` that have a position, as the map of a form draws them: the
+    reference value (« code:identifiant »), the label of the list, latitude and longitude."""
+    if plan is None:
+        return []
+    records = (
+        referable_records(user, "deal_point", plan)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .select_related("partner")
+        .order_by("-identified_on", "-pk")
+    )
+    return [
+        {
+            "value": f"{record.partner.code}:{record.external_id}",
+            "label": reference_label(record),
+            "lat": float(record.latitude),
+            "lon": float(record.longitude),
+        }
+        for record in records[:REFERENCE_LIMIT]
+    ]
+
+
+class DealPointPicker(SearchableSelect):
+    """The searchable list of deal points with, under it, a map of those that have a position: clicking one
+    chooses it in the list (`web/record-map.js`); the list stays for keyboard and screen-reader users."""
+
+    template_name = "records/widgets/deal_point_picker.html"
+
+    def __init__(self, *args: Any, points: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = points
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["points_json"] = json.dumps(self.points, ensure_ascii=False)
+        context["tile_url"] = settings.COPIL_TILE_URL
+        context["tile_attribution"] = settings.COPIL_TILE_ATTRIBUTION
+        return context
 
 
 class RecordForm(forms.Form):
@@ -170,6 +221,27 @@ class RecordForm(forms.Form):
     def column_fields(self) -> list[forms.BoundField]:
         """The record's own fields; the pseudonym is never typed (it is computed from the identity)."""
         return [self[column.name] for column in self.fmt.columns if column.name != PSEUDONYM_COLUMN]
+
+    @property
+    def has_point_map(self) -> bool:
+        """Kinds located by latitude and longitude get a map whose click sets both."""
+        names = {column.name for column in self.fmt.columns}
+        return {"latitude", "longitude"} <= names
+
+    @property
+    def point_map(self) -> dict[str, Any]:
+        """What the position map of the form needs: the inputs it fills and the plan's located deal points."""
+        return {
+            "latitude": self["latitude"].id_for_label,
+            "longitude": self["longitude"].id_for_label,
+            "points_json": json.dumps(located_deal_points(self.user, self.plan), ensure_ascii=False),
+            "tile_url": settings.COPIL_TILE_URL,
+            "tile_attribution": settings.COPIL_TILE_ATTRIBUTION,
+        }
+
+    @property
+    def has_map(self) -> bool:
+        return self.has_point_map or any(isinstance(f.widget, DealPointPicker) for f in self.fields.values())
 
     @property
     def identity_fields(self) -> list[forms.BoundField]:

@@ -273,3 +273,30 @@ def last_approved(plan: Plan) -> BilanVersion | None:
     return (
         BilanVersion.objects.filter(plan=plan, state__in=[State.APPROVED, State.PUBLISHED]).order_by("-number").first()
     )
+
+
+def set_foreword(actor: Any, *, version: BilanVersion, foreword: str) -> BilanVersion:
+    """Set the préfecture's foreword of a version (« avant-propos »), printed before the bilan in its ODT; a
+    published or withdrawn version keeps the words it went out with."""
+    _check_coordinator(actor, version.plan)
+    with transaction.atomic():
+        locked = BilanVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.state in (State.PUBLISHED, State.WITHDRAWN):
+            raise ValidationError(
+                {
+                    "foreword": _("Bilan no. {number} is « {state} »: its foreword can no longer change.").format(
+                        number=locked.number, state=locked.get_state_display()
+                    )
+                }
+            )
+        before = locked.foreword
+        locked.foreword = foreword.strip()
+        locked.save(update_fields=["foreword"])
+        record_event(
+            actor,
+            AuditEvent.Action.UPDATE,
+            plan=locked.plan,
+            obj=locked,
+            details={"foreword": [before, locked.foreword]},
+        )
+    return locked

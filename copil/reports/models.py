@@ -74,6 +74,9 @@ class BilanVersion(models.Model):
     )
     approved_on = models.DateField(_("approval date"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    foreword = models.TextField(
+        _("foreword"), blank=True, help_text=_("The préfecture's own words, printed before the bilan in the ODT.")
+    )
 
     objects = BilanVersionQuerySet.as_manager()
 

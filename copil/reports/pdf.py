@@ -1,8 +1,9 @@
 """The bilan as a PDF for the committee, laid out by WeasyPrint from a print template.
 
-A4, a cover page (plan, territory, period, date, "Comité de pilotage"), a table of contents whose page numbers
-WeasyPrint resolves (`target-counter`), one section per axis with its charts — the very SVG of the HTML
-page, drawn once by `build_bilan` — the numbered sources at the end, page numbers in the footer.
+A4, a cover page (the plan's logos, plan, territory, its co-pilots, period, date, "Comité de pilotage"), a
+table of contents whose page numbers WeasyPrint resolves (`target-counter`), one section per axis with its
+charts — the very SVG of the HTML page, drawn once by `build_bilan` — the numbered sources at the end, page
+numbers in the footer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from copil.indicators.periods import format_date_fr as format_date
+from copil.plans.letterhead import letterhead
 from copil.plans.models import Partner
 
 from .bilan import Bilan
@@ -29,6 +31,7 @@ def render_print_html(bilan: Bilan) -> str:
             "period_range": f"{format_date(period.start)} – {format_date(period.end)}",
             "plan_start": format_date(bilan.plan.started_on),
             "generated_on": format_date(timezone.localtime(bilan.generated_at).date()),
+            "letterhead": letterhead(bilan.plan),
             "coordinators": list(
                 Partner.objects.filter(plan=bilan.plan, role=Partner.Role.COORDINATOR)
                 .order_by("name")

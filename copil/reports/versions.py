@@ -86,14 +86,14 @@ def render_frozen_figures(figures: dict[str, Any]) -> str:
             {
                 "label": frozen["label"],
                 "figure": figure_text(frozen),
-                "sources": _("; ").join(f"{name} ({_count_text(count)})" for name, count in frozen["sources"]),
+                "sources": _("; ").join(f"{name} ({count_text(count)})" for name, count in frozen["sources"]),
             }
             for frozen in figures.get("indicators", {}).values()
         ]
         return render_to_string("reports/frozen_figures.html", {"rows": rows, "title": figures.get("title", "")})
 
 
-def _count_text(count: Any) -> str:
+def count_text(count: Any) -> str:
     if isinstance(count, dict):
         return f"<\u00a0{format_number(count['suppressed'])}" if count["primary"] else _("withheld")
     return format_number(count)

@@ -98,7 +98,7 @@ def navigation(request: HttpRequest) -> list[NavItem]:
     published = None
     if slug and not (signed_in and slug == _remembered_plan_slug(request)):
         if BilanVersion.objects.published().filter(plan__slug=slug).exists():
-            published = _url("web:published_bilan", slug)
+            published = _url("web:bilan_versions", slug)
         slug = None
     entries = [
         (_("Dashboard") if slug else _("Plans"), _url("web:dashboard", slug) if slug else home),

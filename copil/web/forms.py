@@ -76,3 +76,32 @@ class DecisionTextForm(CopilForm):
 
 class ActionStatusForm(CopilForm):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+
+
+class LetterheadForm(CopilForm):
+    """The co-pilots and logos printed at the head of the plan's documents (`plans.actions.set_letterhead`)."""
+
+    prefect = forms.CharField(label=_("Prefect (name and title)"), max_length=200, required=False)
+    mayor = forms.CharField(label=_("Mayor (name and title)"), max_length=200, required=False)
+    prosecutor = forms.CharField(label=_("Public prosecutor (name and title)"), max_length=200, required=False)
+    logo_prefecture = forms.FileField(
+        label=_("Logo of the préfecture"), required=False, help_text=_("PNG, JPEG or SVG, 512 KB at most.")
+    )
+    remove_logo_prefecture = forms.BooleanField(label=_("Remove this logo"), required=False)
+    logo_city = forms.FileField(
+        label=_("Logo of the city"), required=False, help_text=_("PNG, JPEG or SVG, 512 KB at most.")
+    )
+    remove_logo_city = forms.BooleanField(label=_("Remove this logo"), required=False)
+    logo_prosecution = forms.FileField(
+        label=_("Logo of the parquet"), required=False, help_text=_("PNG, JPEG or SVG, 512 KB at most.")
+    )
+    remove_logo_prosecution = forms.BooleanField(label=_("Remove this logo"), required=False)
+
+
+class ForewordForm(CopilForm):
+    foreword = forms.CharField(
+        label=_("Foreword"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The préfecture's own words, printed before the bilan in the editable document (ODT)."),
+    )

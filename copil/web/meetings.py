@@ -15,11 +15,14 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from copil.access import policy
 from copil.access.actors import Actor
 from copil.indicators.periods import ONE_DAY, Period, add_months, format_date_fr
+from copil.plans.letterhead import letterhead
 from copil.plans.models import Action, Decision, Meeting, Plan
+from copil.reports.odt import OdtWriter
 
 from . import maps
 from .dashboard import Card, dashboard_figures, make_card
@@ -137,6 +140,24 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
     )
 
 
+# --- the convocation ---------------------------------------------------------------------------------------------
+
+
+def convocation_agenda(user: Actor, meeting: Meeting) -> str:
+    """The agenda as the convocation e-mail states it: the items and the action items due, with no figure (the
+    recipients' roles may not read every figure exactly: they read them on the meeting's page)."""
+    agenda = prepare_agenda(user, meeting)
+    with translation.override("fr"):
+        movers = ", ".join(str(card.label) for card in agenda.movers) or "—"
+        lines = [f"1. {_('Indicators that moved most')} : {movers}", f"2. {_('Overdue action items')} :"]
+        lines += [f"   - {action.title} ({action.owner.name}, {action.due_on:%d/%m/%Y})" for action in agenda.overdue]
+        if not agenda.overdue:
+            lines.append(f"   - {_('No overdue action item.')}")
+        lines.append(f"3. {_('Open early-warning alerts')} : {len(agenda.alerts)}")
+        lines.append(f"4. {_('Decisions')}")
+        return "\n".join(lines)
+
+
 # --- minutes ----------------------------------------------------------------------------------------------------
 
 
@@ -155,8 +176,68 @@ def minutes_html(user: Actor, meeting: Meeting) -> str:
                 "decisions": list(decisions_of(user, meeting)),
                 "agenda": agenda,
                 "generated_on": format_date_fr(timezone.localdate()),
+                "letterhead": letterhead(meeting.plan),
             },
         )
+
+
+def minutes_odt(user: Actor, meeting: Meeting) -> bytes:
+    """The relevé de décisions as an editable ODT: the plan's letterhead, then what the PDF holds."""
+    agenda = prepare_agenda(user, meeting)
+    with translation.override("fr"):
+        writer = OdtWriter(f"{_('Minutes')} — {meeting.title}")
+        writer.letterhead(letterhead(meeting.plan))
+        writer.paragraph(_("Steering committee — minutes"), style=writer.bold)
+        writer.heading(meeting.title, 1)
+        place = f" — {meeting.place}" if meeting.place else ""
+        writer.paragraph(f"{meeting.plan.name} — {format_date_fr(meeting.held_on)}{place}", style=writer.small)
+        writer.heading(_("Agenda"), 2)
+        writer.heading(f"1. {_('Indicators that moved most')}", 3)
+        if agenda.movers:
+            writer.table(
+                [_("Indicator"), _("Value"), _("Evolution")],
+                [(str(card.label), str(card.value), str(card.evolution)) for card in agenda.movers],
+            )
+        else:
+            writer.paragraph(_("No indicator moved over the period."))
+        writer.heading(f"2. {_('Overdue action items')}", 3)
+        overdue = [f"{action.title} — {action.owner.name}, {action.due_on:%d/%m/%Y}" for action in agenda.overdue]
+        if overdue:
+            writer.bullets(overdue)
+        else:
+            writer.paragraph(_("No overdue action item."))
+        writer.heading(f"3. {_('Open early-warning alerts')}", 3)
+        alerts = [str(alert) for alert in agenda.alerts]
+        if alerts:
+            writer.bullets(alerts)
+        else:
+            writer.paragraph(_("No open alert."))
+        writer.heading(_("Attendees"), 2)
+        attendees = [partner.name for partner in meeting.attendees.all().order_by("name")]
+        if attendees:
+            writer.bullets(attendees)
+        else:
+            writer.paragraph(_("No attendee recorded."))
+        writer.heading(_("Decisions"), 2)
+        decisions = list(decisions_of(user, meeting))
+        if decisions:
+            writer.table(
+                ["#", _("Decision"), _("Action item"), _("Owner"), _("Due date"), _("Status")],
+                [
+                    (
+                        str(number),
+                        decision.text,
+                        decision.action.title if decision.action else "—",
+                        decision.action.owner.name if decision.action else "—",
+                        f"{decision.action.due_on:%d/%m/%Y}" if decision.action and decision.action.due_on else "—",
+                        decision.action.get_status_display() if decision.action else "—",
+                    )
+                    for number, decision in enumerate(decisions, start=1)
+                ],
+            )
+        else:
+            writer.paragraph(_("No decision recorded."))
+        return writer.bytes()
 
 
 def minutes_pdf(user: Actor, meeting: Meeting) -> bytes:
@@ -165,5 +246,5 @@ def minutes_pdf(user: Actor, meeting: Meeting) -> bytes:
     return weasyprint.HTML(string=minutes_html(user, meeting), base_url=None).write_pdf()
 
 
-def minutes_file_name(meeting: Meeting) -> str:
-    return f"releve-de-decisions-{meeting.plan.slug}-{meeting.held_on:%Y%m%d}.pdf"
+def minutes_file_name(meeting: Meeting, extension: str = "pdf") -> str:
+    return f"releve-de-decisions-{meeting.plan.slug}-{meeting.held_on:%Y%m%d}.{extension}"

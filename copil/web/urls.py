@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, bilan_workflow, territories, views
+from . import alert_views, bilan_workflow, publication, territories, views
 
 app_name = "web"
 urlpatterns = [
@@ -33,6 +33,10 @@ urlpatterns = [
         name="decision_delete",
     ),
     path("plans/<slug:slug>/reunions/<int:pk>/releve.pdf", views.meeting_minutes, name="meeting_minutes"),
+    path(
+        "plans/<slug:slug>/reunions/<int:pk>/convocation/", publication.meeting_convocation, name="meeting_convocation"
+    ),
+    path("plans/<slug:slug>/reunions/<int:pk>/releve.odt", publication.meeting_minutes_odt, name="meeting_minutes_odt"),
     path("plans/<slug:slug>/actions/", views.actions, name="actions"),
     path("plans/<slug:slug>/actions/<int:pk>/statut/", views.action_status, name="action_status"),
     path("plans/<slug:slug>/bilan/", views.bilan, name="bilan"),
@@ -50,6 +54,19 @@ urlpatterns = [
     path("plans/<slug:slug>/bilans/", views.bilan_versions, name="bilan_versions"),
     path("plans/<slug:slug>/bilans/<int:number>/", views.bilan_version, name="bilan_version"),
     path("plans/<slug:slug>/bilans/<int:number>/pdf/", views.bilan_version_pdf, name="bilan_version_pdf"),
+    path("plans/<slug:slug>/bilans/<int:number>/odt/", publication.published_version_odt, name="bilan_version_odt"),
+    path("plans/<slug:slug>/bilan/versions/<int:number>/", publication.version_workspace, name="version_workspace"),
+    path(
+        "plans/<slug:slug>/bilan/versions/<int:number>/pdf/",
+        publication.version_workspace_pdf,
+        name="version_workspace_pdf",
+    ),
+    path(
+        "plans/<slug:slug>/bilan/versions/<int:number>/odt/",
+        publication.version_workspace_odt,
+        name="version_workspace_odt",
+    ),
+    path("plans/<slug:slug>/en-tete/", publication.plan_letterhead, name="plan_letterhead"),
     path("plans/<slug:slug>/bilan/pdf/", views.bilan_download, {"output_format": "pdf"}, name="bilan_pdf"),
     path("plans/<slug:slug>/bilan/csv/", views.bilan_download, {"output_format": "csv"}, name="bilan_csv"),
     path("plans/<slug:slug>/statistiques/", views.statistics, name="statistics"),

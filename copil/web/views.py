@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from copil.official_statistics.charts import evaluation_chart, statistics_sectio
 from copil.plans import actions as plan_actions
 from copil.plans.models import Decision, Meeting, Plan
 from copil.reports.actions import last_approved, previous_published
-from copil.reports.bilan import sensitive_indicators, suppressed_for
+from copil.reports.bilan import suppressed_for
 from copil.reports.models import BilanVersion
 from copil.reports.rendering import CONTENT_TYPES, bilan_bytes, bilan_file_name
 from copil.reports.versions import figure_changes, moved_since, render_frozen_figures
@@ -217,12 +217,8 @@ def map_layers(request: HttpRequest, plan: Plan) -> HttpResponse:
 # --- bilan ------------------------------------------------------------------------------------------------------
 
 
-def _wants_published(request: HttpRequest) -> bool:
-    return request.GET.get("publie") == "1"
-
-
 def _audit(request: HttpRequest, action: str, plan: Plan, choice: PeriodChoice, published: bool, **details) -> None:
-    """Bilans and exports made by members go to the audit trail (anonymous readers of the published one do not)."""
+    """Bilans and exports made by members go to the audit trail."""
     if request.user.is_authenticated:
         period = choice.period
         record_event(
@@ -235,20 +231,6 @@ def _audit(request: HttpRequest, action: str, plan: Plan, choice: PeriodChoice, 
 
 def _bilan_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
     return _period_or_error(request, plan)
-
-
-def _published_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
-    """The period of a published version of the plan's bilan (the latest one by default): the public reads no
-    other. Any other period gets a 404 page listing the published versions."""
-    versions = list(BilanVersion.objects.published().filter(plan=plan).order_by("-number"))
-    if not request.GET.get("periode") and versions:
-        latest = versions[0]
-        return PeriodChoice(latest.period, CUSTOM)
-    choice = _period_or_error(request, plan) if request.GET.get("periode") else None
-    if isinstance(choice, PeriodChoice) and any(v.period == choice.period for v in versions):
-        return choice
-    context = {"plan": plan, "versions": _version_links(plan), "breadcrumb_data": {"links": [], "current": plan.name}}
-    return render(request, "web/published_versions.html", context, status=404)
 
 
 def _version_links(plan: Plan) -> list[tuple[BilanVersion, str]]:
@@ -306,29 +288,26 @@ def bilan_version_pdf(request: HttpRequest, slug: str, number: int) -> HttpRespo
 
 
 @require_GET
-def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> HttpResponse:
-    """The bilan of a plan for the chosen period, with its PDF and CSV downloads.
+def bilan(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live bilan of a plan for the chosen period, with its PDF and CSV downloads, for members only.
 
-    Members log in; those who may not see every figure exactly get the published variant, as do visitors on
-    the published address (`published_only`).
+    Members who may not see every figure exactly get the published variant; the public reads only the frozen
+    published versions (`bilan_versions`).
     """
-    if not published_only and not request.user.is_authenticated:
+    if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
-    choice = _published_period(request, plan) if published_only else _bilan_period(request, plan)
+    choice = _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    suppressed = sensitive_indicators() if published_only else suppressed_for(request.user, plan)
+    suppressed = suppressed_for(request.user, plan)
     published = bool(suppressed)
-    query = dict(choice.query)
-    if published_only:
-        query["publie"] = "1"
     downloads = {
-        output_format: f"{reverse(f'web:bilan_{output_format}', args=[plan.slug])}?{urlencode(query)}"
+        output_format: f"{reverse(f'web:bilan_{output_format}', args=[plan.slug])}?{urlencode(choice.query)}"
         for output_format in ("pdf", "csv")
     }
     _audit(request, AuditEvent.Action.BILAN, plan, choice, published)
-    member = request.user.is_authenticated and policy.visible_plans(request.user).filter(pk=plan.pk).exists()
+    member = policy.visible_plans(request.user).filter(pk=plan.pk).exists()
     if member:
         _remember(request, plan)
     context = _plan_context(request, plan, choice, "bilan")
@@ -337,11 +316,9 @@ def bilan(request: HttpRequest, slug: str, *, published_only: bool = False) -> H
             "parts": bilan_parts(plan, choice, suppressed=suppressed),
             "downloads": downloads,
             "published": published,
-            "published_only": published_only,
-            "versions": _version_links(plan) if published_only else [],
             "member": member,
-            **(_approved_context(plan) if member and not published_only else {}),
-            "form_action": reverse("web:published_bilan" if published_only else "web:bilan", args=[plan.slug]),
+            **(_approved_context(plan) if member else {}),
+            "form_action": reverse("web:bilan", args=[plan.slug]),
         }
     )
     if not member:
@@ -370,24 +347,24 @@ def _approved_context(plan: Plan) -> dict[str, Any]:
 
 
 def published_bilan(request: HttpRequest, slug: str) -> HttpResponse:
-    """The published bilan, open to everyone: small person counts suppressed."""
-    return bilan(request, slug, published_only=True)
+    """The former address of the published bilan, which computed live figures: it now leads, permanently, to
+    the list of the frozen versions the committee published."""
+    return HttpResponsePermanentRedirect(reverse("web:bilan_versions", args=[slug]))
 
 
 @require_GET
 def bilan_download(request: HttpRequest, slug: str, output_format: str) -> HttpResponse:
-    """The bilan as a file to save: `pdf` (for the committee) or `csv` (every figure).
-
-    `?publie=1` gives the published variant, to anyone; otherwise members log in and get the variant the
-    policy grants them.
-    """
-    if not _wants_published(request) and not request.user.is_authenticated:
+    """The live bilan as a file to save, for members: `pdf` (for the committee) or `csv` (every figure), in the
+    variant the policy grants them. `?publie=1` (the former public download) leads to the published versions."""
+    if request.GET.get("publie") == "1":
+        return HttpResponsePermanentRedirect(reverse("web:bilan_versions", args=[slug]))
+    if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     plan = get_object_or_404(Plan.objects.select_related("territory"), slug=slug)
-    choice = _published_period(request, plan) if _wants_published(request) else _bilan_period(request, plan)
+    choice = _bilan_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    suppressed = sensitive_indicators() if _wants_published(request) else suppressed_for(request.user, plan)
+    suppressed = suppressed_for(request.user, plan)
     _audit(request, AuditEvent.Action.EXPORT, plan, choice, bool(suppressed), format=output_format)
     report = cached_bilan(plan, choice, suppressed=suppressed, charts=output_format == "pdf")
     return HttpResponse(
@@ -473,6 +450,7 @@ def _render_meeting(
             "decisions": list(meeting_services.decisions_of(request.user, item)),
             "attendees_form": attendees_form if may_update else None,
             "decision_form": decision_form if may_decide else None,
+            "may_convoke": may_update,
             "may_update_decisions": policy.can(request.user, "update", "decision", plan=plan),
             "may_delete_decisions": policy.can(request.user, "delete", "decision", plan=plan),
             "today": timezone.localdate(),

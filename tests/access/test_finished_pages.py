@@ -148,13 +148,11 @@ def _menu_links(html: str) -> set[str]:
 @pytest.mark.parametrize("role", [None, "public", "police", "care", "coordinator", "superuser"])
 def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, role):
     client = _client(world, role)
-    assert "/bilan/publie/" not in str(
-        _menu_links(client.get(f"/plans/{world.plan.slug}/bilan/publie/").content.decode())
-    )
+    assert "/bilans/" not in str(_menu_links(client.get(f"/plans/{world.plan.slug}/bilans/").content.decode()))
     publish_bilan(None, plan=world.plan, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     client.get(f"/plans/{world.plan.slug}/")  # a member's plan pages remember the plan
     seen: set[str] = set()
-    for page in ("/", f"/plans/{world.plan.slug}/bilan/publie/", "/enregistrements/"):
+    for page in ("/", f"/plans/{world.plan.slug}/bilans/", "/enregistrements/"):
         seen |= _menu_links(client.get(page, follow=True).content.decode())
     assert seen, "some link"
     for link in sorted(seen):
@@ -163,7 +161,7 @@ def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, r
     if role in (None, "public"):
         assert "/enregistrements/" not in seen, "no record kind to read or enter"
     if role is None:
-        assert f"/plans/{world.plan.slug}/bilan/publie/" in seen, "the published bilan, once there is one"
+        assert f"/plans/{world.plan.slug}/bilans/" in seen, "the published bilans, once there is one"
         assert "/comparaison/" not in seen and f"/plans/{world.plan.slug}/" not in seen
     assert ("/admin/" in seen) == (role == "superuser"), "the admin is linked for administrators only"
     assert ("/compte/membres/" in seen) == (role in ("coordinator", "superuser"))

@@ -83,16 +83,18 @@ def test_the_policy_tables_cover_every_role_and_kind():
 # --- The bilan pages --------------------------------------------------------------------------------------------
 
 
-def test_the_bilan_needs_a_login_and_the_published_one_does_not(world):
+def test_the_bilan_needs_a_login_and_the_published_versions_do_not(world):
     url = f"/plans/{world.plan.slug}/bilan/"
+    versions = f"/plans/{world.plan.slug}/bilans/"
     assert "/compte/connexion/" in Client().get(url).url
-    assert Client().get(f"{url}publie/").status_code == 404  # nothing published yet
+    assert Client().get(f"{versions}1/").status_code == 404  # nothing published yet
     from copil.reports.actions import publish_bilan
 
     publish_bilan(None, plan=world.plan, period=_year())
-    assert Client().get(f"{url}publie/").status_code == 200
+    assert Client().get(f"{versions}1/").status_code == 200
+    assert Client().get(f"{url}publie/")["Location"] == versions
     assert "/compte/connexion/" in Client().get(f"{url}csv/").url
-    assert Client().get(f"{url}csv/", {"publie": "1"}).status_code == 200
+    assert Client().get(f"{url}csv/", {"publie": "1"})["Location"] == versions
     assert not AuditEvent.objects.filter(action__in=["bilan", "export"]).exists(), "anonymous readers"
 
 

@@ -138,7 +138,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     for name, path in {
         "public-home": "/",
         "login": "/compte/connexion/",
-        "published-bilan": "/plans/ville/bilan/publie/",
+        "published-bilans": "/plans/ville/bilans/",
         "formats": "/formats/",
         "not-found": "/nulle-part/",
     }.items():

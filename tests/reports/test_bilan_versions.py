@@ -5,41 +5,103 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
+from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from copil.access.models import AuditEvent
 from copil.indicators.periods import Period
+from copil.plans.models import Partner
+from copil.records.actions import create_record
 from copil.reports.actions import publish_bilan
 from copil.reports.bilan import build_bilan, sensitive_indicators
 from copil.reports.export import bilan_csv
 from copil.reports.models import BilanVersion
-from tests.reports.seeds import ALENCON
+from tests.reports.seeds import ALENCON, plain
 
 SHORTER = Period(ALENCON.start, ALENCON.end - dt.timedelta(days=1))
 
 
-def test_the_public_reads_published_periods_only(alencon):
+def test_the_former_live_addresses_lead_the_public_to_the_published_versions(alencon):
     client = Client()
     probe = "?periode=personnalisee&du=2023-01-01&au=2024-06-29"  # the review's one-day-shorter period
     for path in ("/plans/alencon/bilan/publie/", "/plans/alencon/bilan/publie/" + probe):
-        page = client.get(path)
-        assert page.status_code == 404 and "Aucun bilan de ce plan n'a encore été publié" in page.content.decode()
+        response = client.get(path)
+        assert response.status_code == 301 and response["Location"] == "/plans/alencon/bilans/"
     for output_format in ("pdf", "csv"):
-        assert client.get(f"/plans/alencon/bilan/{output_format}/{probe}&publie=1").status_code == 404
+        response = client.get(f"/plans/alencon/bilan/{output_format}/{probe}&publie=1")
+        assert response.status_code == 301 and response["Location"] == "/plans/alencon/bilans/"
+    listing = client.get("/plans/alencon/bilans/").content.decode()
+    assert "Aucun bilan de ce plan n'a encore été publié" in listing
 
     version = publish_bilan(None, plan=alencon, period=ALENCON)
-    page = client.get("/plans/alencon/bilan/publie/")
+    listing = client.get("/plans/alencon/bilan/publie/", follow=True).content.decode()
+    assert "Bilan n° 1, du 01/01/2023 au 30/06/2024" in listing and "/plans/alencon/bilans/1/" in listing
+    page = client.get("/plans/alencon/bilans/1/")
     assert page.status_code == 200 and "34 personnes ont été condamnées" in page.content.decode()
-    assert "Bilan n° 1, du 01/01/2023 au 30/06/2024" in page.content.decode()
-    refused = client.get("/plans/alencon/bilan/publie/" + probe)
-    assert refused.status_code == 404 and "Bilan n° 1, du 01/01/2023 au 30/06/2024" in refused.content.decode()
-    assert client.get(f"/plans/alencon/bilan/csv/{probe}&publie=1").status_code == 404
-    published = "?periode=personnalisee&du=2023-01-01&au=2024-06-30&publie=1"
-    assert client.get(f"/plans/alencon/bilan/csv/{published}").status_code == 200
     assert AuditEvent.objects.filter(action="create", object_id=str(version.pk), details__published=True).exists()
+
+
+PUBLIC_ADDRESSES = (
+    "/",
+    "/plans/alencon/bilans/",
+    "/plans/alencon/bilans/1/",
+    "/plans/alencon/bilans/1/pdf/",
+    "/plans/alencon/bilan/publie/",
+    "/plans/alencon/bilan/?periode=2023-01-01..2024-06-30",
+    "/plans/alencon/bilan/pdf/?periode=personnalisee&du=2023-01-01&au=2024-06-30&publie=1",
+    "/plans/alencon/bilan/csv/?periode=personnalisee&du=2023-01-01&au=2024-06-30&publie=1",
+    "/plans/alencon/bilan/csv/?periode=2023-01-01..2024-06-30",
+    "/plans/alencon/",
+    "/plans/alencon/carte/couches.geojson?couche=points-de-deal",
+    "/api/plans/alencon/bilan?period=2023-01-01..2024-06-30&format=csv",
+    "/api/plans/alencon/indicators?period=2023-01-01..2024-06-30&codes=seizure_mass",
+)
+
+
+def _public_view(client: Client) -> dict[str, tuple[int, bytes]]:
+    """What an anonymous visitor gets at every public or formerly public address, redirects followed."""
+    seen = {}
+    for address in PUBLIC_ADDRESSES:
+        response = client.get(address, follow=True)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = re.sub(rb'name="csrfmiddlewaretoken" value="\w+"', b"", body)
+        seen[address] = (response.status_code, re.sub(rb"-[a-z]{16}\b", b"-id", body))
+    return seen
+
+
+def test_a_seizure_entered_after_publication_never_shows_on_any_public_address(alencon):
+    """As a citizen would try it: publish, read every address, enter a seizure in the published period, read
+    again: nothing the public gets changed, while the coordinator's live bilan does show the seizure."""
+    publish_bilan(None, plan=alencon, period=ALENCON)
+    citizen = Client()
+    before = _public_view(citizen)
+    assert before["/plans/alencon/bilans/1/"][0] == 200 and before["/plans/alencon/bilans/1/pdf/"][0] == 200
+    assert "35 kg de cannabis" in plain(before["/plans/alencon/bilans/1/"][1].decode())
+    coordinator = get_user_model().objects.create_user("coordo", "coordo@example.fr", None)
+    partners = alencon.partners.all()
+    partners.get(role=Partner.Role.COORDINATOR).membership_set.create(user=coordinator)
+    member = Client()
+    member.force_login(coordinator)
+    live = "/plans/alencon/bilan/?periode=personnalisee&du=2023-01-01&au=2024-06-30"
+    assert "1,04 t de cannabis" not in member.get(live).content.decode()
+
+    create_record(
+        None,
+        "seizure",
+        plan=alencon,
+        partner=partners.filter(role=Partner.Role.POLICE).first(),
+        data={"seized_on": dt.date(2024, 6, 1), "substance": "cannabis", "quantity": Decimal(1000), "unit": "kg"},
+    )
+    assert "1,04 t de cannabis" in plain(member.get(live).content.decode()), "the live bilan moved"
+    after = _public_view(citizen)
+    for address in PUBLIC_ADDRESSES:
+        assert after[address] == before[address], f"{address} changed for the public"
+        assert "1,04 t" not in plain(after[address][1].decode(errors="replace"))
 
 
 def test_only_coordinators_publish_and_a_differencing_period_is_refused(alencon, django_user_model):

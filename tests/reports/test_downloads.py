@@ -42,19 +42,17 @@ def test_downloads_are_attachments_named_after_plan_and_period(client, ville, ki
     assert response.content.startswith(start)
 
 
-def test_published_csv_is_open_to_anyone_and_named_apart(client, ville):
+def test_the_former_public_download_leads_to_the_published_versions(client, ville):
     import datetime as dt
 
     from copil.indicators.periods import Period
     from copil.reports.actions import publish_bilan
 
     client.logout()
-    assert client.get("/plans/ville/bilan/csv/", {"periode": "2023", "publie": "1"}).status_code == 404
     publish_bilan(None, plan=ville, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
-    response = client.get("/plans/ville/bilan/csv/", {"periode": "2023", "publie": "1"})
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="bilan-ville-20230101-20231231-public.csv"'
-    assert "trafficker_arrests;interpellations de trafiquants;" in response.content.decode("utf-8-sig")
+    for output_format in ("csv", "pdf"):
+        response = client.get(f"/plans/ville/bilan/{output_format}/", {"periode": "2023", "publie": "1"})
+        assert response.status_code == 301 and response["Location"] == "/plans/ville/bilans/"
 
 
 def test_downloads_refuse_an_unreadable_period_and_an_unknown_plan(client, ville):

@@ -235,6 +235,9 @@ class _Writer:
         form = phrase_of(code).states
         if form is None:
             raise ValueError(f"{code}: the bilan states this indicator in its notes only")
+        none = phrase_of(code).none
+        if none is not None and not (_count(self.results, code) if value is None else value):
+            return none(0)
         return self.phrase(code, form, value, **fields)
 
     def standalone(self, code: str) -> list[Sentence]:
@@ -479,9 +482,17 @@ def _other_figures(w: _Writer, axis: str, composed: frozenset[str]) -> list[Sent
     return sentences
 
 
-def _targets(w: _Writer, axis: str, outcome: bool = False) -> list[Sentence]:
+def covers_the_plans_run(plan: Plan, period: Period) -> bool:
+    """Whether the period is the plan's run, the period its targets are set for: from its start to its end (to
+    any day for a plan still running). A flow's target (« 6 deal points neutralized ») is only compared over it."""
+    return period.start == plan.started_on and (plan.ended_on is None or period.end == plan.ended_on)
+
+
+def _targets(w: _Writer, plan: Plan, axis: str, outcome: bool = False) -> list[Sentence]:
     """One sentence per indicator of the axis that has a target (the plan's own, else the catalogue's), with
-    its attainment; none for a figure the reader may not see exactly."""
+    its attainment; none for a figure the reader may not see exactly, nor for a flow's target (a total over the
+    plan's run) when the bilan covers another period: « 6 points neutralisés, atteint à 0 % » over a month says
+    nothing."""
     sentences = []
     for code, result in w.results.items():
         definition = result.definition
@@ -490,6 +501,7 @@ def _targets(w: _Writer, axis: str, outcome: bool = False) -> list[Sentence]:
             or definition.outcome != outcome
             or result.target is None
             or w.hidden(code, int(result.headline or 0))
+            or (definition.is_flow and not covers_the_plans_run(plan, w.period))
         ):
             continue
         shown = format_mass(result.target) if definition.unit == "g" else format_number(result.target)
@@ -528,13 +540,13 @@ def _not_comparable_notice(w: _Writer, comparisons: dict[str, IndicatorCompariso
     return " " + not_comparable_text(late) if late else ""
 
 
-def _outcomes(w: _Writer, axis: str, comparisons: dict[str, IndicatorComparison]) -> list[Sentence]:
+def _outcomes(w: _Writer, plan: Plan, axis: str, comparisons: dict[str, IndicatorComparison]) -> list[Sentence]:
     """The axis's outcome indicators: each one's sentence, its target and its comparison."""
     sentences = []
     for code, result in w.results.items():
         if result.definition.axis == axis and result.definition.outcome and phrase_of(code).states is not None:
             sentences += w.standalone(code)
-    return sentences + _targets(w, axis, outcome=True) + _comparisons(w, axis, comparisons, outcome=True)
+    return sentences + _targets(w, plan, axis, outcome=True) + _comparisons(w, axis, comparisons, outcome=True)
 
 
 def _official_statistics(w: _Writer, plan: Plan) -> list[Sentence]:
@@ -599,13 +611,15 @@ def build_bilan(
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
         for code in SECTION_WRITERS:
-            if outcome := _outcomes(writer, code, comparisons):
+            if outcome := _outcomes(writer, plan, code, comparisons):
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
                 sections.append(Section(code, title, outcome, part=OUTCOME))
         if official := _official_statistics(writer, plan):
             sections.append(Section(OFFICIAL_STATISTICS, _("Official statistics"), official, part=OUTCOME))
         for code, (write, composed) in SECTION_WRITERS.items():
-            sentences = write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, code)
+            sentences = (
+                write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, plan, code)
+            )
             sentences += _comparisons(writer, code, comparisons)
             if sentences:
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()

@@ -48,3 +48,35 @@ def test_the_csv_breakdown_column_gives_french_labels_not_codes(plan, police):
     assert ("operations", "opération sur la voie publique") in breakdown
     assert ("seizure_mass", "héroïne") in breakdown
     assert not {key for _code, key in breakdown} & {"public_road", "heroin"}
+
+
+ONE_DAY = Period(dt.date(2024, 6, 28), dt.date(2024, 6, 28))
+
+
+def test_a_short_period_says_nothing_about_nothing(alencon):
+    """Alençon on 28 June 2024: no arrest of a trafficker, no deal point neutralized, one bar per monthly chart."""
+    bilan = build_bilan(alencon, ONE_DAY)
+    text = plain(bilan.text)
+    assert "0 interpellation" not in text
+    assert "Aucune interpellation de trafiquant n'a été réalisée ; 1 interpellation d'usager a eu lieu." in text
+    # The deal points' target is a total over the plan's run: not compared over one day (it read « atteint à 0 % »).
+    assert "points de deal neutralisés : 6" not in text
+    # The cameras' target is a level: compared at any date.
+    assert "Objectif fixé pour les caméras de vidéoprotection en service : 80, atteint à 90 %." in text
+    assert not [c.code for c in bilan.charts]
+    assert "chaque mois le" not in text + " ".join(c.description for c in bilan.charts)
+
+
+def test_a_flow_target_is_compared_over_the_plans_run_only(alencon):
+    since_launch = plain(build_bilan(alencon, Period(alencon.started_on, dt.date(2024, 6, 30)), charts=False).text)
+    assert "Objectif fixé pour les points de deal neutralisés : 6, atteint à" in since_launch
+    june = plain(build_bilan(alencon, Period(dt.date(2024, 6, 1), dt.date(2024, 6, 30)), charts=False).text)
+    assert "points de deal neutralisés : 6" not in june
+    assert "1 point de deal a été neutralisé" in june
+
+
+def test_monthly_charts_need_two_months(alencon):
+    june = build_bilan(alencon, Period(dt.date(2024, 6, 1), dt.date(2024, 6, 30)))
+    assert "seizures_by_substance" not in [c.code for c in june.charts]
+    spring = build_bilan(alencon, Period(dt.date(2024, 5, 1), dt.date(2024, 6, 30)))
+    assert {"seizures_by_substance", "arrests_by_role"} <= {c.code for c in spring.charts}

@@ -94,6 +94,15 @@ class Section:
 
 
 @dataclass
+class KeyFigure:
+    """A figure of the key-figures box heading the bilan: « 72 » over « caméras de vidéoprotection en service »."""
+
+    code: str
+    value: str
+    label: str
+
+
+@dataclass
 class Bilan:
     plan: Plan
     period: Period
@@ -104,6 +113,7 @@ class Bilan:
     results: dict[str, IndicatorResult]
     generated_at: dt.datetime
     suppressed: frozenset[str] = frozenset()  # sensitive indicators whose small counts this variant hides
+    key_figures: list[KeyFigure] = field(default_factory=list)
 
     @property
     def published(self) -> bool:
@@ -482,6 +492,65 @@ def _other_figures(w: _Writer, axis: str, composed: frozenset[str]) -> list[Sent
     return sentences
 
 
+# The figures the key-figures box may head the bilan with, in this order: each axis's main figure, the outcome
+# first. A figure appears when the bilan's prose states it (footnoted), as the prose prints it ("< 5" included).
+KEY_FIGURES = (
+    "deal_points_active",
+    "deal_points_neutralized",
+    "seizure_mass",
+    "trafficker_arrests",
+    "convicted_persons",
+    "cameras_in_service",
+    "persons_referred_to_care",
+    "shelter_occupancy",
+    "prevention_actions",
+    "eviction_procedures_opened",
+)
+MAX_KEY_FIGURES = 6
+
+
+def _key_figures(w: _Writer) -> list[KeyFigure]:
+    """Up to `MAX_KEY_FIGURES` of `KEY_FIGURES` that the prose states and that are not zero."""
+    figures = []
+    for code in KEY_FIGURES:
+        result = w.results.get(code)
+        if result is None or not w.footnoted(code) or not result.headline or result.definition.aggregation == "daily":
+            continue
+        figures.append(KeyFigure(code, w.count(code)[0], str(result.definition.label)))
+    return figures[:MAX_KEY_FIGURES]
+
+
+def _introduction(plan: Plan, period: Period) -> str:
+    """What the bilan is about, computed from the plan: its launch, territory and population, its partners, the
+    period covered."""
+    territory = plan.territory
+    place = territory.name + (f" ({territory.parent.name})" if territory.parent else "")
+    if territory.population:
+        text = _("The plan was launched on {date}; its territory, {territory}, has {population} inhabitants.").format(
+            date=format_date(plan.started_on), territory=place, population=format_number(territory.population)
+        )
+    else:
+        text = _("The plan was launched on {date}; its territory is {territory}.").format(
+            date=format_date(plan.started_on), territory=place
+        )
+    roles = list(Partner.Role)
+    partners = sorted(
+        Partner.objects.filter(plan=plan).exclude(role=Partner.Role.PUBLIC), key=lambda p: (roles.index(p.role), p.name)
+    )
+    if partners:
+        text += " " + ngettext(
+            "It brings together {n} partner: {names}.", "It brings together {n} partners: {names}.", len(partners)
+        ).format(n=format_number(len(partners)), names=join_words([p.name for p in partners]))
+    return (
+        text
+        + " "
+        + _(
+            "This report of the steering committee covers the period {period}. Every figure is computed from "
+            "the records entered by the partners of the plan; the notes give their source."
+        ).format(period=period.label)
+    )
+
+
 def covers_the_plans_run(plan: Plan, period: Period) -> bool:
     """Whether the period is the plan's run, the period its targets are set for: from its start to its end (to
     any day for a plan still running). A flow's target (« 6 deal points neutralized ») is only compared over it."""
@@ -628,10 +697,7 @@ def build_bilan(
             plan=plan,
             period=period,
             title=_("{plan}: report {period}").format(plan=plan.name, period=period.label),
-            introduction=_(
-                "This report of the steering committee covers the period {period}. Every figure is computed from "
-                "the records entered by the partners of the plan; the notes give their source."
-            ).format(period=period.label)
+            introduction=_introduction(plan, period)
             + _not_comparable_notice(writer, comparisons)
             + _published_notice(hidden),
             sections=sections,
@@ -639,4 +705,5 @@ def build_bilan(
             results=results,
             generated_at=timezone.now(),
             suppressed=hidden,
+            key_figures=_key_figures(writer),
         )

@@ -5,6 +5,8 @@ PDF/UA tagging)."""
 import csv
 import datetime as dt
 import io
+import re
+import subprocess
 
 from django.utils import translation
 
@@ -12,8 +14,10 @@ from copil.indicators.periods import Period
 from copil.plans.models import Action
 from copil.reports.bilan import build_bilan
 from copil.reports.export import bilan_csv
+from copil.reports.pdf import bilan_pdf
 from tests.factories import make_partner, make_record
-from tests.reports.seeds import plain
+from tests.reports.seeds import ALENCON, flat, plain
+from tests.reports.test_pdf import needs_poppler, pdf_pages
 
 YEAR = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
@@ -80,3 +84,44 @@ def test_monthly_charts_need_two_months(alencon):
     assert "seizures_by_substance" not in [c.code for c in june.charts]
     spring = build_bilan(alencon, Period(dt.date(2024, 5, 1), dt.date(2024, 6, 30)))
     assert {"seizures_by_substance", "arrests_by_role"} <= {c.code for c in spring.charts}
+
+
+@needs_poppler
+def test_the_printed_bilan_opens_with_key_figures_and_a_computed_introduction_and_is_tagged(alencon, tmp_path):
+    """Alençon's 18 months: no « Sommaire » page before 2.5 pages of text, the key figures and an introduction
+    naming the plan's territory, population and partners, a PDF/UA-1 file with its structure tree."""
+    bilan = build_bilan(alencon, ALENCON)
+    path = tmp_path / "bilan.pdf"
+    path.write_bytes(bilan_pdf(bilan))
+    pages = pdf_pages(path)
+    assert not any("Sommaire" in page for page in pages)
+    second = flat(pages[1])
+    assert second.startswith("Chiffres clés")
+    box = second[: second.index("Introduction")]
+    shown = [(figure.value, figure.label) for figure in bilan.key_figures]
+    assert shown[:3] == [
+        ("2", "points de deal actifs"),
+        ("4", "points de deal neutralisés"),
+        ("42,8\u00a0kg", "quantités de stupéfiants saisies"),
+    ]
+    assert ("72", "caméras de vidéoprotection en service") in shown
+    for value, label in shown:
+        assert flat(value) in box and flat(label) in box
+    introduction = plain(bilan.introduction)
+    assert introduction.startswith(
+        "Le plan a été lancé le 1er janvier 2023 ; son territoire, Alençon (Orne), compte 25 848 habitants. "
+        "Il réunit 13 partenaires : Préfecture de l'Orne — cabinet du préfet, "
+    )
+    assert "Drog'Aide 61" in introduction and "Ce bilan du comité de pilotage porte sur l'activité" in introduction
+    assert flat(introduction) in second
+
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    metadata = subprocess.run(["pdfinfo", "-meta", str(path)], check=True, capture_output=True, text=True).stdout
+    assert 'pdfuaid:part="1"' in metadata
+    structure = subprocess.run(["pdfinfo", "-struct", str(path)], check=True, capture_output=True, text=True).stdout
+    assert "H1" in structure and "Figure" in structure and "L (block)" in structure
+
+
+def test_a_bilan_with_nothing_stated_has_no_key_figures(plan):
+    assert build_bilan(plan, ONE_DAY, charts=False).key_figures == []

@@ -43,6 +43,9 @@ P_PLACES = {
 }
 
 
+NORTH_EAST = "75118-119"  # the plan's territory: the 18th and 19th arrondissements (INSEE 75118 and 75119)
+
+
 def paris_spec() -> dict[str, object]:
     return {
         "territories": [
@@ -54,11 +57,20 @@ def paris_spec() -> dict[str, object]:
                 "population": 2133111,
                 "parent": "11",
             },
+            # The plan covers the north-east of Paris, not the whole city: its rates are per inhabitant of the
+            # 18th and 19th arrondissements (75118 and 75119, one territory of the plan).
+            {
+                "insee_code": NORTH_EAST,
+                "name": "Nord-est parisien (18e et 19e arrondissements)",
+                "level": "arrondissement",
+                "population": 370062,
+                "parent": "75056",
+            },
         ],
         "plan": {
             "slug": "paris",
             "name": "Plan crack du nord-est parisien",
-            "territory": "75056",
+            "territory": NORTH_EAST,
             "started_on": P_PLAN_START,
             "description": (
                 "Dispositif mis en place après l'évacuation du square Forceval (porte de la Villette) "

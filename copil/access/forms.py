@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -59,6 +59,16 @@ class PasswordForm(SetPasswordForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        use_dsfr_widgets(self)
+
+
+class ForgottenPasswordForm(PasswordResetForm):
+    """The e-mail address of a person who forgot their password; the link is sent only to an active account's
+    address, and the page says the same whatever the address (nobody learns who has an account)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
         use_dsfr_widgets(self)
 
 

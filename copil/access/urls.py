@@ -7,6 +7,13 @@ urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/changer/", views.ChangePasswordView.as_view(), name="change_password"),
+    path("mot-de-passe/oublie/", views.ForgottenPasswordView.as_view(), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", views.ForgottenPasswordSentView.as_view(), name="password_reset_sent"),
+    path(
+        "mot-de-passe/reinitialiser/<uidb64>/<token>/",
+        views.ResetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("mot-de-passe/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("membres/", views.members, name="members"),
     path("membres/inviter/", views.invite, name="invite"),

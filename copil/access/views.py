@@ -33,7 +33,14 @@ from copil.records.models import RECORD_KINDS
 from . import accounts, oidc, policy, twofactor
 from . import journal as journal_text
 from .audit import record_event
-from .forms import ChangePasswordForm, InvitationForm, LoginForm, PasswordForm, use_dsfr_widgets
+from .forms import (
+    ChangePasswordForm,
+    ForgottenPasswordForm,
+    InvitationForm,
+    LoginForm,
+    PasswordForm,
+    use_dsfr_widgets,
+)
 from .models import AuditEvent
 
 JOURNAL_PAGE_SIZE = 100
@@ -73,6 +80,34 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         record_event(self.user, AuditEvent.Action.PASSWORD_SET, obj=self.user, actor_label=self.user.get_username())
         messages.success(self.request, _("Your password is set. You can now log in."))
+        return response
+
+
+class ForgottenPasswordView(auth_views.PasswordResetView):
+    """« Mot de passe oublié » : e-mails a link to choose a new password (Django's tokens: single use, expiring
+    after `PASSWORD_RESET_TIMEOUT`). The second factor still applies at the next sign-in."""
+
+    template_name = "access/password_forgotten.html"
+    form_class = ForgottenPasswordForm
+    subject_template_name = "access/password_reset_subject.txt"
+    email_template_name = "access/password_reset_email.txt"
+    success_url = reverse_lazy("access:password_reset_sent")
+
+
+class ForgottenPasswordSentView(auth_views.PasswordResetDoneView):
+    template_name = "access/password_reset_sent.html"
+
+
+class ResetPasswordView(SetPasswordView):
+    """The link of the « mot de passe oublié » e-mail: the person chooses a new password, then signs in with it."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "reset": True}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = auth_views.PasswordResetConfirmView.form_valid(self, form)
+        record_event(self.user, AuditEvent.Action.PASSWORD_SET, obj=self.user, actor_label=self.user.get_username())
+        messages.success(self.request, _("Your new password is saved. You can now log in with it."))
         return response
 
 

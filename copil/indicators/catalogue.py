@@ -28,6 +28,7 @@ UNITS = frozenset({"count", "g", "people", "staff", "places", "cameras", "eur", 
 BASELINES = frozenset({"previous_period", "before_plan"})
 DIRECTIONS = frozenset({"up", "down"})
 YEAR = "year"
+BREAKDOWN_SEPARATOR = "|"  # between the parts of a breakdown key over several fields
 MASS_GRAMS = "mass_grams"
 STREET_VALUE = "street_value_eur"
 
@@ -102,6 +103,21 @@ class IndicatorDefinition:
         if self.good_news is None or trend not in DIRECTIONS:
             return None
         return trend == self.good_news
+
+    def breakdown_label(self, key: str) -> str:
+        """The French words for a key of the figure's breakdown (`heroin` → « héroïne », `public_road|true` →
+        « voie publique, oui »): the record model's own choice labels, the one label every page shows."""
+        from django.utils.translation import gettext
+
+        words = []
+        for name, part in zip(self.disaggregate, key.split(BREAKDOWN_SEPARATOR), strict=False):
+            field = self.model._meta.get_field(name) if name != YEAR else None
+            if isinstance(field, models.BooleanField):
+                words.append(gettext("yes") if part == "true" else gettext("no"))
+                continue
+            labels = {str(code): str(label) for code, label in getattr(field, "flatchoices", None) or ()}
+            words.append(labels.get(part, part))
+        return ", ".join(words)
 
     @property
     def phrase(self) -> Phrase | None:

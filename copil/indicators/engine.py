@@ -37,7 +37,7 @@ from copil.plans.models import Plan, Target, Territory
 from copil.records.models import StreetPrice
 
 from . import rollup
-from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_indicator
+from .catalogue import BREAKDOWN_SEPARATOR, MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_indicator
 from .models import DailyRollup, DataVersion
 from .periods import ONE_DAY, Period, format_date_fr
 
@@ -50,7 +50,6 @@ EURO_PLACES = Decimal("0.01")
 MEAN_PLACES = Decimal("0.01")
 RATE_PLACES = Decimal("0.01")
 FRACTION_PLACES = Decimal("0.0001")
-BREAKDOWN_SEPARATOR = "|"
 
 _RECORD_TABLES = contextvars.ContextVar("copil_engine_record_tables", default=False)
 

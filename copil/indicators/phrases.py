@@ -59,7 +59,9 @@ class Phrase:
     another figure. `parts`: one clause per value of the figure's breakdown, listed in `{items}` of `states`, or
     appended one by one after another figure when the phrase has no `follows`. `zero`: "omit" says nothing of a
     zero figure, "state" says it when its sentence is written. `comparison`: how the figure reads against its
-    baseline (`{baseline}`, `{when}`); None: the bilan does not compare it.
+    baseline (`{baseline}`, `{when}`); None: the bilan does not compare it. `none`: the opening clause for a zero
+    figure stated because the figures that follow have something to say (« aucune interpellation de trafiquant
+    n'a été réalisée » rather than « 0 interpellation … »); None: the figure as `states` reads it.
     """
 
     states: Plural | None = None
@@ -68,6 +70,7 @@ class Phrase:
     parts: Mapping[str, Plural] = field(default_factory=lambda: MappingProxyType({}))
     zero: str = OMIT
     comparison: Plural | None = None
+    none: Plural | None = None
 
 
 PHRASES: Mapping[str, Phrase] = MappingProxyType(
@@ -108,12 +111,17 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
         ),
         "arrests": Phrase(
             parts=MappingProxyType(
-                {"user": lambda n: ngettext(", and {n} arrest of a user", ", and {n} arrests of users", n)}
+                {
+                    "user": lambda n: ngettext(
+                        "; {n} arrest of a user took place", "; {n} arrests of users took place", n
+                    )
+                }
             ),
         ),
         "trafficker_arrests": Phrase(
             states=lambda n: ngettext("{n} arrest of a trafficker was made", "{n} arrests of traffickers were made", n),
             zero=STATE,
+            none=lambda n: _("no arrest of a trafficker was made"),
         ),
         "convictions": Phrase(),
         "convicted_persons": Phrase(

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Changed(models.Model):
@@ -186,7 +187,7 @@ class Action(Changed):
         PLANNED = "planned", _("planned")
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("action item", "cancelled")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="actions")
     axis = models.ForeignKey(Axis, verbose_name=_("axis"), null=True, blank=True, on_delete=models.SET_NULL)

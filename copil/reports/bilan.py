@@ -94,6 +94,15 @@ class Section:
 
 
 @dataclass
+class KeyFigure:
+    """A figure of the key-figures box heading the bilan: « 72 » over « caméras de vidéoprotection en service »."""
+
+    code: str
+    value: str
+    label: str
+
+
+@dataclass
 class Bilan:
     plan: Plan
     period: Period
@@ -104,6 +113,7 @@ class Bilan:
     results: dict[str, IndicatorResult]
     generated_at: dt.datetime
     suppressed: frozenset[str] = frozenset()  # sensitive indicators whose small counts this variant hides
+    key_figures: list[KeyFigure] = field(default_factory=list)
 
     @property
     def published(self) -> bool:
@@ -242,6 +252,9 @@ class _Writer:
         form = phrase_of(code).states
         if form is None:
             raise ValueError(f"{code}: the bilan states this indicator in its notes only")
+        none = phrase_of(code).none
+        if none is not None and not (_count(self.results, code) if value is None else value):
+            return none(0)
         return self.phrase(code, form, value, **fields)
 
     def standalone(self, code: str) -> list[Sentence]:
@@ -498,9 +511,76 @@ def _other_figures(w: _Writer, axis: str, composed: frozenset[str]) -> list[Sent
     return sentences
 
 
-def _targets(w: _Writer, axis: str, outcome: bool = False) -> list[Sentence]:
+# The figures the key-figures box may head the bilan with, in this order: each axis's main figure, the outcome
+# first. A figure appears when the bilan's prose states it (footnoted), as the prose prints it ("< 5" included).
+KEY_FIGURES = (
+    "deal_points_active",
+    "deal_points_neutralized",
+    "seizure_mass",
+    "trafficker_arrests",
+    "convicted_persons",
+    "cameras_in_service",
+    "persons_referred_to_care",
+    "shelter_occupancy",
+    "prevention_actions",
+    "eviction_procedures_opened",
+)
+MAX_KEY_FIGURES = 6
+
+
+def _key_figures(w: _Writer) -> list[KeyFigure]:
+    """Up to `MAX_KEY_FIGURES` of `KEY_FIGURES` that the prose states and that are not zero."""
+    figures = []
+    for code in KEY_FIGURES:
+        result = w.results.get(code)
+        if result is None or not w.footnoted(code) or not result.headline or result.definition.aggregation == "daily":
+            continue
+        figures.append(KeyFigure(code, w.count(code)[0], str(result.definition.label)))
+    return figures[:MAX_KEY_FIGURES]
+
+
+def _introduction(plan: Plan, period: Period) -> str:
+    """What the bilan is about, computed from the plan: its launch, territory and population, its partners, the
+    period covered."""
+    territory = plan.territory
+    place = territory.name + (f" ({territory.parent.name})" if territory.parent else "")
+    if territory.population:
+        text = _("The plan was launched on {date}; its territory, {territory}, has {population} inhabitants.").format(
+            date=format_date(plan.started_on), territory=place, population=format_number(territory.population)
+        )
+    else:
+        text = _("The plan was launched on {date}; its territory is {territory}.").format(
+            date=format_date(plan.started_on), territory=place
+        )
+    roles = list(Partner.Role)
+    partners = sorted(
+        Partner.objects.filter(plan=plan).exclude(role=Partner.Role.PUBLIC), key=lambda p: (roles.index(p.role), p.name)
+    )
+    if partners:
+        text += " " + ngettext(
+            "It brings together {n} partner: {names}.", "It brings together {n} partners: {names}.", len(partners)
+        ).format(n=format_number(len(partners)), names=join_words([p.name for p in partners]))
+    return (
+        text
+        + " "
+        + _(
+            "This report of the steering committee covers the period {period}. Every figure is computed from "
+            "the records entered by the partners of the plan; the notes give their source."
+        ).format(period=period.label)
+    )
+
+
+def covers_the_plans_run(plan: Plan, period: Period) -> bool:
+    """Whether the period is the plan's run, the period its targets are set for: from its start to its end (to
+    any day for a plan still running). A flow's target (« 6 deal points neutralized ») is only compared over it."""
+    return period.start == plan.started_on and (plan.ended_on is None or period.end == plan.ended_on)
+
+
+def _targets(w: _Writer, plan: Plan, axis: str, outcome: bool = False) -> list[Sentence]:
     """One sentence per indicator of the axis that has a target (the plan's own, else the catalogue's), with
-    its attainment; none for a figure the reader may not see exactly."""
+    its attainment; none for a figure the reader may not see exactly, nor for a flow's target (a total over the
+    plan's run) when the bilan covers another period: « 6 points neutralisés, atteint à 0 % » over a month says
+    nothing."""
     sentences = []
     for code, result in w.results.items():
         definition = result.definition
@@ -509,6 +589,7 @@ def _targets(w: _Writer, axis: str, outcome: bool = False) -> list[Sentence]:
             or definition.outcome != outcome
             or result.target is None
             or w.hidden(code, int(result.headline or 0))
+            or (definition.is_flow and not covers_the_plans_run(plan, w.period))
         ):
             continue
         shown = format_mass(result.target) if definition.unit == "g" else format_number(result.target)
@@ -547,13 +628,13 @@ def _not_comparable_notice(w: _Writer, comparisons: dict[str, IndicatorCompariso
     return " " + not_comparable_text(late) if late else ""
 
 
-def _outcomes(w: _Writer, axis: str, comparisons: dict[str, IndicatorComparison]) -> list[Sentence]:
+def _outcomes(w: _Writer, plan: Plan, axis: str, comparisons: dict[str, IndicatorComparison]) -> list[Sentence]:
     """The axis's outcome indicators: each one's sentence, its target and its comparison."""
     sentences = []
     for code, result in w.results.items():
         if result.definition.axis == axis and result.definition.outcome and phrase_of(code).states is not None:
             sentences += w.standalone(code)
-    return sentences + _targets(w, axis, outcome=True) + _comparisons(w, axis, comparisons, outcome=True)
+    return sentences + _targets(w, plan, axis, outcome=True) + _comparisons(w, axis, comparisons, outcome=True)
 
 
 def _official_statistics(w: _Writer, plan: Plan) -> list[Sentence]:
@@ -618,13 +699,15 @@ def build_bilan(
         titles = {axis.code: axis.title for axis in plan.axes.all()}
         sections = []
         for code in SECTION_WRITERS:
-            if outcome := _outcomes(writer, code, comparisons):
+            if outcome := _outcomes(writer, plan, code, comparisons):
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
                 sections.append(Section(code, title, outcome, part=OUTCOME))
         if official := _official_statistics(writer, plan):
             sections.append(Section(OFFICIAL_STATISTICS, _("Official statistics"), official, part=OUTCOME))
         for code, (write, composed) in SECTION_WRITERS.items():
-            sentences = write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, code)
+            sentences = (
+                write(writer, plan, period) + _other_figures(writer, code, composed) + _targets(writer, plan, code)
+            )
             sentences += _comparisons(writer, code, comparisons)
             if sentences:
                 title = titles.get(code) or str(Axis.Code(code).label).capitalize()
@@ -633,10 +716,7 @@ def build_bilan(
             plan=plan,
             period=period,
             title=_("{plan}: report {period}").format(plan=plan.name, period=period.label),
-            introduction=_(
-                "This report of the steering committee covers the period {period}. Every figure is computed from "
-                "the records entered by the partners of the plan; the notes give their source."
-            ).format(period=period.label)
+            introduction=_introduction(plan, period)
             + _not_comparable_notice(writer, comparisons)
             + _published_notice(hidden),
             sections=sections,
@@ -644,4 +724,5 @@ def build_bilan(
             results=results,
             generated_at=timezone.now(),
             suppressed=hidden,
+            key_figures=_key_figures(writer),
         )

@@ -106,6 +106,11 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
 
 
+MIN_STEPS = 2
+"""A chart shows a change over time: it needs at least two of its steps (months, weeks, days) in the period, else
+« chaque mois le 28 juin 2024 » describes a single bar the bilan's sentence already states."""
+
+
 def axis_charts(
     plan: Plan,
     period: Period,
@@ -150,7 +155,7 @@ def seizures_chart(
     """Mass seized each month, stacked by substance, in kg (or g when every month is under a kilogram)."""
     points = series("seizure_mass", period, plan=plan, step="month", today=today)
     totals = [Decimal(p.value or 0) for p in points]
-    if not any(totals):
+    if len(points) < MIN_STEPS or not any(totals):
         return None
     in_kg = max(totals) >= 1000
     scale = Decimal(1000) if in_kg else Decimal(1)
@@ -186,7 +191,7 @@ def arrests_chart(
 ) -> Chart | None:
     """Arrests each month, stacked by the role of the person arrested."""
     points = series("arrests", period, plan=plan, step="month", today=today)
-    if not any(p.value for p in points):
+    if len(points) < MIN_STEPS or not any(p.value for p in points):
         return None
     names = {Arrest.Role.TRAFFICKER: _("Traffickers"), Arrest.Role.USER: _("Users")}
     stacks = [
@@ -219,7 +224,7 @@ def deployment_chart(
 ) -> Chart | None:
     """Staff deployed per day: the weekly range (lowest to highest day) as a band, the weekly mean as a line."""
     points = [p for p in series("staff_deployed", period, plan=plan, step="week", today=today) if p.days]
-    if not points:
+    if len(points) < MIN_STEPS:
         return None
     days = [p.period.start for p in points]
     lowest, highest = min(p.minimum for p in points), max(p.maximum for p in points)
@@ -262,7 +267,7 @@ def cameras_chart(
 ) -> Chart | None:
     """Cameras in service day by day, as a step line."""
     points = series("cameras_in_service", period, plan=plan, step="day", today=today)
-    if not any(p.value for p in points):
+    if len(points) < MIN_STEPS or not any(p.value for p in points):
         return None
     first, last = points[0], points[-1]
     title = _("Video-protection cameras in service")
@@ -295,7 +300,7 @@ def shelter_chart(
     occupied = [
         p for p in series("shelter_occupancy", period, plan=plan, step="day", today=today) if p.value is not None
     ]
-    if not occupied:
+    if len(occupied) < MIN_STEPS:
         return None
     capacity = [
         p for p in series("shelter_capacity", period, plan=plan, step="day", today=today) if p.value is not None

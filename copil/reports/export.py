@@ -1,7 +1,7 @@
 """Every figure of a bilan as CSV, for the partners' spreadsheets.
 
-One row per figure: an indicator's value, each value of its breakdown, and the other measures the engine
-computed (value at the start of the period, change, daily minimum / maximum / mean, rate per 10,000
+One row per figure: an indicator's value, each value of its breakdown (named by its French label), and the other
+measures the engine computed (value at the start of the period, change, daily minimum / maximum / mean, rate per 10,000
 inhabitants, target and attainment). UTF-8 with a byte order mark and `;` between fields, the way French
 Excel opens a CSV without asking; decimal commas, no thousands separator. A published bilan's CSV hides small
 person counts as its prose does (`disclosure`).
@@ -95,7 +95,7 @@ def _indicator_rows(
     else:
         yield row(_("value"), hidden.headline(), baseline=True)
         for key, value in hidden.breakdown().items():
-            yield row(_("value"), value, breakdown=key)
+            yield row(_("value"), value, breakdown=definition.breakdown_label(key))
         if definition.aggregation in {"stock", "reading"}:
             if result.start_value is not None:
                 yield row(_("value at the start"), hidden.value(result.start_value))

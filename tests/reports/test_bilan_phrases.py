@@ -72,7 +72,7 @@ def users_arrested(plan, police):
 
 
 def test_a_zero_figure_is_said_or_left_out_as_its_phrase_says(users_arrested, monkeypatch):
-    stated = "0 interpellation de trafiquant a été réalisée, ainsi que 2 interpellations d'usagers."
+    stated = "Aucune interpellation de trafiquant n'a été réalisée ; 2 interpellations d'usagers ont eu lieu."
     assert stated in plain(build_bilan(users_arrested, YEAR, charts=False).text)
 
     omitted = dataclasses.replace(phrases.PHRASES["trafficker_arrests"], zero=phrases.OMIT)

@@ -61,13 +61,14 @@ def test_alencon_csv_holds_every_figure_of_the_bilan(alencon):
             assert (headline["mesure"], headline["ventilation"]) == ("valeur", "")
             assert number(headline["valeur"]) == result.value
         breakdown = {r["ventilation"]: number(r["valeur"]) for r in by_code[code] if r["ventilation"]}
-        assert breakdown == dict(result.breakdown)
+        labels = {result.definition.breakdown_label(key): value for key, value in result.breakdown.items()}
+        assert breakdown == labels
         if result.per_10000 is not None:
             (rate,) = [r for r in by_code[code] if r["mesure"] == "pour 10 000 habitants"]
             assert number(rate["valeur"]) == result.per_10000
 
     masses = {r["ventilation"]: r["valeur"] for r in by_code["seizure_mass"] if r["ventilation"]}
-    assert masses == {"cannabis": "35000", "heroin": "5100", "cocaine": "2150", "crack": "548"}
+    assert masses == {"cannabis": "35000", "héroïne": "5100", "cocaïne": "2150", "crack": "548"}
     assert {r["unité"] for r in by_code["seizure_mass"] if r["mesure"] == "valeur"} == {"g"}
     cameras = {r["mesure"]: r for r in by_code["cameras_in_service"]}
     assert (cameras["valeur"]["valeur"], cameras["valeur au début"]["valeur"], cameras["variation"]["valeur"]) == (

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from copil.reports import pdf
 from copil.reports.bilan import build_bilan
 from copil.reports.pdf import bilan_pdf, render_print_html
 from copil.reports.rendering import render_bilan
@@ -43,7 +44,10 @@ def body_text(pages: list[str], footer: str) -> str:
 
 
 @needs_poppler
-def test_alencon_pdf_has_cover_contents_sections_charts_and_the_html_figures(alencon, tmp_path):
+def test_alencon_pdf_has_cover_contents_sections_charts_and_the_html_figures(alencon, tmp_path, monkeypatch):
+    """Alençon's 18 months are about 1,000 words: the table of contents is drawn here by lowering the length from
+    which a bilan gets one (`test_printed_bilan` checks that it has none at its real length)."""
+    monkeypatch.setattr(pdf, "CONTENTS_MIN_WORDS", 500)
     bilan = build_bilan(alencon, ALENCON)
     path = tmp_path / "bilan.pdf"
     path.write_bytes(bilan_pdf(bilan))
@@ -51,7 +55,7 @@ def test_alencon_pdf_has_cover_contents_sections_charts_and_the_html_figures(ale
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True)
     images = sorted(tmp_path.glob("page-*.png"))
     pages = pdf_pages(path)
-    assert len(images) == len(pages) >= 4  # cover, contents, at least one page of sections, sources
+    assert len(images) == len(pages) >= 3  # cover, key figures, introduction and contents then sections, sources
     assert all(image.stat().st_size > 1000 for image in images)
     TEST_OUTPUT.mkdir(exist_ok=True)
     shutil.copy(images[0], TEST_OUTPUT / "bilan-alencon-page-1.png")
@@ -62,16 +66,21 @@ def test_alencon_pdf_has_cover_contents_sections_charts_and_the_html_figures(ale
     assert "Alençon (Orne)" in cover and "Préfecture de l'Orne" in cover
     assert not re.search(r"\d+\s*/\s*\d+", pages[0]), "the cover has no page number"
 
-    # Contents: every axis, with the page its section starts on.
-    contents = pages[1]
-    assert flat(contents).startswith("Sommaire")
-    for number, section in enumerate(bilan.sections, start=1):
-        listed = re.search(re.escape(section.title) + r"[\s.]*?(\d+)\s*$", contents, re.MULTILINE)
-        assert listed, section.title
+    # The page after the cover: the key figures, the introduction, then the contents on the same page, every axis
+    # with the page its section starts on (the two parts each list « Répression du trafic »).
+    second = pages[1]
+    assert flat(second).startswith("Chiffres clés")
+    assert flat(second).index("Introduction") < flat(second).index("Sommaire")
+    contents = second[second.index("Sommaire") :]
+    listed = re.findall(r"^(\S.*?)(?:\s*\.){3,}\s*(\d+)\s*$", contents, re.MULTILINE)  # dot leaders
+    assert [flat(title) for title, _page in listed] == [flat(s.title) for s in bilan.sections] + ["Sources"]
+    toc_end = second.index("Sommaire") + list(re.finditer(r"Sources(?:\s*\.){3,}\s*\d+", contents))[-1].end()
+    body_pages = [second[toc_end:], *pages[2:]]  # the text after the contents
+    for number, (section, (_title, page_number)) in enumerate(zip(bilan.sections, listed, strict=False), start=1):
         starts_on = next(
-            i for i, page in enumerate(pages, start=1) if i > 2 and f"{number} {flat(section.title)}" in flat(page)
+            i for i, page in enumerate(body_pages, start=2) if f"{number} {flat(section.title)}" in flat(page)
         )
-        assert int(listed.group(1)) == starts_on, section.title
+        assert int(page_number) == starts_on, section.title
     assert re.search(rf"{len(pages)}\s*/\s*{len(pages)}", pages[-1]), "page numbers in the footer"
 
     # The same figures as the web page: every sentence, note and chart caption of the HTML is in the PDF.

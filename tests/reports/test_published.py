@@ -64,7 +64,7 @@ def test_three_referrals_print_as_under_five_in_the_published_bilan(three_referr
     assert {r[7] for r in persons} == {"< 5"}  # the count, and its rate per 10,000 inhabitants
     assert persons[0][11:] == ["< 5", "CSAPA de test (< 5)"]
     referrals = {r[6]: r[7] for r in rows["care_referrals"]}
-    assert referrals == {"": "< 5", "csapa": "< 5", "hospital": "< 5"}
+    assert referrals == {"": "< 5", "CSAPA": "< 5", "hôpital": "< 5"}
     assert csv_rows(internal)["persons_referred_to_care"][0][7] == "3"
 
 

@@ -19,7 +19,7 @@ def test_alencon_bilan_states_the_article_figures(alencon):
     assert "34 personnes ont été condamnées" in text
     assert "toutes ont fait l'objet d'un déferrement" in text
     assert re.search(r"les \d+ récidivistes ont fait l'objet d'une interdiction de séjour", text)
-    assert "20 nouvelles caméras nocturnes ont été installées en 2023, portant le total à 72 caméras" in text
+    assert "20 nouvelles caméras à vision nocturne ont été installées en 2023, portant le total à 72 caméras" in text
     # The demo plan's own target (demo/alencon/plan.toml), measured against the computed stock: 72 / 80.
     assert "Objectif fixé pour les caméras de vidéoprotection en service : 80, atteint à 90 %" in text
     for association in ["Drog'Aide 61", "Addictions France", "Croix-Rouge", "Entraid'Addict61"]:
@@ -88,5 +88,5 @@ def test_bilan_follows_the_records_deleting_a_seizure_and_adding_a_camera(alenco
     import_records(camera_file, plan=alencon, partner=city)
     text = plain(build_bilan(alencon, ALENCON, charts=False).text)
     assert "portant le total à 73 caméras" in text
-    assert "21 nouvelles caméras nocturnes" in text
+    assert "21 nouvelles caméras à vision nocturne" in text
     assert "20 en 2023 et 1 en 2024" in text

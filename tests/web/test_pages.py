@@ -35,3 +35,24 @@ def test_bilan_page_rejects_an_unreadable_period_in_french(client):
     assert response.status_code == 400
     assert "l'an dernier peut-être" in response.content.decode().replace("&#x27;", "'")
     assert client.get("/plans/inconnu/bilan/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_printed_bilan_page_hides_the_period_form_buttons_and_navigation(client):
+    """Issue 12 item 10: the page links a print stylesheet that hides what is of no use on paper, by the very
+    classes the bilan page's period form, download buttons, header and footer carry."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    plan = make_plan(slug="ville", name="Plan de la ville")
+    client.force_login(_coordinator_of(plan))
+    page = client.get("/plans/ville/bilan/", {"periode": "2023-T2"}).content.decode()
+    assert re.search(r'<link rel="stylesheet" href="[^"]*web/print\.css" media="print">', page)
+    with open(finders.find("web/print.css"), encoding="utf-8") as file:
+        stylesheet = re.sub(r"/\*.*?\*/", "", file.read(), flags=re.DOTALL)
+    hidden_rule = re.search(r"([^{}]+)\{\s*display:\s*none !important;\s*\}", stylesheet)
+    hidden = {selector.strip() for selector in hidden_rule.group(1).split(",")}
+    for selector in [".copil-period-picker", ".fr-btns-group", ".fr-header", ".fr-footer", ".fr-skiplinks"]:
+        assert selector in hidden
+        assert f'class="{selector[1:]}' in page or f" {selector[1:]}" in page, selector

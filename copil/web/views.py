@@ -44,7 +44,7 @@ from .bilans import bilan_parts, cached_bilan
 from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, DecisionTextForm, MeetingForm
-from .periods import CUSTOM, PeriodChoice, choose_period, picker_context
+from .periods import CUSTOM, DEFAULT, LAST_BILAN, PRESETS, PeriodChoice, choose_period, default_preset, picker_context
 
 DEFAULT_PERIOD = "depuis le début du plan"
 
@@ -84,9 +84,9 @@ def member_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-def _period_or_error(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
+def _period_or_error(request: HttpRequest, plan: Plan, *, default: str = DEFAULT) -> PeriodChoice | HttpResponse:
     try:
-        return choose_period(request.GET, plan)
+        return choose_period(request.GET, plan, default=default)
     except ValueError as error:
         return render(
             request,
@@ -96,11 +96,18 @@ def _period_or_error(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpRes
         )
 
 
-def _plan_context(request: HttpRequest, plan: Plan, choice: PeriodChoice | None, current: str) -> dict[str, Any]:
+def _plan_context(
+    request: HttpRequest,
+    plan: Plan,
+    choice: PeriodChoice | None,
+    current: str,
+    *,
+    presets: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
     return {
         "plan": plan,
         "choice": choice,
-        "picker": picker_context(choice, request.GET),
+        "picker": picker_context(choice, request.GET, presets=presets),
         "page": current,
         "is_coordinator": policy.is_plan_coordinator(request.user, plan),
         "breadcrumb_data": {
@@ -131,11 +138,14 @@ def _page_titles() -> dict[str, str]:
 @require_GET
 @member_page
 def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
-    """Key figures per axis with their evolution, the main charts, links to the records behind each figure."""
-    choice = _period_or_error(request, plan)
+    """Key figures per axis with their evolution, the main charts, links to the records behind each figure; the
+    period is the last approved bilan's, or the plan's last complete quarter, unless the reader picks one."""
+    default = default_preset(plan)
+    choice = _period_or_error(request, plan, default=default)
     if isinstance(choice, HttpResponse):
         return choice
-    context = _plan_context(request, plan, choice, "dashboard")
+    presets = PRESETS if default == LAST_BILAN else tuple(key for key in PRESETS if key != LAST_BILAN)
+    context = _plan_context(request, plan, choice, "dashboard", presets=presets)
     context["body"] = mark_safe(dashboard_html(request.user, plan, choice.period))  # noqa: S308 - our template
     return render(request, "web/dashboard.html", context)
 

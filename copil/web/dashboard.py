@@ -259,12 +259,14 @@ def make_card(
     counts: dict[tuple, int] | None = None,
     late: tuple[str, ...] = (),
     previous_records: int | None = None,
+    count_records: bool = True,
 ) -> Card | None:
     """The card of one figure as the user may read it; `results` (the figures shown beside it) let a part be
     judged against its total (`copil.reports.disclosure.published_figure`); `counts`: the link counts already made
     for this page, by kind, period and filters, so that indicators of one kind share one count; `late` names the
     partners who started recording after the previous period (the change is then not comparable);
-    `previous_records`: the records behind a sum's previous figure."""
+    `previous_records`: the records behind a sum's previous figure; `count_records`: whether the link states how
+    many records it opens (one query per kind)."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -308,7 +310,7 @@ def make_card(
         link_period = period if definition.is_flow or definition.aggregation == "daily" else None
         filters = _filters_for_link(definition)
         card.records_url = records_url(definition.source, plan, link_period, filters)
-        if not suppress:
+        if not suppress and count_records:
             key = (definition.source, link_period, tuple(sorted(filters.items())))
             counts = {} if counts is None else counts
             if key not in counts:
@@ -370,10 +372,10 @@ def user_signature(user: Actor, plan: Plan) -> str:
     return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + f":{readable}:{partners}"
 
 
-def dashboard_html(user: Actor, plan: Plan, period: Period) -> str:
-    """The dashboard's figures and charts as HTML, cached per plan, period, data version and user signature:
-    a repeated view costs one query (the data version) and no computation."""
-    version = data_version(plan)
+def dashboard_html(user: Actor, plan: Plan, period: Period, *, version: str | None = None) -> str:
+    """The dashboard's figures and charts as HTML, cached per plan, period, data version (read here unless given)
+    and user signature: a repeated view costs one query (the data version) and no computation."""
+    version = version or data_version(plan)
     today = timezone.localdate()
     return cached(
         ("dashboard-html", plan.pk, period.start, period.end, today, version, user_signature(user, plan)),

@@ -41,8 +41,10 @@ from . import comparison as comparison_module
 from . import maps
 from . import meetings as meeting_services
 from .bilans import bilan_parts, cached_bilan
+from .caching import data_version
 from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
+from .five_minutes import five_minutes, five_minutes_file_name, five_minutes_pdf, since_last_bilan
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, DecisionTextForm, MeetingForm
 from .periods import CUSTOM, DEFAULT, LAST_BILAN, PRESETS, PeriodChoice, choose_period, default_preset, picker_context
 
@@ -122,6 +124,7 @@ def _plan_context(
 def _page_titles() -> dict[str, str]:
     return {
         "dashboard": _("Dashboard"),
+        "five_minutes": _("The COPIL in 5 minutes"),
         "map": _("Map"),
         "meetings": _("Meetings"),
         "meeting": _("Meeting"),
@@ -146,8 +149,51 @@ def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
         return choice
     presets = PRESETS if default == LAST_BILAN else tuple(key for key in PRESETS if key != LAST_BILAN)
     context = _plan_context(request, plan, choice, "dashboard", presets=presets)
-    context["body"] = mark_safe(dashboard_html(request.user, plan, choice.period))  # noqa: S308 - our template
+    version = data_version(plan)
+    context["summary"] = five_minutes(request.user, plan, choice.period, version=version)
+    html = dashboard_html(request.user, plan, choice.period, version=version)
+    context["body"] = mark_safe(html)  # noqa: S308 - our template
     return render(request, "web/dashboard.html", context)
+
+
+def _five_minutes_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
+    """The period the reader picked, else the time since the last approved bilan, else the dashboard's default."""
+    if not request.GET.get("periode") and (since := since_last_bilan(plan, timezone.localdate())) is not None:
+        return PeriodChoice(since, CUSTOM)
+    return _period_or_error(request, plan, default=default_preset(plan))
+
+
+@require_GET
+@member_page
+def five_minutes_page(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """« Le COPIL en 5 minutes »: the figures that moved, the open alerts, the overdue actions, the next meeting."""
+    choice = _five_minutes_period(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
+    context = _plan_context(request, plan, choice, "five_minutes")
+    context["summary"] = five_minutes(request.user, plan, choice.period)
+    return render(request, "web/five_minutes.html", context)
+
+
+@require_GET
+@member_page
+def five_minutes_download(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The same summary as a one-page PDF."""
+    choice = _five_minutes_period(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
+    summary = five_minutes(request.user, plan, choice.period)
+    record_event(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        plan=plan,
+        details={"document": "five_minutes", "period": str(choice.period), "format": "pdf"},
+    )
+    return HttpResponse(
+        five_minutes_pdf(summary),
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, five_minutes_file_name(plan, choice.period))},
+    )
 
 
 # --- map ----------------------------------------------------------------------------------------------------------

@@ -19,7 +19,10 @@ demo: $(STAMP)
 	$(BIN)/copil migrate --no-input
 	$(BIN)/copil demo
 
-test: $(STAMP) lint test-sqlite test-postgresql
+# The two legs run side by side (each starts what it needs: an in-memory SQLite, or its own PostgreSQL on a free
+# port); --output-sync keeps each leg's report in one piece.
+test: $(STAMP) lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 lint: $(STAMP)
 	$(BIN)/ruff check copil analytics tests demo bench

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import sparse
+from scipy.spatial import cKDTree
 
 __all__ = [
     "CATEGORIES",
@@ -76,11 +78,17 @@ def _two_sided_p(z: np.ndarray) -> np.ndarray:
     return np.asarray(_erfc(np.abs(np.asarray(z, dtype=float)) / math.sqrt(2.0)), dtype=float)
 
 
-def distance_band(coords: ArrayLike, threshold: float) -> np.ndarray:
-    """Binary spatial weights: w_ij = 1 when locations i and j are at most `threshold` apart (i itself included)."""
-    xy = np.asarray(coords, dtype=float)
-    d2 = ((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2)
-    return np.asarray(d2 <= threshold * threshold, dtype=bool)
+def distance_band(coords: ArrayLike, threshold: float) -> sparse.csr_array:
+    """Binary spatial weights: w_ij = 1 when locations i and j are at most `threshold` apart (i itself included).
+
+    Sparse (a k-d tree finds the pairs), so a département-wide grid of tens of thousands of cells costs memory in
+    proportion to its neighbour pairs, not to the square of its cells."""
+    xy = np.asarray(coords, dtype=float).reshape(-1, 2)
+    n = xy.shape[0]
+    pairs = cKDTree(xy).query_pairs(threshold, output_type="ndarray") if n else np.empty((0, 2), dtype=int)
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1], np.arange(n)])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0], np.arange(n)])
+    return sparse.csr_array((np.ones(rows.size, dtype=bool), (rows, cols)), shape=(n, n))
 
 
 def gi_star(x: ArrayLike, neighbors: ArrayLike, time_step: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +103,7 @@ def gi_star(x: ArrayLike, neighbors: ArrayLike, time_step: int = 1) -> tuple[np.
     constant.
     """
     x = np.asarray(x, dtype=float)
-    w = np.asarray(neighbors, dtype=float)
+    w = sparse.csr_array(neighbors, dtype=float) if sparse.issparse(neighbors) else np.asarray(neighbors, dtype=float)
     n_loc, n_t = x.shape
     if w.shape != (n_loc, n_loc):
         raise ValueError("neighbors must be a square matrix over the locations of the cube")
@@ -110,7 +118,8 @@ def gi_star(x: ArrayLike, neighbors: ArrayLike, time_step: int = 1) -> tuple[np.
         lagged[:, k + 1 :] = cum[:, : n_t - k - 1]
     local_sum = cum - lagged
     steps = np.minimum(np.arange(n_t), k) + 1  # time steps in the neighbourhood (fewer at the start)
-    weight = w.sum(axis=1)[:, None] * steps[None, :]  # sum_j w_ij = sum_j w_ij^2 (binary weights)
+    # sum_j w_ij = sum_j w_ij^2 (binary weights)
+    weight = np.asarray(w.sum(axis=1)).reshape(-1)[:, None] * steps[None, :]
     if S == 0.0 or n < 2:
         z = np.zeros_like(x)
     else:

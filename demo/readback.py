@@ -12,6 +12,7 @@ from demo.common import (
     ROOT,
     decimal_fr,
 )
+from demo.haute_garonne import H_END, H_FINES, H_OPERATIONS, H_PREVIOUS, H_START
 from demo.paris import P_END, P_PLAN_START, P_START, P_TRAFFICKER_ARRESTS
 
 
@@ -142,3 +143,13 @@ def report_paris() -> None:
         f"{sum(r['reconduite_frontiere'] == 'oui' for r in convictions)}; observations de terrain: "
         f"{len(read_rows('paris', 'observations_terrain'))}"
     )
+
+
+def report_haute_garonne() -> None:
+    s, e = H_START, H_END
+    print(f"Haute-Garonne — période du {s} au {e}")
+    ops = [r for _, r in read_rows("haute-garonne", "operations") if within(r["date"], s, e)]
+    fines = [r for _, r in read_rows("haute-garonne", "amendes_forfaitaires") if within(r["date"], s, e)]
+    before = [r for _, r in read_rows("haute-garonne", "amendes_forfaitaires") if within(r["date"], *H_PREVIOUS)]
+    print(f"  opérations: {len(ops)}; AFD: {len(fines)} contre {len(before)} en {H_PREVIOUS[0].year}")
+    assert (len(ops), len(fines), len(before)) == (H_OPERATIONS, H_FINES[s.year], H_FINES[H_PREVIOUS[0].year])

@@ -27,5 +27,5 @@ def test_each_demo_file_has_its_formats_columns_required_ones_included(path: Pat
     assert header == [name for name in names if name in header], f"{path}: unknown or reordered columns"
 
 
-def test_both_seed_plans_have_files():
-    assert {path.relative_to(ROOT).parts[0] for path in DEMO_FILES} == {"alencon", "paris"}
+def test_every_demo_plan_has_files():
+    assert {path.relative_to(ROOT).parts[0] for path in DEMO_FILES} == {"alencon", "paris", "haute-garonne"}

@@ -356,7 +356,7 @@ def hot_spot_grid(
     # What Gi* weighs for the last time step: events of the neighbourhood over the last time_step + 1 months,
     # against their expectation were the events spread evenly over every cell and month (mean × number of bins).
     recent = neighbors.astype(float) @ cube[:, -(time_step + 1) :].sum(axis=1)
-    expected = cube.mean() * neighbors.sum(axis=1) * min(time_step + 1, months)
+    expected = cube.mean() * np.asarray(neighbors.sum(axis=1)).reshape(-1) * min(time_step + 1, months)
     labels: dict[int, Counter] = {}
     for c, event in zip(cell, events, strict=True):
         if event[3]:

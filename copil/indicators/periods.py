@@ -69,7 +69,14 @@ class Period:
         return self.start <= day <= self.end
 
     def previous(self) -> Period:
-        """The period of the same length ending the day before this one starts: the default baseline."""
+        """The default baseline: the previous calendar year of a calendar year (2024 for 2025, leap day or not), the
+        previous calendar month of a calendar month, else the period of the same length ending the day before."""
+        if self.is_calendar_year:
+            year = self.start.year - 1
+            return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        if self.is_calendar_month:
+            end = self.start - ONE_DAY
+            return Period(end.replace(day=1), end)
         return Period(self.start - dt.timedelta(days=self.days), self.start - ONE_DAY)
 
     @property

@@ -188,3 +188,15 @@ def test_classification_rules_on_series():
 def test_benjamini_hochberg():
     adjusted = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]), 0.05)
     np.testing.assert_allclose(adjusted, [0.04, 0.16 / 3, 0.16 / 3, 0.2], rtol=1e-12)
+
+
+def test_distance_band_over_a_departement_wide_grid_is_sparse():
+    """A 200 × 250 grid (a département in 250 m cells): the weights hold the neighbour pairs, not 50 000² cells."""
+    rows, cols = 200, 250
+    cells = np.array([(i, j) for i in range(rows) for j in range(cols)], dtype=float)
+
+    w = distance_band(cells, 1.5)
+
+    assert w.shape == (rows * cols, rows * cols)
+    assert w.nnz == (3 * rows - 2) * (3 * cols - 2)  # queen neighbours, the cell itself included
+    assert w[0, 0] and w[0, 1] and w[0, cols + 1] and not w[0, 2]

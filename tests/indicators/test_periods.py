@@ -130,7 +130,14 @@ def test_days_contains_previous():
     assert not period.contains(D(2022, 12, 31)) and not period.contains(D(2023, 2, 1))
     assert period.previous() == Period(D(2022, 12, 1), D(2022, 12, 31))
     assert Period(D(2023, 5, 14), D(2023, 5, 14)).previous() == Period(D(2023, 5, 13), D(2023, 5, 13))
-    assert Period(D(2024, 1, 1), D(2024, 12, 31)).previous().days == 366
+    assert Period(D(2023, 3, 10), D(2023, 3, 20)).previous() == Period(D(2023, 2, 27), D(2023, 3, 9))
+
+
+def test_a_calendar_year_or_month_is_compared_with_the_previous_one_leap_day_or_not():
+    """« 4 327 AFD contre 3 753 en 2024 »: the prefectures compare 2025 with the whole of 2024 (366 days)."""
+    assert Period(D(2025, 1, 1), D(2025, 12, 31)).previous() == Period(D(2024, 1, 1), D(2024, 12, 31))
+    assert Period(D(2024, 1, 1), D(2024, 12, 31)).previous() == Period(D(2023, 1, 1), D(2023, 12, 31))
+    assert Period(D(2024, 3, 1), D(2024, 3, 31)).previous() == Period(D(2024, 2, 1), D(2024, 2, 29))
 
 
 def test_period_rejects_end_before_start():

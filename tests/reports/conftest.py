@@ -17,3 +17,9 @@ def alencon(db) -> Plan:
 def paris(db) -> Plan:
     import_plan_directory(settings.COPIL_DEMO_DIR / "paris")
     return Plan.objects.get(slug="paris")
+
+
+@pytest.fixture
+def haute_garonne(db) -> Plan:
+    import_plan_directory(settings.COPIL_DEMO_DIR / "haute-garonne")
+    return Plan.objects.get(slug="haute-garonne")

@@ -21,3 +21,6 @@ def flat(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("\u00ad", "")
     text = re.sub(r"[-\u2010\u2011]\s*", "", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+HAUTE_GARONNE = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))

@@ -47,8 +47,8 @@ def test_a_clear_increase_is_a_hausse_with_its_percentage(police):
     comparison = _compare(police.plan, "networks_dismantled")
     assert comparison.verdict == "hausse" and comparison.trend == "up"
     assert plain(comparison_text(comparison)) == (
-        "Réseaux de trafic démantelés : 60, contre 30 sur la même période de 2023 (+99 %) : hausse."
-    )  # +99 %: 182 days against 181 in 2023, rates compared
+        "Réseaux de trafic démantelés : 60, contre 30 sur la même période de 2023 (+100 %) : hausse."
+    )  # the same half-year one year apart: +100 %, though 2024's has a 29 February (182 days against 181)
 
 
 def test_a_change_the_test_does_not_support_is_sans_evolution_nette(police):
@@ -58,7 +58,7 @@ def test_a_change_the_test_does_not_support_is_sans_evolution_nette(police):
     text = plain(comparison_text(comparison))
     assert comparison.verdict == "stable" and comparison.trend == "flat"
     assert text.endswith(": sans évolution nette.") and "hausse" not in text
-    assert "(+19 %)" in text
+    assert "(+20 %)" in text
 
 
 def test_no_percentage_when_the_earlier_count_is_under_ten(police):
@@ -102,7 +102,7 @@ def test_the_bilan_states_each_comparison_after_its_axis_figures(police):
     _networks(police, 30, dt.date(2023, 3, 1))
     _networks(police, 60, dt.date(2024, 3, 1))
     text = plain(build_bilan(police.plan, FIRST_HALF_2024, charts=False).text)
-    assert "Réseaux de trafic démantelés : 60, contre 30 sur la même période de 2023 (+99 %) : hausse." in text
+    assert "Réseaux de trafic démantelés : 60, contre 30 sur la même période de 2023 (+100 %) : hausse." in text
     assert "non comparable" not in text.lower()
     without = plain(build_bilan(police.plan, FIRST_HALF_2024, charts=False, compare_with=None).text)
     assert "contre 30" not in without
@@ -139,3 +139,17 @@ def test_a_sum_other_than_masses_counts_its_records_not_seizures(police):
     text = plain(comparison_text(_compare(police.plan, "people_reached")))
     assert text.startswith("Personnes sensibilisées : 200 (10 enregistrements), contre 200 (10 enregistrements)")
     assert "saisie" not in text and "hausse" not in text
+
+
+def test_a_partner_recording_other_kinds_earlier_does_not_make_a_new_kind_comparable(police):
+    """Fines recorded in 2023, operations only from 2024: « 40 opérations contre 0 » would state a zero nobody
+    recorded."""
+    for _ in range(12):
+        make_record("drug_fine", police, issued_on=dt.date(2023, 3, 1), amount=Decimal("200"))
+        make_record("drug_fine", police, issued_on=dt.date(2024, 3, 1), amount=Decimal("200"))
+    for _ in range(40):
+        make_record("operation", police, occurred_on=dt.date(2024, 3, 2))
+    results = compute_many(["operations", "drug_fines"], FIRST_HALF_2024, plan=police.plan)
+    comparisons = compare_results(police.plan, results, FIRST_HALF_2024, YEAR_BEFORE)
+    assert comparisons["operations"].kind == "not_comparable"
+    assert comparisons["drug_fines"].kind == "count"

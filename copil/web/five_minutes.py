@@ -75,12 +75,16 @@ def figures_that_moved(
 ) -> list[Card]:
     """The `limit` figures the reader may see that really moved over the period against the previous period of
     equal length (the dashboard's badges: the exact test for counts, the direction for stocks; sums and daily
-    means carry no verdict and never count as a move), largest relative change first (`movement`)."""
+    means carry no verdict and never count as a move), largest relative change first (`movement`). Two
+    indicators of the same records and filter moving alike (active deal points, and by zone) count once."""
     figures = dashboard_figures(plan, period, version=version)
     ranked: list[tuple[tuple[Decimal, Decimal], str, Card]] = []
+    seen: set[tuple[Any, ...]] = set()
     for code, result in figures.results.items():
         previous = figures.previous.get(code)
-        if result.headline is None or previous is None:
+        definition = result.definition
+        same_figure = (definition.source, tuple(definition.filter), result.headline, previous)
+        if result.headline is None or previous is None or same_figure in seen:
             continue
         card = make_card(
             user,
@@ -94,6 +98,7 @@ def figures_that_moved(
             count_records=False,
         )
         if card is not None and not card.suppressed and card.trend in REAL_MOVES:
+            seen.add(same_figure)
             ranked.append((movement(result.headline, previous), code, card))
     ranked.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
     return [card for _change, _code, card in ranked[:limit]]

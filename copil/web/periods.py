@@ -146,3 +146,23 @@ def picker_context(
         "start": choice.period.start if choice else None,
         "end": choice.period.end if choice else None,
     }
+
+
+def period_options(
+    plan: Plan, choice: PeriodChoice, presets: tuple[str, ...], today: dt.date | None = None
+) -> list[dict[str, object]]:
+    """The compact period control's choices: the presets, then each calendar year of the plan (latest first),
+    the chosen period selected (added when it is none of them: a custom range, a free expression)."""
+    today = today or timezone.localdate()
+    labels = preset_labels()
+    options: list[dict[str, object]] = [{"value": key, "label": labels[key]} for key in presets]
+    last_year = min(today, plan.ended_on or today).year
+    options += [{"value": str(year), "label": str(year)} for year in range(last_year, plan.started_on.year - 1, -1)]
+    chosen = choice.text or choice.key
+    if choice.key == CUSTOM:
+        options.append({"value": CUSTOM, "label": _("Custom: {period}").format(period=choice.period.label)})
+    elif not any(option["value"] == chosen for option in options):
+        options.append({"value": chosen, "label": chosen})
+    for option in options:
+        option["selected"] = option["value"] == chosen
+    return options

@@ -46,7 +46,17 @@ from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
 from .five_minutes import five_minutes, five_minutes_file_name, five_minutes_pdf, since_last_bilan
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, DecisionTextForm, MeetingForm
-from .periods import CUSTOM, DEFAULT, LAST_BILAN, PRESETS, PeriodChoice, choose_period, default_preset, picker_context
+from .periods import (
+    CUSTOM,
+    DEFAULT,
+    LAST_BILAN,
+    PRESETS,
+    PeriodChoice,
+    choose_period,
+    default_preset,
+    period_options,
+    picker_context,
+)
 
 DEFAULT_PERIOD = "depuis le début du plan"
 
@@ -149,6 +159,7 @@ def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
         return choice
     presets = PRESETS if default == LAST_BILAN else tuple(key for key in PRESETS if key != LAST_BILAN)
     context = _plan_context(request, plan, choice, "dashboard", presets=presets)
+    context["period_options"] = period_options(plan, choice, presets)
     version = data_version(plan)
     context["summary"] = five_minutes(request.user, plan, choice.period, version=version)
     html = dashboard_html(request.user, plan, choice.period, version=version)
@@ -170,7 +181,9 @@ def five_minutes_page(request: HttpRequest, plan: Plan) -> HttpResponse:
     choice = _five_minutes_period(request, plan)
     if isinstance(choice, HttpResponse):
         return choice
-    context = _plan_context(request, plan, choice, "five_minutes")
+    presets = PRESETS if last_approved(plan) is not None else tuple(key for key in PRESETS if key != LAST_BILAN)
+    context = _plan_context(request, plan, choice, "five_minutes", presets=presets)
+    context["period_options"] = period_options(plan, choice, presets)
     context["summary"] = five_minutes(request.user, plan, choice.period)
     return render(request, "web/five_minutes.html", context)
 

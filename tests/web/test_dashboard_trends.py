@@ -71,7 +71,7 @@ def test_the_dashboard_opens_on_the_last_complete_quarter_then_on_the_last_appro
     start, end = _last_complete_quarter(timezone.localdate())
     page = client.get("/plans/ville/").content.decode()
     assert f"Chiffres {Period(start, end).label}" in page
-    assert re.search(r'value="trimestre-dernier"[^>]*checked', page)
+    assert re.search(r'value="trimestre-dernier"[^>]*selected', page)
     BilanVersion.objects.create(
         plan=site.plan,
         number=1,
@@ -80,5 +80,5 @@ def test_the_dashboard_opens_on_the_last_complete_quarter_then_on_the_last_appro
         state=BilanVersion.State.APPROVED,
     )
     page = client.get("/plans/ville/").content.decode()
-    assert "Chiffres en 2023" in page and re.search(r'value="dernier-bilan"[^>]*checked', page)
+    assert "Chiffres en 2023" in page and re.search(r'value="dernier-bilan"[^>]*selected', page)
     assert '<p class="copil-figure fr-mb-1w">10</p>' in _card(page, "seizures")

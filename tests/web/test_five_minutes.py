@@ -40,6 +40,7 @@ def test_only_real_moves_are_listed_with_alerts_overdue_actions_and_the_next_mee
     codes = [card.code for card in every_move]
     assert "trafficker_arrests" in codes and "seizures" not in codes  # 2 → 10 is real, 10 → 10 is not
     assert all(card.trend in {"up", "down"} for card in every_move)
+    assert "deal_points_active" in codes and "deal_points_by_zone" not in codes  # the same figure, listed once
     arrests = next(card for card in every_move if card.code == "trafficker_arrests")
     assert arrests.news == "good" and "+8" in arrests.evolution
     summary = five_minutes(moved.users["coordinator"], moved.plan, YEAR)
@@ -59,9 +60,9 @@ def test_the_dashboard_opens_on_the_summary_and_it_has_its_page_and_one_page_pdf
     client.force_login(moved.users["coordinator"])
     page = client.get("/plans/ville/", PERIOD).content.decode()
     assert page.index('id="copil-5-minutes"') < page.index('id="axe-repression"')
-    assert page.index('id="copil-5-minutes"') < page.index('class="fr-mb-4w copil-period-picker"')
+    assert page.index('id="copil-5-minutes"') < page.index('class="fr-mb-3w copil-period-select"')
     summary = page[page.index('id="copil-5-minutes"') : page.index('id="axe-repression"')]
-    assert summary.count('class="fr-tile fr-tile--sm copil-mover"') == 3 and 'id="mouvement-seizures"' not in summary
+    assert summary.count('class="copil-mover fr-p-2w"') == 3 and 'id="mouvement-seizures"' not in summary
     assert "1 alerte ouverte" in summary and "Fermer le hall B" in summary and "COPIL de printemps" in summary
     own = client.get("/plans/ville/5-minutes/", PERIOD)
     assert own.status_code == 200 and "Le COPIL en 5 minutes" in own.content.decode()

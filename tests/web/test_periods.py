@@ -86,3 +86,18 @@ def test_the_default_is_the_last_complete_quarter_of_the_plan_else_since_its_sta
     assert choose_period({"periode": "trimestre-dernier"}, ended, TODAY).period == Period(
         dt.date(2023, 4, 1), dt.date(2023, 6, 30)
     )
+
+
+def test_the_compact_control_offers_the_presets_and_the_plan_s_years_with_the_choice_selected(plan):
+    from copil.web.periods import period_options
+
+    options = period_options(plan, choose_period({"periode": "2023"}, plan, TODAY), ("trimestre-dernier",), TODAY)
+    assert [o["value"] for o in options] == ["trimestre-dernier", "2024", "2023"]
+    assert [o["value"] for o in options if o["selected"]] == ["2023"]
+    custom = choose_period({"periode": "personnalisee", "du": "2023-02-01", "au": "2023-03-15"}, plan, TODAY)
+    last = period_options(plan, custom, ("trimestre-dernier",), TODAY)[-1]
+    assert last == {
+        "value": "personnalisee",
+        "label": "Personnalisée : du 1er février au 15 mars 2023",
+        "selected": True,
+    }

@@ -54,7 +54,8 @@ __all__ = [
 class Cluster:
     """A space-time cylinder: a circle of locations over the last days up to the analysis day.
 
-    `center` and `locations` index `ScanResult.locations`; `cases` indexes the rows given to `prospective_scan`
+    `center` indexes `ScanResult.centres` (the case locations, then the extra candidate centres), `locations` indexes
+    `ScanResult.locations`; `cases` indexes the rows given to `prospective_scan`
     (the records behind the cluster); days are in the unit of the input (e.g. ordinal day numbers).
     """
 
@@ -94,6 +95,7 @@ class ScanResult:
     day: int
     first_day: int
     max_window: int
+    centres: np.ndarray | None = None  # every circle's centre: the locations, then the extra candidate centres
 
     @property
     def most_likely(self) -> Cluster | None:
@@ -156,10 +158,13 @@ def candidate_circles(
     max_radius: float | None = None,
     max_neighbors: int | None = None,
     chunk_size: int | None = None,
+    centres: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The candidate circles of every centre, in compressed (CSR) form.
 
-    For centre i, `idx[ptr[i]:ptr[i + 1]]` lists the locations of its largest allowed circle, nearest first, with
+    The centres are the locations themselves, or `centres` (SaTScan's grid file: places known to matter, such as
+    deal points, that need not hold a case; a circle around one of them holds the locations nearest to it). For
+    centre i, `idx[ptr[i]:ptr[i + 1]]` lists the locations of its largest allowed circle, nearest first, with
     their squared distances `d2`; `close[p]` is true when the neighbours up to p form a circle (the next neighbour, if
     any, is strictly farther). A circle is allowed when its cases (sum of `n_z`) are at most `max_share` of all cases,
     its radius at most `max_radius` and its number of locations (centre included) at most `max_neighbors`.
@@ -167,6 +172,8 @@ def candidate_circles(
     xy = np.asarray(locations, dtype=float)
     n_z = np.asarray(n_z, dtype=np.int64)
     n_loc = xy.shape[0]
+    origins = xy if centres is None else np.asarray(centres, dtype=float).reshape(-1, 2)
+    n_centres = origins.shape[0]
     C = int(n_z.sum())
     share_cap = max_share * C
     r2_cap = math.inf if max_radius is None else float(max_radius) ** 2
@@ -174,12 +181,12 @@ def candidate_circles(
     # The (k_cap + 1)-th nearest neighbour tells whether the k_cap-th one closes a circle.
     keep = min(n_loc, k_cap + 1)
     chunk = chunk_size or max(1, 4_000_000 // max(n_loc, 1))
-    ptr = np.zeros(n_loc + 1, np.int64)
+    ptr = np.zeros(n_centres + 1, np.int64)
     idx_parts, close_parts, d2_parts = [], [], []
-    for lo in range(0, n_loc, chunk):
-        hi = min(n_loc, lo + chunk)
-        dx = xy[lo:hi, 0, None] - xy[None, :, 0]
-        dy = xy[lo:hi, 1, None] - xy[None, :, 1]
+    for lo in range(0, n_centres, chunk):
+        hi = min(n_centres, lo + chunk)
+        dx = origins[lo:hi, 0, None] - xy[None, :, 0]
+        dy = origins[lo:hi, 1, None] - xy[None, :, 1]
         d2 = dx * dx + dy * dy
         if keep < n_loc:
             part = np.argpartition(d2, keep - 1, axis=1)[:, :keep]
@@ -249,6 +256,7 @@ class _Prepared:
     T: np.ndarray
     levels: np.ndarray
     n_rows: np.ndarray  # cases of each kept row
+    centres: np.ndarray  # the circles' centres: the locations, then the extra candidate centres
 
     def kernel_args(self) -> tuple[Any, ...]:
         """Arguments of the replicate kernels after the seeds."""
@@ -295,6 +303,7 @@ def _prepare(
     max_radius: float | None,
     max_neighbors: int | None,
     min_cases: int,
+    candidate_centres: ArrayLike | None = None,
 ) -> _Prepared:
     xy = np.asarray(coords, dtype=float)
     if xy.ndim != 2 or xy.shape[1] != 2:
@@ -339,8 +348,22 @@ def _prepare(
     rec_day = np.repeat(j_of_row[recent], n_rows[recent]).astype(np.int64)
     case_loc = np.repeat(loc_of_row, n_rows).astype(np.int64)
     recent_j = np.repeat(np.arange(W, dtype=np.int64), per_j)
+    centres = locations
+    if candidate_centres is not None:
+        extra = np.asarray(candidate_centres, dtype=float).reshape(-1, 2)
+        if not np.all(np.isfinite(extra)):
+            raise ValueError("candidate centres must be finite")
+        extra = np.unique(extra, axis=0)
+        if n_loc:
+            extra = extra[~(extra[:, None, :] == locations[None, :, :]).all(axis=2).any(axis=1)]
+        centres = np.vstack([locations, extra]) if extra.size else locations
     ptr, idx, close, d2 = candidate_circles(
-        locations, n_z, max_share=max_share, max_radius=max_radius, max_neighbors=max_neighbors
+        locations,
+        n_z,
+        max_share=max_share,
+        max_radius=max_radius,
+        max_neighbors=max_neighbors,
+        centres=centres,
     )
     c_max = int(D[-1]) if W else 0
     levels = _screening_levels(c_max)
@@ -368,6 +391,7 @@ def _prepare(
         T,
         levels,
         n_rows,
+        centres,
     )
 
 
@@ -407,6 +431,8 @@ def replicate_maxima(
     args = prepared.kernel_args()
     if seeds.size == 0:
         return np.empty(0)
+    if scheduler is None and n_threads == 1:
+        return _chunk_maxima(seeds, args)  # one core, the GIL released: many scans side by side in threads
     if scheduler is None:
         import numba
 
@@ -450,6 +476,7 @@ def prospective_scan(
     max_clusters: int = 10,
     n_threads: int | None = None,
     scheduler: object | None = None,
+    centres: ArrayLike | None = None,
 ) -> ScanResult:
     """Prospective space-time permutation scan (Kulldorff et al. 2005) on the day `day`.
 
@@ -469,17 +496,29 @@ def prospective_scan(
     max_clusters : most likely cluster plus at most `max_clusters - 1` secondary clusters.
     n_threads : local cores used for the replicates (default: Numba's setting, every core).
     scheduler : Dask scheduler address or `distributed.Client` to spread the replicates over a cluster.
+    centres : (m, 2) extra candidate centres, in the coordinates of `coords`, that need not hold a case (SaTScan's
+        grid file: deal points, observation sites, a grid); circles are also centred on every case location.
     """
     if min_cases < 1:
         raise ValueError("min_cases must be at least 1")
     if not 0 < max_share <= 1:
         raise ValueError("max_share must be in (0, 1]")
     p = _prepare(
-        coords, days, counts, day, study_days, max_window, max_share, max_radius, max_neighbors, int(min_cases)
+        coords,
+        days,
+        counts,
+        day,
+        study_days,
+        max_window,
+        max_share,
+        max_radius,
+        max_neighbors,
+        int(min_cases),
+        centres,
     )
     day, first_day = p.day, p.first_day
     if p.C == 0:
-        return ScanResult([], p.locations, np.empty(0), p.C, day, first_day, p.W)
+        return ScanResult([], p.locations, np.empty(0), p.C, day, first_day, p.W, p.centres)
     best, size, window = p.observed()
     maxima = replicate_maxima(p, _seeds(seed, int(replicates)), n_threads=n_threads, scheduler=scheduler)
     # Centres by decreasing GLR; the stable sort keeps the first centre among equal values.
@@ -503,8 +542,8 @@ def prospective_scan(
         clusters.append(
             Cluster(
                 center=int(i),
-                x=float(p.locations[i, 0]),
-                y=float(p.locations[i, 1]),
+                x=float(p.centres[i, 0]),
+                y=float(p.centres[i, 1]),
                 radius=float(math.sqrt(p.d2[p.ptr[i] + size[i] - 1])),
                 locations=np.sort(members),
                 start_day=day - w,
@@ -517,4 +556,4 @@ def prospective_scan(
                 cases=p.rows[inside],
             )
         )
-    return ScanResult(clusters, p.locations, maxima, p.C, day, first_day, p.W)
+    return ScanResult(clusters, p.locations, maxima, p.C, day, first_day, p.W, p.centres)

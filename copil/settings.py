@@ -156,6 +156,8 @@ COPIL_PAGE_CACHE_SECONDS = int(os.environ.get("COPIL_PAGE_CACHE_SECONDS", "600")
 COPIL_BILAN_DIR = Path(os.environ.get("COPIL_BILAN_DIR", VAR_DIR / "bilans"))
 # Root of the demo data (the seed plans in import format).
 COPIL_DEMO_DIR = Path(os.environ.get("COPIL_DEMO_DIR", BASE_DIR.parent / "demo"))
+# The Dask scheduler ("tcp://host:8786") the daily early-warning task sends every plan's scan to; empty: local threads.
+COPIL_DASK_SCHEDULER = os.environ.get("COPIL_DASK_SCHEDULER", "")
 
 # --- Access, accounts and audit (copil.access) ------------------------------------------------------------------
 # Login: username + password, throttled per username and IP (copil.access.throttling); OpenID Connect below.

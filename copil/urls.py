@@ -7,6 +7,7 @@ from copil.production.views import health
 urlpatterns = [
     path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
+    path("compte/notifications/", include("copil.notifications.urls")),
     path("compte/", include("copil.access.urls")),
     path("protection-des-donnees/", include("copil.privacy.urls")),
     path("api/jetons/", include("copil.api.urls")),

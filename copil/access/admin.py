@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import policy
 from .forms import AdminLoginForm
-from .models import AuditEvent
+from .models import AuditEvent, TerritoryObserver
 from .views import journal_queryset, values_visible
 
 admin.site.login_form = AdminLoginForm
@@ -96,3 +96,13 @@ class CopilUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(TerritoryObserver)
+class TerritoryObserverAdmin(admin.ModelAdmin):
+    """Who reads the territory tree (/territoires/) and from which node: granted by the staff, captured in the
+    audit trail like every change of the audited models."""
+
+    list_display = ("user", "territory_code", "granted_at")
+    search_fields = ("user__username", "territory_code")
+    autocomplete_fields = ("user",)

@@ -312,12 +312,26 @@ _LOG_ACTIONS = {0: Action.CREATE, 1: Action.UPDATE, 2: Action.DELETE}
 
 
 def audited_models() -> list[type[models.Model]]:
-    """The models whose every ORM save and delete is captured: record kinds, plan models and users."""
+    """The models whose every ORM save and delete is captured: record kinds, plan models, users and who observes
+    which territory."""
+    from copil.access.models import TerritoryObserver
     from copil.plans.models import Action as PlanAction
     from copil.plans.models import Axis, Decision, Meeting, Membership, Partner, Plan, Target, Territory
     from copil.records.models import RECORD_KINDS
 
-    return [*RECORD_KINDS.values(), Territory, Plan, Axis, Partner, Membership, PlanAction, Meeting, Decision, Target]
+    return [
+        *RECORD_KINDS.values(),
+        Territory,
+        Plan,
+        Axis,
+        Partner,
+        Membership,
+        PlanAction,
+        Meeting,
+        Decision,
+        Target,
+        TerritoryObserver,
+    ]
 
 
 def register_models() -> None:

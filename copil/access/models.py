@@ -148,3 +148,30 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.digest[:8]}…"
+
+
+class TerritoryObserver(models.Model):
+    """A user who reads the aggregated figures of every plan at or below a territory of the tree (« FR », a région
+    or a département code): the MILDECA, the ministry, a prefecture of région. Never a plan's record, never a
+    person: the figures come through the public disclosure rules (copil.indicators.territory_tree)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="territory_observations",
+    )
+    territory_code = models.CharField(
+        _("territory"), max_length=3, help_text=_("« FR » for the whole country, else a région or département code")
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("territory observer")
+        verbose_name_plural = _("territory observers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory_code"], name="territoryobserver_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.territory_code}"

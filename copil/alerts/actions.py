@@ -102,3 +102,18 @@ def alert_to_action(actor: Any, *, alert: Alert, owner: Partner, today: Any = No
         locked.save(update_fields=["action", "updated_at"])
         _record(actor, locked, AlertStep.Kind.TURNED_INTO_ACTION, title, action=decision.action_id)
     return locked
+
+
+def allowed_steps(actor: Any, alert: Alert) -> dict[str, bool]:
+    """Which follow-up steps the actor may take on the alert now, as the functions above would allow them (for
+    the pages' buttons): none once it is closed; acknowledging once; one action item per alert."""
+    if alert.status == Alert.Status.CLOSED:
+        return {"acknowledge": False, "close": False, "assign": False, "convert": False}
+    responds = policy.may_follow_up_alert(actor, alert.plan_id, responders(alert))
+    coordinates = policy.is_plan_coordinator(actor, alert.plan_id)
+    return {
+        "acknowledge": responds and alert.acknowledged_at is None,
+        "close": responds,
+        "assign": coordinates,
+        "convert": coordinates and alert.action_id is None,
+    }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from analytics.geo import to_lat_lon, to_metres
 from analytics.hotspots import distance_band, emerging_hot_spots
-from analytics.scan import prospective_scan
+from analytics.scan import ScanResult, prospective_scan
 from copil.alerts.models import Alert
 from copil.plans.models import Plan
 from copil.records.models import DealPoint, FieldObservation, Seizure
@@ -96,6 +98,97 @@ def _announce(alert: Alert) -> None:
     alert_raised(alert)
 
 
+@dataclass(frozen=True)
+class ScanInput:
+    """What the scan of one plan on one day reads, as arrays: the scans of every plan can then run in one Dask job,
+    apart from the database. `rows` keeps each observation's id and address for the alerts."""
+
+    plan_id: int
+    day: dt.date
+    rows: list[tuple[int, str]]
+    lat0: float
+    lon0: float
+    coords: np.ndarray
+    days: np.ndarray
+    centres: np.ndarray
+    seed: int | np.random.SeedSequence
+    study_days: int
+    max_window: int
+    max_radius_m: float
+
+
+def scan_input(
+    plan: Plan,
+    day: dt.date,
+    *,
+    seed: int | None = None,
+    study_days: int = STUDY_DAYS,
+    max_window: int = MAX_WINDOW_DAYS,
+    max_radius_m: float = MAX_RADIUS_M,
+) -> ScanInput | None:
+    """The located field observations of the `study_days` days up to `day`, one case each at its local date (the
+    number of people seen is kept in the records but not used as a count: several partners may report the same
+    group), and the plan's located deal points as extra candidate centres (a scene gathers around a known place
+    where no one has reported yet); None when there is nothing to scan."""
+    start, end = _day_bounds(day - dt.timedelta(days=study_days - 1), day)
+    rows = list(
+        FieldObservation.objects.filter(
+            plan=plan,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            observed_at__gte=start,
+            observed_at__lt=end,
+        )
+        .order_by("pk")
+        .values_list("pk", "latitude", "longitude", "observed_at", "address")
+    )
+    if not rows:
+        return None
+    lat = np.array([_degrees(r[1]) for r in rows])
+    lon = np.array([_degrees(r[2]) for r in rows])
+    lat0, lon0 = float(lat.mean()), float(lon.mean())
+    places = DealPoint.objects.filter(plan=plan, latitude__isnull=False, longitude__isnull=False)
+    known = list(places.order_by("pk").values_list("latitude", "longitude"))
+    centres = (
+        to_metres([_degrees(k[0]) for k in known], [_degrees(k[1]) for k in known], lat0, lon0)
+        if known
+        else np.empty((0, 2))
+    )
+    return ScanInput(
+        plan_id=plan.pk,
+        day=day,
+        rows=[(r[0], r[4]) for r in rows],
+        lat0=lat0,
+        lon0=lon0,
+        coords=to_metres(lat, lon, lat0, lon0),
+        days=np.array([timezone.localtime(r[3]).date().toordinal() for r in rows]),
+        centres=np.asarray(centres, dtype=float).reshape(-1, 2),
+        seed=_seed(plan, day) if seed is None else seed,
+        study_days=study_days,
+        max_window=max_window,
+        max_radius_m=max_radius_m,
+    )
+
+
+def scan_arrays(
+    inputs: ScanInput, *, replicates: int = 999, n_threads: int | None = None, scheduler: object | None = None
+) -> ScanResult:
+    """The prospective scan of one plan's arrays (no database: runs in a Dask worker)."""
+    return prospective_scan(
+        inputs.coords,
+        inputs.days,
+        day=inputs.day.toordinal(),
+        study_days=inputs.study_days,
+        max_window=inputs.max_window,
+        max_radius=inputs.max_radius_m,
+        replicates=replicates,
+        seed=inputs.seed,
+        n_threads=n_threads,
+        scheduler=scheduler,
+        centres=inputs.centres if inputs.centres.size else None,
+    )
+
+
 def run_scan(
     plan: Plan,
     day: dt.date,
@@ -110,50 +203,52 @@ def run_scan(
 ) -> list[Alert]:
     """Prospective space-time permutation scan of the plan's field observations on `day`; stores the alerts.
 
-    Each located FieldObservation of the `study_days` days up to `day` is one case, at its local date (the number
-    of people seen is kept in the records but not used as a count: several partners may report the same group).
-    Circles up to `max_radius_m` and half of the observations, windows up to `max_window` days ending on `day`,
-    `replicates` Monte Carlo replicates (seeded by the plan and the day unless `seed` is given). Every cluster with
-    p < alpha becomes an open Alert ranked by likelihood, linked to its observations. Running the same plan and day
-    again updates those alerts (keeping their status) and removes the ones no longer found; an open cluster alert of
-    an earlier day whose circle overlaps a new one is closed, the new alert replacing it.
+    Circles up to `max_radius_m` and half of the observations, centred on the observations and on the plan's deal
+    points, windows up to `max_window` days ending on `day`, `replicates` Monte Carlo replicates (seeded by the plan
+    and the day unless `seed` is given). See `scan_input` for the cases and `store_scan` for the alerts.
     """
-    start, end = _day_bounds(day - dt.timedelta(days=study_days - 1), day)
-    rows = list(
-        FieldObservation.objects.filter(
-            plan=plan,
-            latitude__isnull=False,
-            longitude__isnull=False,
-            observed_at__gte=start,
-            observed_at__lt=end,
-        )
-        .order_by("pk")
-        .values_list("pk", "latitude", "longitude", "observed_at", "address")
-    )
-    clusters = []
-    if rows:
-        ids = np.array([r[0] for r in rows])
-        lat = np.array([_degrees(r[1]) for r in rows])
-        lon = np.array([_degrees(r[2]) for r in rows])
-        lat0, lon0 = float(lat.mean()), float(lon.mean())
-        days = np.array([timezone.localtime(r[3]).date().toordinal() for r in rows])
-        result = prospective_scan(
-            to_metres(lat, lon, lat0, lon0),
-            days,
-            day=day.toordinal(),
-            study_days=study_days,
-            max_window=max_window,
-            max_radius=max_radius_m,
-            replicates=replicates,
-            seed=_seed(plan, day) if seed is None else seed,
-            scheduler=scheduler,
-        )
-        clusters = result.significant(alpha)
+    inputs = scan_input(plan, day, seed=seed, study_days=study_days, max_window=max_window, max_radius_m=max_radius_m)
+    result = scan_arrays(inputs, replicates=replicates, scheduler=scheduler) if inputs else None
+    return store_scan(plan, day, inputs, result, alpha=alpha)
+
+
+def scan_plans(
+    plans: Iterable[Plan], day: dt.date, *, replicates: int = 999, alpha: float = ALPHA, scheduler: str | None = None
+) -> dict[str, list[Alert]]:
+    """The scans of many plans on `day` (a national deployment's daily task) as one Dask job: the arrays are read
+    plan by plan, the scans computed in parallel (local threads, each scan on one core with the GIL released, or
+    the workers of the Dask scheduler at `scheduler`), then the alerts stored plan by plan. Each plan's alerts are
+    the ones `run_scan` gives it alone (same seed)."""
+    import dask
+
+    plans = list(plans)
+    inputs = {plan.pk: scan_input(plan, day) for plan in plans}
+    todo = [item for item in inputs.values() if item is not None]
+    jobs = [dask.delayed(scan_arrays, pure=True)(item, replicates=replicates, n_threads=1) for item in todo]
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            computed = dask.compute(*jobs, scheduler=client.get)
+    else:
+        computed = dask.compute(*jobs, scheduler="threads")
+    results = {item.plan_id: result for item, result in zip(todo, computed, strict=True)}
+    return {plan.slug: store_scan(plan, day, inputs[plan.pk], results.get(plan.pk), alpha=alpha) for plan in plans}
+
+
+def store_scan(
+    plan: Plan, day: dt.date, inputs: ScanInput | None, result: ScanResult | None, *, alpha: float = ALPHA
+) -> list[Alert]:
+    """Every cluster with p < alpha becomes an open Alert ranked by likelihood, linked to its observations. Running
+    the same plan and day again updates those alerts (keeping their status) and removes the ones no longer found; an
+    open cluster alert of an earlier day whose circle overlaps a new one is closed, the new alert replacing it."""
+    clusters = result.significant(alpha) if result is not None and inputs is not None else []
     alerts: list[Alert] = []
     with transaction.atomic():
         for rank, cluster in enumerate(clusters, start=1):
-            c_lat, c_lon = to_lat_lon(cluster.x, cluster.y, lat0, lon0)
-            places = Counter(rows[k][4] for k in cluster.cases if rows[k][4])
+            assert inputs is not None
+            c_lat, c_lon = to_lat_lon(cluster.x, cluster.y, inputs.lat0, inputs.lon0)
+            places = Counter(inputs.rows[k][1] for k in cluster.cases if inputs.rows[k][1])
             alert, _created = Alert.objects.update_or_create(
                 plan=plan,
                 kind=Alert.Kind.SCAN_CLUSTER,
@@ -173,7 +268,7 @@ def run_scan(
                     "category": "",
                 },
             )
-            alert.observations.set(ids[cluster.cases].tolist())
+            alert.observations.set([inputs.rows[k][0] for k in cluster.cases.tolist()])
             alerts.append(alert)
             if _created:
                 _announce(alert)

@@ -155,6 +155,35 @@ def compute_many(
     return results
 
 
+def values_per_plan(
+    definitions: Iterable[IndicatorDefinition],
+    period: Period,
+    plan_ids: Iterable[int],
+    *,
+    today: dt.date | None = None,
+) -> dict[str, dict[int, Number]]:
+    """The headline value of additive indicators (counts, sums, stocks) for each of many plans, by code then plan:
+    one grouped query per indicator whatever the number of plans (the roll-up's cells for counts and sums), for the
+    territory tree of a national deployment. Each value equals `compute(…, plan=plan).value`."""
+    ids = tuple(sorted(set(plan_ids)))
+    as_of = min(period.end, _today(today))
+    out: dict[str, dict[int, Number]] = {}
+    for definition in definitions:
+        reader = _Reader(definition)
+        if definition.aggregation not in {"count", "sum", "stock"}:
+            raise ValueError(f"« {definition.code} » ne s'additionne pas d'un plan à l'autre")
+        if definition.aggregation != "stock" and reader.rolled:
+            cells = reader.cells_in([(ids, period)]).order_by().values("plan_id")
+            rows = cells.annotate(n=Sum("record_count"), total=Sum("value"))
+            values = {row["plan_id"]: reader.rolled_number(row["n"], row["total"]) for row in rows}
+        else:
+            condition = reader.active_on(as_of) if definition.aggregation == "stock" else reader.in_period(period)
+            records = reader.base.filter(Q(plan_id__in=ids) & condition).order_by().values("plan_id")
+            values = {row["plan_id"]: reader.total(row) for row in records.annotate(**reader.aggregates())}
+        out[definition.code] = {pk: values.get(pk, reader.number(0)) for pk in ids}
+    return out
+
+
 @contextlib.contextmanager
 def record_tables() -> Iterator[None]:
     """Within it, every figure is computed from the record tables, never from the daily roll-up: the reference

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Round, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,9 +162,30 @@ def layer(user: Actor, plan: Plan, name: str, period: Period, *, today: dt.date 
     return {"type": "FeatureCollection", "name": name, "features": features}
 
 
-def open_alerts(plan: Plan, *, until: dt.date | None = None) -> list[str]:
-    """The plan's open early-warning alerts (detected up to `until`, default today), each as one French sentence."""
+class AlertItem(str):
+    """An open alert as the map's list and the agenda show it: the item is its French sentence with where its
+    follow-up stands (as before), and also carries the alert, its parts and the address of its follow-up page."""
+
+    alert: Any
+    text: str
+    follow_up: str
+    url: str
+
+    def __new__(cls, alert: Any, text: str, follow_up: str, url: str) -> AlertItem:
+        item = super().__new__(cls, _("{summary} (follow-up: {state})").format(summary=text, state=follow_up))
+        item.alert, item.text, item.follow_up, item.url = alert, text, follow_up, url
+        return item
+
+
+def open_alerts(plan: Plan, *, until: dt.date | None = None) -> list[AlertItem]:
+    """The plan's open early-warning alerts (detected up to `until`, default today), each read as one French
+    sentence."""
     return [
-        _("{summary} (follow-up: {state})").format(summary=item["text"], state=item["follow_up"])
+        AlertItem(
+            alert=item["alert"],
+            text=item["text"],
+            follow_up=item["follow_up"],
+            url=reverse("web:alert", args=[plan.slug, item["alert"].pk]),
+        )
         for item in alert_services.agenda_alerts(plan, until)
     ]

@@ -1,16 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import alert_views, bilan_workflow, territories, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("comparaison/", views.comparison, name="comparison"),
+    path("territoires/", territories.territory, name="territory_national"),
+    path("territoires/<str:level>/<str:code>/", territories.territory, name="territory"),
     path("plans/<slug:slug>/", views.dashboard, name="dashboard"),
     path("plans/<slug:slug>/5-minutes/", views.five_minutes_page, name="five_minutes"),
     path("plans/<slug:slug>/5-minutes/pdf/", views.five_minutes_download, name="five_minutes_pdf"),
     path("plans/<slug:slug>/carte/", views.map_page, name="map"),
     path("plans/<slug:slug>/carte/couches.geojson", views.map_layers, name="map_layers"),
+    path("plans/<slug:slug>/alertes/<int:pk>/", alert_views.alert, name="alert"),
+    path(
+        "plans/<slug:slug>/alertes/<int:pk>/prise-en-compte/", alert_views.alert_acknowledge, name="alert_acknowledge"
+    ),
+    path("plans/<slug:slug>/alertes/<int:pk>/attribution/", alert_views.alert_assign, name="alert_assign"),
+    path("plans/<slug:slug>/alertes/<int:pk>/cloture/", alert_views.alert_close, name="alert_close"),
+    path("plans/<slug:slug>/alertes/<int:pk>/action/", alert_views.alert_to_action, name="alert_to_action"),
     path("plans/<slug:slug>/reunions/", views.meetings, name="meetings"),
     path("plans/<slug:slug>/reunions/<int:pk>/", views.meeting, name="meeting"),
     path("plans/<slug:slug>/reunions/<int:pk>/participants/", views.meeting_attendees, name="meeting_attendees"),
@@ -30,6 +39,16 @@ urlpatterns = [
     path("plans/<slug:slug>/actions/<int:pk>/statut/", views.action_status, name="action_status"),
     path("plans/<slug:slug>/bilan/", views.bilan, name="bilan"),
     path("plans/<slug:slug>/bilan/publie/", views.published_bilan, name="published_bilan"),
+    path("plans/<slug:slug>/bilan/versions/", bilan_workflow.bilan_workflow, name="bilan_workflow"),
+    path("plans/<slug:slug>/bilan/versions/preparer/", bilan_workflow.bilan_prepare, name="bilan_prepare"),
+    path("plans/<slug:slug>/bilan/versions/<int:number>/soumettre/", bilan_workflow.bilan_submit, name="bilan_submit"),
+    path(
+        "plans/<slug:slug>/bilan/versions/<int:number>/approuver/", bilan_workflow.bilan_approve, name="bilan_approve"
+    ),
+    path("plans/<slug:slug>/bilan/versions/<int:number>/publier/", bilan_workflow.bilan_publish, name="bilan_publish"),
+    path(
+        "plans/<slug:slug>/bilan/versions/<int:number>/retirer/", bilan_workflow.bilan_withdraw, name="bilan_withdraw"
+    ),
     path("plans/<slug:slug>/bilans/", views.bilan_versions, name="bilan_versions"),
     path("plans/<slug:slug>/bilans/<int:number>/", views.bilan_version, name="bilan_version"),
     path("plans/<slug:slug>/bilans/<int:number>/pdf/", views.bilan_version_pdf, name="bilan_version_pdf"),

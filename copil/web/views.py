@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from copil.access import policy
 from copil.access.audit import record_event
 from copil.access.models import AuditEvent
+from copil.alerts import actions as alert_actions
 from copil.indicators.evaluation import OUTCOME_INDICATORS, caution, evaluable_indicators, evaluate
 from copil.official_statistics.charts import evaluation_chart, statistics_sections
 from copil.plans import actions as plan_actions
@@ -221,6 +222,7 @@ def map_page(request: HttpRequest, plan: Plan) -> HttpResponse:
         return choice
     today = timezone.localdate()
     layers_url = reverse("web:map_layers", args=[plan.slug])
+    alerts = maps.open_alerts(plan)
     names = maps.layer_names()
     context = _plan_context(request, plan, choice, "map")
     context.update(
@@ -237,7 +239,10 @@ def map_page(request: HttpRequest, plan: Plan) -> HttpResponse:
             "deal_points": [f["properties"] | _coords(f) for f in maps.deal_points(request.user, plan, today)],
             "cameras": [f["properties"] | _coords(f) for f in maps.cameras(request.user, plan, today)],
             "observation_summary": _observation_summary(maps.observation_rows(request.user, plan, choice.period)),
-            "alerts": maps.open_alerts(plan),
+            "alerts": alerts,
+            "acknowledgeable": {
+                item.alert.pk for item in alerts if alert_actions.allowed_steps(request.user, item.alert)["acknowledge"]
+            },
         }
     )
     return render(request, "web/map.html", context)

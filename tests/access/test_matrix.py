@@ -670,6 +670,95 @@ def test_second_factor_matrix(db, matrix_world, role):
     assert ok, f"{role}: second factor required expected {want}, table says {table}, confined {confined}"
 
 
+# --- Alert follow-up (copil.alerts.actions) through its pages, and the notification preferences page -----------
+
+# Per issue 11: the plan's coordinators take every step; the partners its notification settings name (here police-1)
+# and the partner the alert is assigned to (here city-1) acknowledge and close it; nobody else; nothing crosses
+# plans. The other members read the alert's page without its buttons; the public (no member) does not find it.
+# Only coordinators open the bilan versions page; every signed-in person opens their notification preferences.
+FOLLOW_UP_STEPS = {
+    "acknowledge": "prise-en-compte/",
+    "assign": "attribution/",
+    "close": "cloture/",
+    "convert": "action/",
+}
+FOLLOW_UP_OF = {
+    "coordinator": set(FOLLOW_UP_STEPS),
+    SUPERUSER: set(FOLLOW_UP_STEPS),
+    "police": {"acknowledge", "close"},
+    "city": {"acknowledge", "close"},
+}
+
+
+def _alert_for(world: World, plan) -> object:
+    from copil.alerts.models import Alert
+
+    suffix = "1" if plan == world.plan else "b"
+    today = dt.date.today()
+    return Alert.objects.create(
+        plan=plan,
+        kind=Alert.Kind.SCAN_CLUSTER,
+        detected_on=today,
+        rank=Alert.objects.filter(plan=plan).count() + 1,
+        latitude=Decimal("48.43"),
+        longitude=Decimal("0.09"),
+        radius_m=200,
+        start_day=today - dt.timedelta(days=3),
+        end_day=today,
+        observed=9,
+        expected=2.0,
+        p_value=0.001,
+        assigned_to=world.partners[f"city-{suffix}"],
+    )
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_alert_follow_up_bilan_versions_and_notification_preferences_matrix(db, matrix_world, role):
+    from copil.alerts.models import AlertStep
+    from copil.notifications.models import PlanSettings
+    from copil.plans.models import Meeting
+
+    world = matrix_world
+    with auditlog_disabled():
+        for plan, suffix in ((world.plan, "1"), (world.foreign_plan, "b")):
+            PlanSettings.objects.create(plan=plan).alert_partners.add(world.partners[f"police-{suffix}"])
+            Meeting.objects.create(plan=plan, held_on=dt.date.today() + dt.timedelta(days=7), title="COPIL")
+    client = LeanClient()
+    client.force_login(world.users[role])
+    data = {
+        "assign": lambda suffix: {"partner": world.partners[f"housing-{suffix}"].pk},
+        "close": lambda suffix: {"reason": "dispersed"},
+        "convert": lambda suffix: {"owner": world.partners[f"police-{suffix}"].pk},
+        "acknowledge": lambda suffix: {},
+    }
+    failures = []
+    for plan, suffix in ((world.plan, "1"), (world.foreign_plan, "b")):
+        for step, path in FOLLOW_UP_STEPS.items():
+            alert = _alert_for(world, plan)
+            want = step in FOLLOW_UP_OF.get(role, set()) and (suffix == "1" or role == SUPERUSER)
+            response = client.post(f"/plans/{plan.slug}/alertes/{alert.pk}/{path}", data[step](suffix))
+            done = AlertStep.objects.filter(alert=alert).exists()
+            got = response.status_code == 302 and done
+            ok = got == want and (want or (response.status_code in {403, 404} and not done))
+            MATRIX.add("alert follow-up", ok)
+            if not ok:
+                failures.append(f"{role} {step} ({suffix}): expected {want}, got {response.status_code}, step {done}")
+        page = client.get(f"/plans/{plan.slug}/alertes/{alert.pk}/")
+        member = role == SUPERUSER or (suffix == "1" and role != "public")
+        if page.status_code != (200 if member else 404):
+            failures.append(f"{role} reads the alert page of plan {suffix}: {page.status_code}")
+    versions = client.get(f"/plans/{world.plan.slug}/bilan/versions/").status_code
+    want_versions = 200 if role in {"coordinator", SUPERUSER} else 404 if role == "public" else 403
+    MATRIX.add("bilan versions page", versions == want_versions)
+    if versions != want_versions:
+        failures.append(f"{role} opens the bilan versions page: {versions}, expected {want_versions}")
+    preferences = client.get("/compte/notifications/")
+    MATRIX.add("notification preferences", preferences.status_code == 200)
+    if preferences.status_code != 200:
+        failures.append(f"{role} opens their notification preferences: {preferences.status_code}")
+    assert not failures, "\n".join(failures)
+
+
 # --- Plan pages: « Le COPIL en 5 minutes » ----------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from copil.alerts.models import Alert
-from copil.alerts.services import agenda_alerts, alert_summary, alerts_geojson, open_alerts, run_scan
+from copil.alerts.services import agenda_alerts, alert_summary, alerts_geojson, open_alerts, run_scan, scan_plans
 from copil.alerts.tasks import daily_scan
 from copil.imports.plan_file import import_plan_directory
 from copil.plans.models import Plan
@@ -201,3 +201,41 @@ def test_daily_task_scans_every_plan_in_progress(sector):
     assert found["secteur"] >= 1
     assert "pas-commence" not in found
     assert Alert.objects.filter(plan=plan, kind=Alert.Kind.SCAN_CLUSTER, detected_on=last).count() == 1
+
+
+def test_the_daily_scans_of_many_plans_run_as_one_dask_job_and_equal_each_plans_own_scan(sector):
+    """A national deployment: three plans scanned together give each the alerts its own scan gives it."""
+    plan, police, places, last = sector
+    for d in range(6):
+        observe(plan, police, last - dt.timedelta(days=d), *SQUARE, 3, "Square des Deux-Moulins")
+    twins = []
+    for n, shift in enumerate((0.02, -0.02)):
+        twin = make_plan(slug=f"secteur-{n}", started_on=dt.date(2023, 1, 1))
+        partner = make_partner(twin, role="police", code=f"police-{n}")
+        copies = [
+            FieldObservation(
+                plan=twin,
+                partner=partner,
+                external_id=f"{o.external_id}-{n}",
+                observed_at=o.observed_at,
+                latitude=f"{float(o.latitude) + shift:.6f}",
+                longitude=o.longitude,
+                address=o.address,
+                people_count=o.people_count,
+                source=o.source,
+            )
+            for o in FieldObservation.objects.filter(plan=plan)
+        ]
+        FieldObservation.objects.bulk_create(copies if n == 0 else copies[: len(copies) // 2])
+        twins.append(twin)
+    empty = make_plan(slug="sans-observation", started_on=dt.date(2023, 1, 1))
+
+    together = scan_plans([plan, *twins, empty], last, replicates=99)
+    alone = {p.slug: run_scan(p, last, replicates=99) for p in (plan, *twins, empty)}
+
+    def key(alerts):
+        return [(a.rank, a.latitude, a.longitude, a.radius_m, a.observed, a.p_value) for a in alerts]
+
+    assert set(together) == {plan.slug, *(t.slug for t in twins), empty.slug}
+    assert {slug: key(alerts) for slug, alerts in together.items()} == {s: key(a) for s, a in alone.items()}
+    assert len(together[plan.slug]) == 1 and together[empty.slug] == []

@@ -32,8 +32,11 @@ def cylinders(
     max_radius=None,
     max_neighbors=None,
     min_cases=2,
+    centres=(),
 ):
-    """Every scored cylinder (c >= min_cases and c > mu), in the order: centre (sorted), radius, window length."""
+    """Every scored cylinder (c >= min_cases and c > mu), in the order: centre (sorted), radius, window length.
+
+    Circles are centred on every location, then on each of the extra `centres` that is not a location."""
     counts = [1] * len(days) if counts is None else list(counts)
     points = [(float(x), float(y)) for x, y in points]
     days = [int(d) for d in days]
@@ -51,8 +54,9 @@ def cylinders(
         n_z[p] += n
         n_d[d] += n
     locations = sorted(n_z)
+    extra = sorted({(float(x), float(y)) for x, y in centres} - set(locations))
     found = []
-    for centre in locations:
+    for centre in locations + extra:
 
         def d2(p, centre=centre):
             return (p[0] - centre[0]) ** 2 + (p[1] - centre[1]) ** 2

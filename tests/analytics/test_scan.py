@@ -252,3 +252,51 @@ def test_analytics_imports_neither_django_nor_a_database(tmp_path):
     env = {**os.environ, "PYTHONPATH": root}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path, env=env)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_extra_candidate_centres_equal_bruteforce(seed):
+    """Circles around places that hold no case (SaTScan's grid file) are scanned like the others."""
+    rng = np.random.default_rng(seed)
+    points = rng.integers(0, 6, (40, 2)) * 40.0
+    days = rng.integers(0, 20, 40)
+    centres = rng.uniform(0, 200, (5, 2)).round()
+    result = prospective_scan(points, days, max_window=6, replicates=0, centres=centres)
+    found = bruteforce.cylinders(points, days, max_window=6, centres=centres)
+    best = bruteforce.maximum(found)
+    cluster = result.most_likely
+    assert (cluster.llr if cluster else 0.0) == pytest.approx(best, rel=1e-9, abs=1e-12)
+    if cluster:
+        assert result.centres is not None and result.centres.shape[0] >= result.locations.shape[0]
+        assert (cluster.x, cluster.y) == tuple(result.centres[cluster.center])
+
+
+def test_a_centre_without_a_case_can_be_the_most_likely_cluster():
+    """Six sites on a ring of 100 m around a deal point, all busy in the last days, and six steady sites in the gaps
+    of the ring 110 m out: only the circle around the deal point (which has no case) holds the six and nothing else;
+    from any site of the ring, the circle reaching the opposite site also takes in four of the steady sites."""
+    angles = np.arange(6) * np.pi / 3
+    ring = np.c_[100 * np.cos(angles), 100 * np.sin(angles)]
+    gaps = np.c_[110 * np.cos(angles + np.pi / 6), 110 * np.sin(angles + np.pi / 6)]
+    far = np.array([(x, y) for x in (-600.0, 0.0, 600.0) for y in (-600.0, 600.0)])
+    points, days = [], []
+    for k, site in enumerate(np.vstack([gaps, far])):
+        for d in range(30):
+            if (d + k) % 3 == 0:
+                points.append(site)
+                days.append(d)
+    for site in ring:
+        for d in range(27, 30):
+            points.append(site)
+            days.append(d)
+        points.append(site)
+        days.append(5)
+    points, days = np.array(points), np.array(days)
+
+    plain = prospective_scan(points, days, max_window=7, replicates=99, seed=1)
+    with_centre = prospective_scan(points, days, max_window=7, replicates=99, seed=1, centres=[(0.0, 0.0)])
+
+    cluster = with_centre.most_likely
+    assert (cluster.x, cluster.y) == (0.0, 0.0) and cluster.center == with_centre.locations.shape[0]
+    assert len(cluster.locations) == 6 and cluster.observed == 18
+    assert cluster.llr > plain.most_likely.llr

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from copil.alerts.services import alert_summary, run_hot_spots, run_scan
 from copil.imports.plan_file import import_plan_directory
@@ -18,6 +18,7 @@ from copil.plans.models import Plan
 from copil.reports.actions import publish_bilan, published_version
 from copil.reports.bilan import build_bilan
 from copil.reports.rendering import write_bilan
+from copil.web.national_demo import create_national_demo
 
 
 class Command(BaseCommand):
@@ -28,8 +29,15 @@ class Command(BaseCommand):
         parser.add_argument("--demo-dir", type=Path, default=None, help="folder of the demo plans")
         parser.add_argument("--output", type=Path, default=None, help="folder for the bilans")
         parser.add_argument("--address", default="127.0.0.1:8000", help="address to serve on")
+        parser.add_argument(
+            "--national",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also create N made-up plans across the départements, to try the national view (/territoires/)",
+        )
 
-    def handle(self, *args, no_serve, demo_dir, output, address, **options):
+    def handle(self, *args, no_serve, demo_dir, output, address, national=0, **options):
         translation.activate("fr")
         demo_dir = demo_dir or settings.COPIL_DEMO_DIR
         output = output or settings.COPIL_BILAN_DIR
@@ -40,6 +48,10 @@ class Command(BaseCommand):
         for plan_dir in sorted(p for p in demo_dir.iterdir() if (p / "plan.toml").exists()):
             reports = import_plan_directory(plan_dir)
             self.stdout.write(f"{plan_dir.name} : {len(reports)} fichiers importés")
+        if national:
+            year = timezone.localdate().year - 1
+            plans = create_national_demo(national, year=year)
+            self.stdout.write(f"{len(plans)} plans de démonstration nationale ({year}) : vue sur /territoires/")
         self._demo_account()
         manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
         for entry in manifest.get("bilan", []):

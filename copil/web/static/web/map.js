@@ -144,7 +144,11 @@
         var p = feature.properties || {};
         var text = p.summary || [p.label, p.place].filter(Boolean).join(" — ") || data.labelAlert;
         if (p.follow_up) text += " (" + p.follow_up + ")";
-        layer.bindPopup(escape(text));
+        var html = escape(text);
+        if (p.id && p.follow_up && data.alertUrl) {
+          html += '<br><a href="' + data.alertUrl.replace(/\/0\/$/, "/" + Number(p.id) + "/") + '">' + escape(data.labelFollowUp) + "</a>";
+        }
+        layer.bindPopup(html);
       }
     });
   }

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
+from copil.alerts.models import Alert
 from copil.indicators.periods import Period
 from copil.plans.models import Action, Meeting
 from copil.web.five_minutes import figures_that_moved, five_minutes, movement
@@ -64,6 +65,8 @@ def test_the_dashboard_opens_on_the_summary_and_it_has_its_page_and_one_page_pdf
     summary = page[page.index('id="copil-5-minutes"') : page.index('id="axe-repression"')]
     assert summary.count('class="copil-mover fr-p-2w"') == 3 and 'id="mouvement-seizures"' not in summary
     assert "1 alerte ouverte" in summary and "Fermer le hall B" in summary and "COPIL de printemps" in summary
+    alert = Alert.objects.get(plan=moved.plan)
+    assert f'href="/plans/ville/alertes/{alert.pk}/"' in summary  # each open alert links to its follow-up page
     own = client.get("/plans/ville/5-minutes/", PERIOD)
     assert own.status_code == 200 and "Le COPIL en 5 minutes" in own.content.decode()
     response = client.get("/plans/ville/5-minutes/pdf/", PERIOD)

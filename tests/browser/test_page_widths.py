@@ -23,6 +23,7 @@ from copil.plans.models import Action, Decision, Meeting
 from copil.records.models import RECORD_KINDS
 from copil.reports.actions import publish_bilan
 from copil.reports.models import BilanVersion
+from tests.factories import make_alert
 from tests.web.conftest import add_records, make_site
 
 from .conftest import OUTPUT, UNREACHABLE_TILES
@@ -94,6 +95,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     seizure = RECORD_KINDS["seizure"].objects.filter(plan=site.plan, partner=site.partners["police"]).first()
     decision = Decision.objects.get(meeting=meeting)
     version = BilanVersion.objects.published().get(plan=site.plan)
+    alert = make_alert(site.plan, place="Square des Lilas")
     problems: list[str] = []
 
     coordinator_pages = {
@@ -101,6 +103,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "dashboard": "/plans/ville/?periode=2023",
         "five-minutes": "/plans/ville/5-minutes/?periode=2023",
         "map": "/plans/ville/carte/?periode=2023",
+        "alert": f"/plans/ville/alertes/{alert.pk}/",
         "meetings": "/plans/ville/reunions/",
         "meeting": f"/plans/ville/reunions/{meeting.pk}/",
         "decision-edit": f"/plans/ville/reunions/{meeting.pk}/decisions/{decision.pk}/modifier/",
@@ -108,6 +111,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "actions": "/plans/ville/actions/",
         "bilan": "/plans/ville/bilan/?periode=2023",
         "bilan-versions": "/plans/ville/bilans/",
+        "bilan-workflow": "/plans/ville/bilan/versions/",
         "statistics": "/plans/ville/statistiques/",
         "evaluation": "/plans/ville/evaluation/",
         "comparison": "/comparaison/?periode=2023",
@@ -122,6 +126,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "imports": "/imports/",
         "password": "/compte/mot-de-passe/changer/",
         "second-factor": "/compte/double-facteur/",
+        "notification-preferences": "/compte/notifications/",
         "forbidden": "/protection-des-donnees/ville/personne/",
         "api-docs": "/api/docs",
     }

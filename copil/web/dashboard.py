@@ -130,11 +130,9 @@ def compute_figures(plan: Plan, period: Period, *, today: dt.date | None = None)
     drawn = [chart for draw in CHART_FUNCTIONS if (chart := draw(plan, period, results, today)) is not None]
     first = first_recorded(plan)
     earlier = period.previous()
-    late = {
-        code: names
-        for code, result in results.items()
-        if result.definition.is_flow and (names := late_partners(result, earlier, first))
-    }
+    # A stock's earlier figure is its state on the eve of the period (the previous period's end): a partner who had
+    # recorded nothing by then makes it as little comparable as a flow's.
+    late = {code: names for code, result in results.items() if (names := late_partners(result, earlier, first))}
     sums = [code for code, result in results.items() if result.definition.aggregation == "sum"]
     previous_records = {code: records for code, (_value, records) in flow_totals(sums, earlier, plan=plan).items()}
     return Figures(results, previous, drawn, late, previous_records)

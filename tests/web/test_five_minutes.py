@@ -26,6 +26,8 @@ def moved(site):
     police, gendarmerie = site.partners["police"], site.partners["police-2"]
     for partner in (police, gendarmerie):
         make_record("arrest", partner, arrested_on=dt.date(2022, 5, 1), role="trafficker")
+        # deal points recorded (and closed) in 2022: the stock of active ones compares from 0 on 31/12/2022
+        make_record("deal_point", partner, identified_on=dt.date(2022, 6, 1), neutralized_on=dt.date(2022, 7, 1))
         for n in range(5):
             make_record("seizure", partner, seized_on=dt.date(2022, 3, 1) + dt.timedelta(days=n))
     today = timezone.localdate()
@@ -42,6 +44,7 @@ def test_only_real_moves_are_listed_with_alerts_overdue_actions_and_the_next_mee
     assert "trafficker_arrests" in codes and "seizures" not in codes  # 2 → 10 is real, 10 → 10 is not
     assert all(card.trend in {"up", "down"} for card in every_move)
     assert "deal_points_active" in codes and "deal_points_by_zone" not in codes  # the same figure, listed once
+    assert "cameras_in_service" not in codes  # the city recorded no camera before 2023: not comparable
     arrests = next(card for card in every_move if card.code == "trafficker_arrests")
     assert arrests.news == "good" and "+8" in arrests.evolution
     summary = five_minutes(moved.users["coordinator"], moved.plan, YEAR)

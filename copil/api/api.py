@@ -4,12 +4,26 @@ Every operation needs `Authorization: Bearer <token>`; tokens are created at /ap
 partner (`copil.api.auth`).
 """
 
-from ninja import NinjaAPI
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .auth import TokenAuth
 from .records import router as records_router
 from .reports import router as reports_router
+
+
+class SwaggerInEnglish(Swagger):
+    """Swagger UI, whose page says it is in English (its interface's language), for screen readers (axe's
+    « html-has-lang »: django-ninja's template has no `lang`)."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        response = super().render_page(request, api, **kwargs)
+        response.content = response.content.replace(b"<html>", b'<html lang="en">', 1)
+        return response
+
 
 api = NinjaAPI(
     title="Copil — API",
@@ -22,6 +36,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    docs=SwaggerInEnglish(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -26,7 +26,7 @@ from copil.access.actors import Actor
 from copil.access.disclosure import published_value
 from copil.formats import FORMATS, ColumnType
 from copil.indicators.catalogue import AXES, YEAR, IndicatorDefinition, get_catalogue
-from copil.indicators.engine import IndicatorResult, compute_many
+from copil.indicators.engine import IndicatorResult, compute_many, flow_totals
 from copil.indicators.periods import Period
 from copil.plans.models import Axis, Plan
 from copil.records import listing
@@ -55,6 +55,8 @@ class Figures:
     previous: dict[str, Any]
     charts: list[report_charts.Chart]
     late_partners: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    previous_records: dict[str, int] = field(default_factory=dict)
+    """The records behind each sum of the previous period: a percentage needs at least 10 of them."""
 
 
 @dataclass
@@ -128,12 +130,12 @@ def compute_figures(plan: Plan, period: Period, *, today: dt.date | None = None)
     drawn = [chart for draw in CHART_FUNCTIONS if (chart := draw(plan, period, results, today)) is not None]
     first = first_recorded(plan)
     earlier = period.previous()
-    late = {
-        code: names
-        for code, result in results.items()
-        if result.definition.is_flow and (names := late_partners(result, earlier, first))
-    }
-    return Figures(results, previous, drawn, late)
+    # A stock's earlier figure is its state on the eve of the period (the previous period's end): a partner who had
+    # recorded nothing by then makes it as little comparable as a flow's.
+    late = {code: names for code, result in results.items() if (names := late_partners(result, earlier, first))}
+    sums = [code for code, result in results.items() if result.definition.aggregation == "sum"]
+    previous_records = {code: records for code, (_value, records) in flow_totals(sums, earlier, plan=plan).items()}
+    return Figures(results, previous, drawn, late, previous_records)
 
 
 def dashboard_figures(plan: Plan, period: Period, *, version: str | None = None) -> Figures:
@@ -170,11 +172,17 @@ def _shown(definition: IndicatorDefinition, value: Any, suppress: bool, threshol
 
 
 def _evolution(
-    definition: IndicatorDefinition, current: Any, previous: Any, days: int, late: tuple[str, ...] = ()
+    definition: IndicatorDefinition,
+    current: Any,
+    previous: Any,
+    days: int,
+    late: tuple[str, ...] = (),
+    previous_records: int | None = None,
 ) -> tuple[str, str]:
     """The change against the previous period and its trend. Counts move (« up », « down ») only when the exact
     test says so, else « flat »; sums and daily means state their change without a trend; stocks and readings
-    are states, not samples: their trend is their direction. No percentage when the earlier count is under 10, and
+    are states, not samples: their trend is their direction. No percentage when the earlier count is under 10
+    (for a sum: the records behind it, `previous_records`, so 100 g in one seizure never makes « +9 700 % »), and
     no comparison at all when a partner started recording after the previous period."""
     if current is None or previous is None:
         return "", ""
@@ -193,7 +201,8 @@ def _evolution(
         )
     elif definition.aggregation in {"stock", "reading"}:
         trend = "up" if change > 0 else "down" if change < 0 else "flat"
-    if previous and Decimal(previous) != 0 and percent_is_shown(int(previous)) and definition.aggregation != "daily":
+    base = previous_records if definition.aggregation == "sum" else int(previous)
+    if Decimal(previous) != 0 and base is not None and percent_is_shown(base) and definition.aggregation != "daily":
         percent = change * 100 / Decimal(previous)
         text += f" ({'+' if percent > 0 else '−' if percent < 0 else '±'}{format_number(abs(percent), 0)}\u00a0%)"
     return _("{change} against the previous period ({previous})").format(
@@ -249,11 +258,15 @@ def make_card(
     results: Mapping[str, IndicatorResult] | None = None,
     counts: dict[tuple, int] | None = None,
     late: tuple[str, ...] = (),
+    previous_records: int | None = None,
+    count_records: bool = True,
 ) -> Card | None:
     """The card of one figure as the user may read it; `results` (the figures shown beside it) let a part be
     judged against its total (`copil.reports.disclosure.published_figure`); `counts`: the link counts already made
     for this page, by kind, period and filters, so that indicators of one kind share one count; `late` names the
-    partners who started recording after the previous period (the change is then not comparable)."""
+    partners who started recording after the previous period (the change is then not comparable);
+    `previous_records`: the records behind a sum's previous figure; `count_records`: whether the link states how
+    many records it opens (one query per kind)."""
     definition = result.definition
     rule = policy.aggregate_rule(user, definition, plan=plan)
     if not rule.visible:
@@ -283,7 +296,9 @@ def make_card(
     previous_shown, previous_withheld = _shown(definition, previous, suppress, rule.threshold)
     # a mean under suppression states no change: the earlier mean may rest on fewer persons than the threshold
     if not card.suppressed and not previous_withheld and not (suppress and definition.aggregation == "mean"):
-        card.evolution, card.trend = _evolution(definition, result.headline, previous, period.days, late)
+        card.evolution, card.trend = _evolution(
+            definition, result.headline, previous, period.days, late, previous_records
+        )
         card.news = _news(definition, card.trend)
     if definition.baseline == "before_plan" and result.baseline_value is not None:
         baseline_shown, baseline_withheld = _shown(definition, result.baseline_value, suppress, rule.threshold)
@@ -296,7 +311,7 @@ def make_card(
         link_period = period if definition.is_flow or definition.aggregation == "daily" else None
         filters = _filters_for_link(definition)
         card.records_url = records_url(definition.source, plan, link_period, filters)
-        if not suppress:
+        if not suppress and count_records:
             key = (definition.source, link_period, tuple(sorted(filters.items())))
             counts = {} if counts is None else counts
             if key not in counts:
@@ -338,6 +353,7 @@ def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = 
                     figures.results,
                     counts,
                     late=figures.late_partners.get(code, ()),
+                    previous_records=figures.previous_records.get(code),
                 )
             )
             is not None
@@ -357,10 +373,10 @@ def user_signature(user: Actor, plan: Plan) -> str:
     return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + f":{readable}:{partners}"
 
 
-def dashboard_html(user: Actor, plan: Plan, period: Period) -> str:
-    """The dashboard's figures and charts as HTML, cached per plan, period, data version and user signature:
-    a repeated view costs one query (the data version) and no computation."""
-    version = data_version(plan)
+def dashboard_html(user: Actor, plan: Plan, period: Period, *, version: str | None = None) -> str:
+    """The dashboard's figures and charts as HTML, cached per plan, period, data version (read here unless given)
+    and user signature: a repeated view costs one query (the data version) and no computation."""
+    version = version or data_version(plan)
     today = timezone.localdate()
     return cached(
         ("dashboard-html", plan.pk, period.start, period.end, today, version, user_signature(user, plan)),

@@ -125,6 +125,7 @@ def prepare_agenda(user: Actor, meeting: Meeting, *, today: dt.date | None = Non
             figures.previous.get(code),
             figures.results,
             late=figures.late_partners.get(code, ()),
+            previous_records=figures.previous_records.get(code),
         )
         if card is not None:
             movement = _movement(card, result, figures.previous.get(code))

@@ -42,10 +42,22 @@ from . import comparison as comparison_module
 from . import maps
 from . import meetings as meeting_services
 from .bilans import bilan_parts, cached_bilan
+from .caching import data_version
 from .context_processors import SESSION_PLAN_KEY
 from .dashboard import dashboard_html
+from .five_minutes import five_minutes, five_minutes_file_name, five_minutes_pdf, since_last_bilan
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, DecisionTextForm, MeetingForm
-from .periods import CUSTOM, PeriodChoice, choose_period, picker_context
+from .periods import (
+    CUSTOM,
+    DEFAULT,
+    LAST_BILAN,
+    PRESETS,
+    PeriodChoice,
+    choose_period,
+    default_preset,
+    period_options,
+    picker_context,
+)
 
 DEFAULT_PERIOD = "depuis le début du plan"
 
@@ -85,9 +97,9 @@ def member_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapper
 
 
-def _period_or_error(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
+def _period_or_error(request: HttpRequest, plan: Plan, *, default: str = DEFAULT) -> PeriodChoice | HttpResponse:
     try:
-        return choose_period(request.GET, plan)
+        return choose_period(request.GET, plan, default=default)
     except ValueError as error:
         return render(
             request,
@@ -97,11 +109,18 @@ def _period_or_error(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpRes
         )
 
 
-def _plan_context(request: HttpRequest, plan: Plan, choice: PeriodChoice | None, current: str) -> dict[str, Any]:
+def _plan_context(
+    request: HttpRequest,
+    plan: Plan,
+    choice: PeriodChoice | None,
+    current: str,
+    *,
+    presets: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
     return {
         "plan": plan,
         "choice": choice,
-        "picker": picker_context(choice, request.GET),
+        "picker": picker_context(choice, request.GET, presets=presets),
         "page": current,
         "is_coordinator": policy.is_plan_coordinator(request.user, plan),
         "breadcrumb_data": {
@@ -116,6 +135,7 @@ def _plan_context(request: HttpRequest, plan: Plan, choice: PeriodChoice | None,
 def _page_titles() -> dict[str, str]:
     return {
         "dashboard": _("Dashboard"),
+        "five_minutes": _("The COPIL in 5 minutes"),
         "map": _("Map"),
         "meetings": _("Meetings"),
         "meeting": _("Meeting"),
@@ -132,13 +152,62 @@ def _page_titles() -> dict[str, str]:
 @require_GET
 @member_page
 def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
-    """Key figures per axis with their evolution, the main charts, links to the records behind each figure."""
-    choice = _period_or_error(request, plan)
+    """Key figures per axis with their evolution, the main charts, links to the records behind each figure; the
+    period is the last approved bilan's, or the plan's last complete quarter, unless the reader picks one."""
+    default = default_preset(plan)
+    choice = _period_or_error(request, plan, default=default)
     if isinstance(choice, HttpResponse):
         return choice
-    context = _plan_context(request, plan, choice, "dashboard")
-    context["body"] = mark_safe(dashboard_html(request.user, plan, choice.period))  # noqa: S308 - our template
+    presets = PRESETS if default == LAST_BILAN else tuple(key for key in PRESETS if key != LAST_BILAN)
+    context = _plan_context(request, plan, choice, "dashboard", presets=presets)
+    context["period_options"] = period_options(plan, choice, presets)
+    version = data_version(plan)
+    context["summary"] = five_minutes(request.user, plan, choice.period, version=version)
+    html = dashboard_html(request.user, plan, choice.period, version=version)
+    context["body"] = mark_safe(html)  # noqa: S308 - our template
     return render(request, "web/dashboard.html", context)
+
+
+def _five_minutes_period(request: HttpRequest, plan: Plan) -> PeriodChoice | HttpResponse:
+    """The period the reader picked, else the time since the last approved bilan, else the dashboard's default."""
+    if not request.GET.get("periode") and (since := since_last_bilan(plan, timezone.localdate())) is not None:
+        return PeriodChoice(since, CUSTOM)
+    return _period_or_error(request, plan, default=default_preset(plan))
+
+
+@require_GET
+@member_page
+def five_minutes_page(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """« Le COPIL en 5 minutes »: the figures that moved, the open alerts, the overdue actions, the next meeting."""
+    choice = _five_minutes_period(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
+    presets = PRESETS if last_approved(plan) is not None else tuple(key for key in PRESETS if key != LAST_BILAN)
+    context = _plan_context(request, plan, choice, "five_minutes", presets=presets)
+    context["period_options"] = period_options(plan, choice, presets)
+    context["summary"] = five_minutes(request.user, plan, choice.period)
+    return render(request, "web/five_minutes.html", context)
+
+
+@require_GET
+@member_page
+def five_minutes_download(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """The same summary as a one-page PDF."""
+    choice = _five_minutes_period(request, plan)
+    if isinstance(choice, HttpResponse):
+        return choice
+    summary = five_minutes(request.user, plan, choice.period)
+    record_event(
+        request.user,
+        AuditEvent.Action.EXPORT,
+        plan=plan,
+        details={"document": "five_minutes", "period": str(choice.period), "format": "pdf"},
+    )
+    return HttpResponse(
+        five_minutes_pdf(summary),
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, five_minutes_file_name(plan, choice.period))},
+    )
 
 
 # --- map ----------------------------------------------------------------------------------------------------------

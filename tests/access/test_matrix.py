@@ -768,3 +768,26 @@ def test_alert_follow_up_bilan_versions_and_notification_preferences_matrix(db, 
     if preferences.status_code != 200:
         failures.append(f"{role} opens their notification preferences: {preferences.status_code}")
     assert not failures, "\n".join(failures)
+
+
+# --- Plan pages: « Le COPIL en 5 minutes » ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_five_minutes_page_matrix(db, matrix_world, role):
+    """The summary page and its PDF open to the plan's members of every role but the public (each sees the figures
+    its role may, through the dashboard's cards), to superusers in every plan, and to nobody in another plan."""
+    world = matrix_world
+    client = LeanClient()
+    client.force_login(world.users[role])
+    own = 200 if role != "public" else 404
+    foreign = 200 if role == SUPERUSER else 404
+    statuses = (
+        client.get(f"/plans/{world.plan.slug}/5-minutes/").status_code,
+        client.get(f"/plans/{world.foreign_plan.slug}/5-minutes/").status_code,
+    )
+    ok = statuses == (own, foreign)
+    if ok and own == 200:
+        ok = client.get(f"/plans/{world.plan.slug}/5-minutes/pdf/").status_code == 200
+    MATRIX.add("five minutes page", ok)
+    assert ok, f"{role}: expected {(own, foreign)}, got {statuses}"

@@ -32,7 +32,8 @@ def site(db):
 
 
 def _pick_period(page, start: str, end: str) -> None:
-    page.locator("label[for=periode-personnalisee]").click()  # DSFR: the label covers the radio
+    """The dashboard's compact period control: « Personnaliser la période » opens the custom range."""
+    page.get_by_text("Personnaliser la période").click()
     page.locator("#periode-du").fill(start)
     page.locator("#periode-au").fill(end)
     page.get_by_role("button", name="Afficher cette période").click()

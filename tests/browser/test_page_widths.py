@@ -1,7 +1,11 @@
 """Every page of the app at a phone's width (390 px) and a laptop's (1366 px): none scrolls sideways, none has a
 serious or critical axe violation (issue 12, item 5). A coordinator's pages with one signed-in context, the
 public pages without one; the import job page with long errors as the partner who sent the file (issue 12,
-item 8). Screenshots go to test-output/width-<px>-<page>.png.
+item 8). Screenshots go to test-output/width-<px>-<page>.png: with tests/browser/test_phone_dashboard.py they show
+issue 12's six journeys at both widths — the préfet on a phone (dashboard, five-minutes), the chargé de mission
+preparing the COPIL (meetings, meeting, decision-edit, actions, bilan), the police entering seizures (police-*),
+the association worker entering referrals (care-*), the citizen reading the bilan (public-*), the comparison and
+the API docs (comparison, api-docs).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from copil.indicators.periods import Period
 from copil.plans.models import Action, Decision, Meeting
 from copil.records.models import RECORD_KINDS
 from copil.reports.actions import publish_bilan
+from copil.reports.models import BilanVersion
+from tests.factories import make_alert
 from tests.web.conftest import add_records, make_site
 
 from .conftest import OUTPUT, UNREACHABLE_TILES
@@ -86,17 +92,26 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     settings.COPIL_UPLOAD_DIR = tmp_path / "uploads"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     site, meeting, job = _site_with_everything(tmp_path)
-    seizure = RECORD_KINDS["seizure"].objects.filter(plan=site.plan).first()
+    seizure = RECORD_KINDS["seizure"].objects.filter(plan=site.plan, partner=site.partners["police"]).first()
+    decision = Decision.objects.get(meeting=meeting)
+    version = BilanVersion.objects.published().get(plan=site.plan)
+    alert = make_alert(site.plan, place="Square des Lilas")
     problems: list[str] = []
 
     coordinator_pages = {
         "home": "/",
         "dashboard": "/plans/ville/?periode=2023",
+        "five-minutes": "/plans/ville/5-minutes/?periode=2023",
         "map": "/plans/ville/carte/?periode=2023",
+        "alert": f"/plans/ville/alertes/{alert.pk}/",
         "meetings": "/plans/ville/reunions/",
         "meeting": f"/plans/ville/reunions/{meeting.pk}/",
+        "decision-edit": f"/plans/ville/reunions/{meeting.pk}/decisions/{decision.pk}/modifier/",
+        "decision-delete": f"/plans/ville/reunions/{meeting.pk}/decisions/{decision.pk}/supprimer/",
         "actions": "/plans/ville/actions/",
         "bilan": "/plans/ville/bilan/?periode=2023",
+        "bilan-versions": "/plans/ville/bilans/",
+        "bilan-workflow": "/plans/ville/bilan/versions/",
         "statistics": "/plans/ville/statistiques/",
         "evaluation": "/plans/ville/evaluation/",
         "comparison": "/comparaison/?periode=2023",
@@ -110,6 +125,10 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "agreement-form": "/enregistrements/agreement/nouveau/",
         "imports": "/imports/",
         "password": "/compte/mot-de-passe/changer/",
+        "second-factor": "/compte/double-facteur/",
+        "notification-preferences": "/compte/notifications/",
+        "forbidden": "/protection-des-donnees/ville/personne/",
+        "api-docs": "/api/docs",
     }
     context = _signed_in_context(browser, live_server, site.users["coordinator"])
     page = context.new_page()
@@ -124,6 +143,14 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     context = _signed_in_context(browser, live_server, site.users["police"])
     page = context.new_page()
     _visit(page, f"/imports/{job.pk}/", "import-errors", problems)
+    for name, path in {
+        "police-seizures": "/enregistrements/seizure/",
+        "police-seizure-form": "/enregistrements/seizure/nouveau/",
+        "police-seizure-edit": f"/enregistrements/seizure/{seizure.pk}/modifier/",
+        "police-seizure-delete": f"/enregistrements/seizure/{seizure.pk}/supprimer/",
+        "police-imports": "/imports/",
+    }.items():
+        _visit(page, path, name, problems)
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/imports/{job.pk}/")
     cell = page.locator("table.copil-error-table tbody tr td").nth(3)
@@ -133,12 +160,23 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     assert heading["y"] - (button["y"] + button["height"]) >= 16, "space between the button and the next heading"
     context.close()
 
+    context = _signed_in_context(browser, live_server, site.users["care"])
+    page = context.new_page()
+    for name, path in {
+        "care-referral-form": "/enregistrements/care_referral/nouveau/",
+        "care-referrals": "/enregistrements/care_referral/",
+        "care-dashboard": "/plans/ville/?periode=2023",
+    }.items():
+        _visit(page, path, name, problems)
+    context.close()
+
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
     for name, path in {
         "public-home": "/",
+        "public-bilan-versions": "/plans/ville/bilans/",
+        "public-bilan-version": f"/plans/ville/bilans/{version.number}/",
         "login": "/compte/connexion/",
-        "published-bilans": "/plans/ville/bilans/",
         "formats": "/formats/",
         "not-found": "/nulle-part/",
     }.items():

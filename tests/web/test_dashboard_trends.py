@@ -45,3 +45,40 @@ def test_fewer_active_deal_points_is_good_news():
     assert _news(get_indicator("deal_points_active"), "down") == "good"
     assert _news(get_indicator("deal_points_active"), "up") == "bad"
     assert _news(get_indicator("seizures"), "flat") == ""
+
+
+def test_a_mass_from_few_earlier_seizures_states_its_change_without_a_percentage(client, site):
+    for partner in (site.partners["police"], site.partners["police-2"]):  # 2 seizures, 200 g in 2022
+        make_record("seizure", partner, seized_on=dt.date(2022, 3, 1), quantity=Decimal(100), unit="g")
+    client.force_login(site.users["coordinator"])
+    card = re.sub(r"[ \t\n]+", " ", _card(client.get("/plans/ville/", PERIOD).content.decode(), "seizure_mass"))
+    assert "−75\u00a0g par rapport à la période précédente (200\u00a0g)" in card and "%" not in card
+
+
+def _last_complete_quarter(today: dt.date) -> tuple[dt.date, dt.date]:
+    first = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = first - dt.timedelta(days=1)
+    return dt.date(end.year, end.month - 2, 1), end
+
+
+def test_the_dashboard_opens_on_the_last_complete_quarter_then_on_the_last_approved_bilan(client, site):
+    from django.utils import timezone
+
+    from copil.indicators.periods import Period
+    from copil.reports.models import BilanVersion
+
+    client.force_login(site.users["coordinator"])
+    start, end = _last_complete_quarter(timezone.localdate())
+    page = client.get("/plans/ville/").content.decode()
+    assert f"Chiffres {Period(start, end).label}" in page
+    assert re.search(r'value="trimestre-dernier"[^>]*selected', page)
+    BilanVersion.objects.create(
+        plan=site.plan,
+        number=1,
+        period_start=dt.date(2023, 1, 1),
+        period_end=dt.date(2023, 12, 31),
+        state=BilanVersion.State.APPROVED,
+    )
+    page = client.get("/plans/ville/").content.decode()
+    assert "Chiffres en 2023" in page and re.search(r'value="dernier-bilan"[^>]*selected', page)
+    assert '<p class="copil-figure fr-mb-1w">10</p>' in _card(page, "seizures")

@@ -70,3 +70,34 @@ def test_picker_checks_the_chosen_preset_and_fills_the_custom_dates(plan):
     context = picker_context(choice, {"periode": "ce-mois"})
     assert [o["key"] for o in context["options"] if o["checked"]] == ["ce-mois"]
     assert (context["custom_start"], context["custom_end"]) == ("2024-05-01", "2024-05-15")
+
+
+def test_the_default_is_the_last_complete_quarter_of_the_plan_else_since_its_start(db):
+    from copil.web.periods import default_preset
+
+    started_in_february = make_plan(slug="q", started_on=dt.date(2024, 2, 10))
+    assert default_preset(started_in_february, TODAY) == "trimestre-dernier"
+    assert choose_period({}, started_in_february, TODAY, default="trimestre-dernier").period == Period(
+        dt.date(2024, 2, 10), dt.date(2024, 3, 31)
+    )  # not before the plan began
+    started_this_quarter = make_plan(slug="r", started_on=dt.date(2024, 4, 2))
+    assert default_preset(started_this_quarter, TODAY) == "depuis-le-debut"
+    ended = make_plan(slug="s", started_on=dt.date(2022, 1, 1), ended_on=dt.date(2023, 8, 20))
+    assert choose_period({"periode": "trimestre-dernier"}, ended, TODAY).period == Period(
+        dt.date(2023, 4, 1), dt.date(2023, 6, 30)
+    )
+
+
+def test_the_compact_control_offers_the_presets_and_the_plan_s_years_with_the_choice_selected(plan):
+    from copil.web.periods import period_options
+
+    options = period_options(plan, choose_period({"periode": "2023"}, plan, TODAY), ("trimestre-dernier",), TODAY)
+    assert [o["value"] for o in options] == ["trimestre-dernier", "2024", "2023"]
+    assert [o["value"] for o in options if o["selected"]] == ["2023"]
+    custom = choose_period({"periode": "personnalisee", "du": "2023-02-01", "au": "2023-03-15"}, plan, TODAY)
+    last = period_options(plan, custom, ("trimestre-dernier",), TODAY)[-1]
+    assert last == {
+        "value": "personnalisee",
+        "label": "Personnalisée : du 1er février au 15 mars 2023",
+        "selected": True,
+    }

@@ -14,9 +14,11 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from copil.access.models import TerritoryObserver
 from copil.imports.models import ImportJob
 from copil.indicators.periods import Period
 from copil.plans.models import Action, Decision, Meeting
@@ -168,6 +170,13 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "care-dashboard": "/plans/ville/?periode=2023",
     }.items():
         _visit(page, path, name, problems)
+    context.close()
+
+    observer = get_user_model().objects.create_user(username="mildeca", password="x")
+    TerritoryObserver.objects.create(user=observer, territory_code="FR")
+    context = _signed_in_context(browser, live_server, observer)
+    page = context.new_page()
+    _visit(page, "/territoires/?annee=2023", "territories-national", problems)
     context.close()
 
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")

@@ -56,7 +56,7 @@ def test_demo_writes_both_bilans_then_serves(tmp_path, demo_database_url):
             except OSError:
                 time.sleep(0.5)
         assert page is not None, server.stdout.read() if server.poll() is not None else "server did not answer"
-        assert "Alençon" in page and "Paris" in page
+        assert "Alençon" in page and "Nord-est parisien" in page and "Haute-Garonne" in page
         written = sorted(p.name for p in (tmp_path / "bilans").iterdir())
         assert any(n.startswith("bilan-alencon-20230101-20240630") and n.endswith(".html") for n in written)
         assert any(n.startswith("bilan-paris-20230101-20231005") and n.endswith(".md") for n in written)

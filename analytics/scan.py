@@ -355,7 +355,8 @@ def _prepare(
             raise ValueError("candidate centres must be finite")
         extra = np.unique(extra, axis=0)
         if n_loc:
-            extra = extra[~(extra[:, None, :] == locations[None, :, :]).all(axis=2).any(axis=1)]
+            known = {tuple(point) for point in locations.tolist()}
+            extra = extra[[tuple(point) not in known for point in extra.tolist()]]
         centres = np.vstack([locations, extra]) if extra.size else locations
     ptr, idx, close, d2 = candidate_circles(
         locations,

@@ -222,7 +222,7 @@ def published_tree(
         marks: dict[str, Published] = {}
         if rule.suppress:
             cells = {key: int(by_code[definition.code]) for key, by_code in values.items()}
-            marks = {k: v for k, v in suppress_relations(cells, relations, rule.threshold).items()}
+            marks = suppress_relations(cells, relations, rule.threshold)
         for node in root.walk():
             value = values[node.key][definition.code]
             mark = marks.get(node.key)

@@ -4,6 +4,7 @@ users granted a territory (`TerritoryObserver`: the MILDECA, the ministry, a pre
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from copil.indicators.catalogue import IndicatorDefinition
 from copil.indicators.periods import Period
 from copil.indicators.territory_tree import (
     Node,
@@ -30,18 +32,17 @@ from copil.plans.models import Plan
 from .caching import cached
 
 
-def tree_year(params: dict | object, today: dt.date | None = None) -> int:
+def tree_year(params: Mapping[str, str], today: dt.date | None = None) -> int:
     """The calendar year asked (`?annee=2025`), by default the last complete one."""
     today = today or timezone.localdate()
-    text = str(getattr(params, "get", lambda *_: None)("annee") or "")
+    text = params.get("annee") or ""
     if text.isdigit() and 2000 <= int(text) <= today.year:
         return int(text)
     return today.year - 1
 
 
-def tree_figures(root: Node, period: Period) -> dict:
+def tree_figures(root: Node, period: Period, definitions: list[IndicatorDefinition]) -> dict:
     """The published tree, cached under every plan's data version (a write anywhere recomputes it)."""
-    definitions = tree_indicators()
     plans = [node.plan for node in root.walk() if node.plan is not None]
     parts = ["territory-tree", period, *(f"{plan.pk}:{fingerprint(plan.pk)}" for plan in plans)]
     return cached(parts, lambda: published_tree(root, period, definitions))
@@ -61,8 +62,8 @@ def territory(request: HttpRequest, level: str = "national", code: str = "") -> 
         raise PermissionDenied(_("You observe no territory that includes this one."))
     year = tree_year(request.GET)
     period = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    figures = tree_figures(root, period)
     definitions = tree_indicators()
+    figures = tree_figures(root, period, definitions)
     if request.GET.get("format") == "json":
         return JsonResponse(tree_payload(node, period, figures, definitions), json_dumps_params={"ensure_ascii": False})
     rows = [

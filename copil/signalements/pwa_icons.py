@@ -7,7 +7,9 @@ import io
 
 from PIL import Image, ImageDraw
 
-from .pwa_views import PWA_STATIC_DIR
+from pathlib import Path
+
+PWA_STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static" / "copil" / "pwa"
 
 SIZES = (192, 512)
 

@@ -155,10 +155,13 @@ def field(request: HttpRequest, slug: str) -> HttpResponse:
     outbox. It holds nothing person-level, so the service worker may keep it for offline use."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    from .queries import charter_gate
+
     plan = _member_plan(request, slug)
     observation_partner = _observation_partner(request.user, plan)
     context = {
         "plan": plan,
+        "charter_gate": charter_gate(request.user, plan),
         "categories": _categories(plan),
         "observation_partner": observation_partner,
         "observation_sources": FieldObservation.Source.choices,

@@ -185,3 +185,108 @@ def test_observation_refused_to_a_landlord_and_to_visitors(client, site):
     client.force_login(housing)
     assert client.post(url, observation(str(uuid.uuid4())), content_type="application/json").status_code == 403
     assert FieldObservation.objects.count() == 0
+
+
+# --- signalements through the outbox endpoint -------------------------------------------------------------------
+
+
+def jpeg_with_gps_exif() -> bytes:
+    """A small JPEG whose EXIF carries a GPS position, as a phone's camera writes it."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (120, 80, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (48.0, 25.0, 48.0), 3: "E", 4: (0.0, 5.0, 30.0)}  # GPSInfo
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    data = out.getvalue()
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)  # the fixture does carry GPS
+    return data
+
+
+def signalement_body(**overrides) -> dict:
+    return {
+        "client_id": str(uuid.uuid4()),
+        "category": "occupation_hall",
+        "description": "deux hommes, hall B",
+        "observed_at": "2024-03-05T21:30:00+01:00",
+        "address": "12 rue Riquet",
+        "latitude": "48.430012",
+        "longitude": "0.091234",
+        "photos": [],
+        **overrides,
+    }
+
+
+def test_signalement_sent_twice_is_stored_once_with_its_photo_without_exif(world):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from copil.signalements.models import Photo, Signalement
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["housing"])
+    page = client.get(f"/plans/{world.plan.slug}/terrain/").content.decode()
+    assert 'id="pwa-signalement-form"' in page
+    assert "occupation de hall" in page.lower()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    photo = "data:image/jpeg;base64," + base64.b64encode(jpeg_with_gps_exif()).decode()
+    body = json.dumps(signalement_body(photos=[photo]))
+    url = f"/plans/{world.plan.slug}/terrain/signalements/"
+    assert client.post(url, body, content_type="application/json").status_code == 403  # no CSRF token
+    first = client.post(url, body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert first.status_code == 201, first.content
+    again = client.post(url, body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    stored = Signalement.objects.get()
+    assert stored.reporter == world.users["housing"]
+    assert stored.category.code == "occupation_hall"
+    assert str(stored.latitude) == "48.430012"
+    saved = Photo.objects.get(signalement=stored)
+    with saved.file.open("rb") as handle:
+        image = Image.open(io.BytesIO(handle.read()))
+        assert not image.getexif()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"description": "M. Dupont Kévin né le 12/03/1995"}, "description"),
+        ({"description": " "}, "description"),
+        ({"category": "inconnue"}, "category"),
+        ({"photos": ["x", "y", "z", "w"]}, "photos"),
+        ({"photos": ["pas une image"]}, "photos"),
+        ({"latitude": "nord"}, "latitude"),
+    ],
+)
+def test_signalement_bad_input_names_the_field(world, overrides, field):
+    from copil.signalements.models import Signalement
+
+    client = Client()
+    client.force_login(world.users["housing"])
+    url = f"/plans/{world.plan.slug}/terrain/signalements/"
+    response = client.post(url, signalement_body(**overrides), content_type="application/json")
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert Signalement.objects.count() == 0
+
+
+def test_field_page_says_why_when_the_charter_is_not_accepted(world):
+    from copil.signalements import actions
+    from copil.signalements.models import Signalement
+
+    actions.publish_charter(world.plan, actor=world.users["coordinator"], text="Charte", required=True)
+    client = Client()
+    client.force_login(world.users["housing"])
+    page = client.get(f"/plans/{world.plan.slug}/terrain/").content.decode()
+    assert 'id="pwa-signalement-form"' not in page
+    assert "charte" in page.lower()
+    url = f"/plans/{world.plan.slug}/terrain/signalements/"
+    assert client.post(url, signalement_body(), content_type="application/json").status_code == 403
+    assert Signalement.objects.count() == 0

@@ -103,7 +103,9 @@ class SignalementForm(CopilForm):
         cleaned = super().clean()
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and not self.has_error("latitude"):
-            self.add_error("longitude" if longitude is None else "latitude", _("Give both the latitude and the longitude."))
+            self.add_error(
+                "longitude" if longitude is None else "latitude", _("Give both the latitude and the longitude.")
+            )
         if not cleaned.get("address", "").strip() and latitude is None and longitude is None:
             self.add_error("address", _("Give an address or a point (GPS or map)."))
         return cleaned

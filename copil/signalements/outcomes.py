@@ -50,5 +50,7 @@ def outcome_sentence(item: Signalement) -> str:
             partner=item.owner_partner or "—", day=_day(item.engaged_at)
         )
     if status == Signalement.Status.TAKEN:
-        return _("Taken in hand by {partner} on {day}.").format(partner=item.owner_partner or "—", day=_day(item.taken_at))
+        return _("Taken in hand by {partner} on {day}.").format(
+            partner=item.owner_partner or "—", day=_day(item.taken_at)
+        )
     return _("Sent; not yet taken in hand.")

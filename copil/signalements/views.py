@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -29,7 +30,7 @@ from copil.access.actors import Actor
 from copil.plans.models import Plan, Territory
 from copil.records.forms import located_deal_points
 from copil.signalements import actions, queries
-from copil.signalements.models import Category, Charter, Photo, RoutingRule, Signalement
+from copil.signalements.models import Category, Photo, RoutingRule, Signalement
 from copil.web.views import member_page
 
 from .forms import (
@@ -51,23 +52,16 @@ PAGE_SIZE = 50
 # --- the charter gate -----------------------------------------------------------------------------------------
 
 
-def latest_charter(plan: Plan) -> Charter | None:
-    return Charter.objects.filter(plan=plan).order_by("-version").first()
-
-
 def charter_refusal_reason(user: Actor, plan: Plan) -> str | None:
     """Why the member may not open the plan's signalement and person-level pages (None: they may)."""
-    if not queries.charter_required(plan) or queries.has_accepted_charter(user, plan):
-        return None
-    return _(
-        "The plan « {plan} » asks every member to accept its data-sharing charter (again every year, and whenever "
-        "its text changes) before seeing signalements and person-level pages. Read it and accept it below."
-    ).format(plan=plan.name)
+    return queries.charter_gate(user, plan)
 
 
-def charter_page(request: HttpRequest, plan: Plan, *, reason: str = "", form: CharterForm | None = None) -> HttpResponse:
+def charter_page(
+    request: HttpRequest, plan: Plan, *, reason: str = "", form: CharterForm | None = None
+) -> HttpResponse:
     """The plan's charter, its « J'accepte » button, and for coordinators the form publishing a new version."""
-    charter = latest_charter(plan)
+    charter = queries.latest_charter(plan)
     is_coordinator = policy.is_plan_coordinator(request.user, plan)
     context = _context(request, plan, _("Data-sharing charter"))
     context.update(
@@ -153,28 +147,21 @@ def allowed_steps(user: Actor, item: Signalement) -> dict[str, bool]:
     mine = _my_partner_ids(user, item.plan)
     coordinator = policy.is_plan_coordinator(user, item.plan)
     responsible = bool(mine & set(item.responsible.values_list("pk", flat=True)))
-    owner = item.owner_partner_id in mine
+    acts = queries.may_act(user, item)
     open_ = item.status in Signalement.OPEN_STATUSES
-    acts = coordinator or responsible or owner
     return {
         "take": item.status == Signalement.Status.NEW and (coordinator or responsible),
         "engage": item.status == Signalement.Status.TAKEN and acts,
         "resolve": open_ and acts,
         "close": open_ and acts,
-        "reopen": not open_ and (coordinator or owner or item.reporter_partner_id in mine),
+        "reopen": not open_ and (acts or item.reporter_partner_id in mine),
         "link": acts,
     }
 
 
-def may_see_photos(user: Actor, item: Signalement) -> bool:
-    """Photos: the reporting partner, the responsible partners and the coordinators (and administrators)."""
-    if policy.is_plan_coordinator(user, item.plan):
-        return True
-    mine = _my_partner_ids(user, item.plan)
-    return item.reporter_partner_id in mine or bool(mine & set(item.responsible.values_list("pk", flat=True)))
-
-
-def _act(request: HttpRequest, plan: Plan, item: Signalement, call: Callable[[], Any], done: str, **forms: Any) -> HttpResponse:
+def _act(
+    request: HttpRequest, plan: Plan, item: Signalement, call: Callable[[], Any], done: str, **forms: Any
+) -> HttpResponse:
     try:
         call()
     except PermissionDenied:
@@ -223,7 +210,10 @@ def _listing(
 def signalement_list(request: HttpRequest, plan: Plan) -> HttpResponse:
     """Every signalement the member may read in the plan, filtered by status and category."""
     return _listing(
-        request, plan, queries.visible_signalements(request.user, plan), title=_titles()["list"],
+        request,
+        plan,
+        queries.visible_signalements(request.user, plan),
+        title=_titles()["list"],
         template="signalements/list.html",
     )
 
@@ -233,8 +223,12 @@ def signalement_list(request: HttpRequest, plan: Plan) -> HttpResponse:
 def queue(request: HttpRequest, plan: Plan) -> HttpResponse:
     """« Signalements à traiter »: the open signalements routed to the member's partner, overdue ones marked."""
     return _listing(
-        request, plan, queries.queue_for(request.user, plan), title=_titles()["queue"],
-        template="signalements/list.html", extra={"is_queue": True},
+        request,
+        plan,
+        queries.queue_for(request.user, plan),
+        title=_titles()["queue"],
+        template="signalements/list.html",
+        extra={"is_queue": True},
     )
 
 
@@ -274,7 +268,7 @@ def _render_detail(
             "overdue": item.is_overdue(),
             "rights": rights,
             "events": list(item.events.select_related("actor").order_by("at", "pk")),
-            "photos": list(item.photos.order_by("pk")) if may_see_photos(user, item) else [],
+            "photos": list(item.photos.order_by("pk")) if queries.may_see_photos(user, item) else [],
             "responsible": list(item.responsible.order_by("name")),
             "informed": list(item.informed.order_by("name")),
             "outcome": outcome_sentence(item),
@@ -295,8 +289,7 @@ def _linked(user: Actor, item: Signalement) -> list[tuple[str, str]]:
     police operation, not the operation."""
     from copil.formats.render import reference_label
 
-    roles = policy.user_roles(user, item.plan)
-    care_only = roles <= {"care", "health"} and not policy.is_plan_coordinator(user, item.plan)
+    care_only = not queries.may_see_operation_details(user, item)
     linked = []
     if item.deal_point is not None and not care_only:
         linked.append((_("Deal point"), reference_label(item.deal_point)))
@@ -319,7 +312,10 @@ def detail(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
 def take(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     item = _visible_or_404(request, plan, pk)
     return _act(
-        request, plan, item, lambda: actions.take_signalement(item, actor=request.user),
+        request,
+        plan,
+        item,
+        lambda: actions.take_signalement(item, actor=request.user),
         _("You have taken the signalement in hand."),
     )
 
@@ -332,8 +328,12 @@ def engage(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, plan, item, forms={"engage": form})
     return _act(
-        request, plan, item, lambda: actions.engage_action(item, actor=request.user, note=form.cleaned_data["note"]),
-        _("The action is recorded as engaged."), engage=form,
+        request,
+        plan,
+        item,
+        lambda: actions.engage_action(item, actor=request.user, note=form.cleaned_data["note"]),
+        _("The action is recorded as engaged."),
+        engage=form,
     )
 
 
@@ -345,9 +345,12 @@ def resolve(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, plan, item, forms={"resolve": form})
     return _act(
-        request, plan, item,
+        request,
+        plan,
+        item,
         lambda: actions.resolve_signalement(item, actor=request.user, outcome=form.cleaned_data["outcome"]),
-        _("The signalement is resolved; the reporting partner reads the outcome."), resolve=form,
+        _("The signalement is resolved; the reporting partner reads the outcome."),
+        resolve=form,
     )
 
 
@@ -359,9 +362,12 @@ def close(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, plan, item, forms={"close": form})
     return _act(
-        request, plan, item,
+        request,
+        plan,
+        item,
         lambda: actions.close_without_action(item, actor=request.user, outcome=form.cleaned_data["outcome"]),
-        _("The signalement is closed without action."), close=form,
+        _("The signalement is closed without action."),
+        close=form,
     )
 
 
@@ -373,9 +379,12 @@ def reopen(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_detail(request, plan, item, forms={"reopen": form})
     return _act(
-        request, plan, item,
+        request,
+        plan,
+        item,
         lambda: actions.reopen_signalement(item, actor=request.user, reason=form.cleaned_data["reason"]),
-        _("The signalement is reopened."), reopen=form,
+        _("The signalement is reopened."),
+        reopen=form,
     )
 
 
@@ -388,12 +397,18 @@ def link(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
         return _render_detail(request, plan, item, forms={"link": form})
     data = form.cleaned_data
     return _act(
-        request, plan, item,
+        request,
+        plan,
+        item,
         lambda: actions.link_records(
-            item, actor=request.user, deal_point=data.get("deal_point"), operation=data.get("operation"),
+            item,
+            actor=request.user,
+            deal_point=data.get("deal_point"),
+            operation=data.get("operation"),
             eviction=data.get("eviction"),
         ),
-        _("The records are linked."), link=form,
+        _("The records are linked."),
+        link=form,
     )
 
 
@@ -402,7 +417,7 @@ def link(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
 def photo(request: HttpRequest, plan: Plan, pk: int, photo_pk: int) -> FileResponse:
     """A photo, only for those the policy lets see it (the reporter, the responsible partners, coordinators)."""
     item = _visible_or_404(request, plan, pk)
-    if not may_see_photos(request.user, item):
+    if not queries.may_see_photos(request.user, item):
         raise PermissionDenied(_("Only the reporting partner, the partners in charge and the coordinators see photos."))
     found = Photo.objects.filter(signalement=item, pk=photo_pk).first()
     if found is None:
@@ -422,7 +437,7 @@ def create(request: HttpRequest, plan: Plan) -> HttpResponse:
     """A new signalement of the member's partner: category, description (checked for names and birth dates),
     address and point (the phone's GPS or a click on the map), photos. The form's identifier makes a second send of
     the same form store nothing more."""
-    partners = list(policy.user_partners(request.user, plan).exclude(role="public").order_by("name"))
+    partners = list(queries.reporting_partners(request.user, plan).order_by("name"))
     if not partners:
         raise PermissionDenied(_("Only the members of a partner of the plan record signalements."))
     initial = {"client_id": uuid.uuid4(), "observed_at": timezone.localtime().replace(second=0, microsecond=0)}
@@ -456,6 +471,8 @@ def create(request: HttpRequest, plan: Plan) -> HttpResponse:
         {
             "form": form,
             "points_json": _points_json(request.user, plan),
+            "tile_url": settings.COPIL_TILE_URL,
+            "tile_attribution": settings.COPIL_TILE_ATTRIBUTION,
         }
     )
     return render(request, "signalements/form.html", context, status=400 if form.is_bound else 200)
@@ -562,7 +579,7 @@ def charter(request: HttpRequest, plan: Plan) -> HttpResponse:
 @require_POST
 @member_page
 def charter_accept(request: HttpRequest, plan: Plan) -> HttpResponse:
-    if latest_charter(plan) is None:
+    if queries.latest_charter(plan) is None:
         raise Http404(_("The plan has no charter."))
     try:
         actions.accept_charter(plan, actor=request.user)
@@ -589,8 +606,20 @@ def charter_publish(request: HttpRequest, plan: Plan) -> HttpResponse:
         form.add_error("text", error)
         return charter_page(request, plan, form=form)
     messages.success(
-        request, _("Version {version} of the charter is published; every member accepts it again.").format(
+        request,
+        _("Version {version} of the charter is published; every member accepts it again.").format(
             version=published.version
-        )
+        ),
     )
     return redirect("signalements:charter", slug=plan.slug)
+
+
+def person_level_gate(request: HttpRequest, kind: str, plans: Any) -> HttpResponse | None:
+    """For the person-level record pages (`policy.PERSON_LEVEL_KINDS`): the charter page of the first of `plans`
+    (a plan or plans) whose charter the member must accept first, else None."""
+    if kind not in policy.PERSON_LEVEL_KINDS:
+        return None
+    for plan in [plans] if isinstance(plans, Plan) else plans:
+        if charter_refusal_reason(request.user, plan):
+            return charter_gate(request, plan)
+    return None

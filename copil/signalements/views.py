@@ -29,7 +29,7 @@ from copil.access import policy
 from copil.access.actors import Actor
 from copil.plans.models import Plan, Territory
 from copil.records.forms import located_deal_points
-from copil.signalements import actions, queries
+from copil.signalements import actions, page_actions, queries
 from copil.signalements.models import Category, Photo, RoutingRule, Signalement
 from copil.web.views import member_page
 
@@ -520,7 +520,7 @@ def routing(request: HttpRequest, plan: Plan) -> HttpResponse:
             if delays_form.is_valid():
                 data = delays_form.cleaned_data
                 try:
-                    actions.set_category_delays(
+                    page_actions.set_category_delays(
                         data["category"], actor=request.user, take_days=data["take_days"], due_days=data["due_days"]
                     )
                 except ValidationError as refused:

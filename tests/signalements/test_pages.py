@@ -203,6 +203,13 @@ def test_only_coordinators_open_the_routing_table_and_set_a_rule(site):
     assert response.status_code == 302
     assert squat.routing_rules.get().responsible.get() == site.partners["city"]
     assert _client(site.users["police"]).post(_url(site, "routage/"), {"category": squat.pk}).status_code == 403
+    delays = {"formulaire": "delais", "category": squat.pk, "take_days": 1, "due_days": 10}
+    assert coordinator.post(_url(site, "routage/"), delays).status_code == 302
+    squat.refresh_from_db()
+    assert (squat.take_days, squat.due_days) == (1, 10)
+    refused = coordinator.post(_url(site, "routage/"), {**delays, "take_days": 20})
+    assert refused.status_code == 400 and "entre 0" in refused.content.decode()
+    assert _client(site.users["police"]).post(_url(site, "routage/"), delays).status_code == 403
 
 
 def test_the_charter_hides_signalements_and_person_level_pages_until_accepted(site):

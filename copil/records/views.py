@@ -65,6 +65,13 @@ def _visible_record(user: Actor, kind: str, pk: int) -> Record:
     return record
 
 
+def _charter_gate(request: HttpRequest, kind: str, plans: Any) -> HttpResponse | None:
+    """Person-level pages of a plan whose charter the member has not accepted show the charter instead."""
+    from copil.signalements.views import person_level_gate
+
+    return person_level_gate(request, kind, plans)
+
+
 def _context(kind: str, **extra: Any) -> dict[str, Any]:
     fmt = FORMATS[kind]
     return {
@@ -102,6 +109,8 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttp
     user = request.user
     _require_read(user, kind)
     plans = policy.plans_where(user, "read", kind).order_by("name")
+    if (gate := _charter_gate(request, kind, plans)) is not None:
+        return gate
     form = RecordFilterForm(request.GET or None, kind=kind, plans=plans)
     records = listing.visible(user, kind)
     filters = listing.RecordFilters()
@@ -177,6 +186,8 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """One record, its values and its history (the audit trail's entries about it)."""
     kind = _kind_or_404(kind)
     record = _visible_record(request.user, kind, pk)
+    if (gate := _charter_gate(request, kind, record.plan)) is not None:
+        return gate
     model = RECORD_KINDS[kind]
     history = list(
         AuditEvent.objects.filter(object_type=object_type(model), object_id=str(record.pk))
@@ -273,6 +284,8 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     if plan is None:
         plans = policy.plans_where(user, "create", kind).order_by("name")
         return render(request, "records/choose_plan.html", _context(kind, plans=plans))
+    if (gate := _charter_gate(request, kind, plan)) is not None:
+        return gate
     form = RecordForm(request.POST or None, kind=kind, user=user, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -297,6 +310,8 @@ def record_update(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = request.user
     record = _visible_record(user, kind, pk)
     policy.require(user, "update", kind, record.partner)
+    if (gate := _charter_gate(request, kind, record.plan)) is not None:
+        return gate
     form = RecordForm(request.POST or None, kind=kind, user=user, plan=record.plan, instance=record)
     status = 200
     if request.method == "POST":
@@ -324,6 +339,8 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = request.user
     record = _visible_record(user, kind, pk)
     policy.require(user, "delete", kind, record.partner)
+    if (gate := _charter_gate(request, kind, record.plan)) is not None:
+        return gate
     error, status = "", 200
     if request.method == "POST":
         version = request.POST.get("version", "")

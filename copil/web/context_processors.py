@@ -103,6 +103,7 @@ def navigation(request: HttpRequest) -> list[NavItem]:
     entries = [
         (_("Dashboard") if slug else _("Plans"), _url("web:dashboard", slug) if slug else home),
         (_("Map"), _url("web:map", slug) if slug else None),
+        (_("Signalements"), _url("signalements:queue", slug) if slug and signed_in else None),
         (_("Records"), "/enregistrements/" if signed_in and may_open_records(user) else None),
         (_("Meetings"), _url("web:meetings", slug) if slug else None),
         (_("Bilans"), _url("web:bilan", slug) if slug else published),

@@ -12,7 +12,9 @@ import copil
 PACKAGE = Path(copil.__file__).parent
 LOCALE = PACKAGE / "locale" / "fr" / "LC_MESSAGES"
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
-TEMPLATE_TAG = re.compile(r"""{%\s*(?:translate|trans)\s+(?P<q>["'])(?P<text>.*?)(?P=q)""")
+TEMPLATE_TAG = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(?P<q>["'])(?P<text>.*?)(?P=q)(?:\s+context\s+(?P<c>["'])(?P<context>.*?)(?P=c))?"""
+)
 
 
 def _catalogue() -> dict[tuple[str | None, str], polib.POEntry]:
@@ -40,7 +42,7 @@ def _marked_messages() -> set[tuple[str | None, str, str]]:
                 found.add((context, args[0].value, f"{path.relative_to(PACKAGE)}:{node.lineno}"))
     for path in PACKAGE.rglob("templates/**/*.html"):
         for match in TEMPLATE_TAG.finditer(path.read_text(encoding="utf-8")):
-            found.add((None, match["text"], str(path.relative_to(PACKAGE))))
+            found.add((match["context"], match["text"], str(path.relative_to(PACKAGE))))
     return found
 
 

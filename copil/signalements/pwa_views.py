@@ -28,7 +28,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -80,7 +80,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
     body = {
         "name": "Copil — terrain",
         "short_name": "Copil",
-        "description": _("Report from the field, even without network."),
+        "description": pgettext("field app", "Report from the field, even without network."),
         "lang": "fr",
         "dir": "ltr",
         "start_url": reverse("pwa:start"),
@@ -189,9 +189,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise BadInput({"body": _("The request is not valid JSON.")}) from None
+        raise BadInput({"body": pgettext("field app", "The request is not valid JSON.")}) from None
     if not isinstance(body, dict):
-        raise BadInput({"body": _("The request is not valid JSON.")})
+        raise BadInput({"body": pgettext("field app", "The request is not valid JSON.")})
     return body
 
 
@@ -199,17 +199,17 @@ def _client_id(body: dict[str, Any]) -> uuid.UUID:
     try:
         return uuid.UUID(str(body.get("client_id", "")))
     except ValueError:
-        raise BadInput({"client_id": _("The client identifier is not a UUID.")}) from None
+        raise BadInput({"client_id": pgettext("field app", "The client identifier is not a UUID.")}) from None
 
 
 def _observed_at(body: dict[str, Any]) -> dt.datetime:
     value = parse_datetime(str(body.get("observed_at") or ""))
     if value is None:
-        raise BadInput({"observed_at": _("Give the date and time of the observation.")})
+        raise BadInput({"observed_at": pgettext("field app", "Give the date and time of the observation.")})
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > timezone.now() + dt.timedelta(minutes=5):
-        raise BadInput({"observed_at": _("The date of the observation is in the future.")})
+        raise BadInput({"observed_at": pgettext("field app", "The date of the observation is in the future.")})
     return value
 
 
@@ -220,9 +220,9 @@ def _coordinate(body: dict[str, Any], name: str, bound: int) -> Decimal | None:
     try:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
-        raise BadInput({name: _("The coordinate is not a number.")}) from None
+        raise BadInput({name: pgettext("field app", "The coordinate is not a number.")}) from None
     if not -bound <= number <= bound:
-        raise BadInput({name: _("The coordinate is out of range.")})
+        raise BadInput({name: pgettext("field app", "The coordinate is out of range.")})
     return number
 
 
@@ -237,11 +237,11 @@ def observation_submit(request: HttpRequest, slug: str) -> JsonResponse:
     """Store one field observation of the outbox: 201 created, 200 already stored under the same `client_id`
     (the partner's identifier, `external_id`), 409 when that identifier holds a different observation."""
     if not request.user.is_authenticated:
-        return _error(401, {"body": _("Sign in again to send.")})
+        return _error(401, {"body": pgettext("field app", "Sign in again to send.")})
     plan = _member_plan(request, slug)
     partner = _observation_partner(request.user, plan)
     if partner is None:
-        return _error(403, {"body": _("Your organisation does not record field observations.")})
+        return _error(403, {"body": pgettext("field app", "Your organisation does not record field observations.")})
     try:
         body = _body(request)
         client_id = str(_client_id(body))
@@ -274,7 +274,7 @@ def observation_submit(request: HttpRequest, slug: str) -> JsonResponse:
                 raise
     same = existing.observed_at == observed_at and str(existing.people_count) == str(data["people_count"])
     if not same:
-        return _error(409, {"client_id": _("This identifier already holds another observation.")})
+        return _error(409, {"client_id": pgettext("field app", "This identifier already holds another observation.")})
     return JsonResponse({"id": existing.pk, "client_id": client_id}, status=200)
 
 
@@ -286,7 +286,7 @@ def signalement_submit(request: HttpRequest, slug: str) -> JsonResponse:
     from .models import Category
 
     if not request.user.is_authenticated:
-        return _error(401, {"body": _("Sign in again to send.")})
+        return _error(401, {"body": pgettext("field app", "Sign in again to send.")})
     plan = _member_plan(request, slug)
     try:
         body = _body(request)
@@ -294,13 +294,13 @@ def signalement_submit(request: HttpRequest, slug: str) -> JsonResponse:
         observed_at = _observed_at(body)
         category = Category.objects.filter(plan=plan, code=str(body.get("category") or ""), active=True).first()
         if category is None:
-            raise BadInput({"category": _("Choose a category of the plan's list.")})
+            raise BadInput({"category": pgettext("field app", "Choose a category of the plan's list.")})
         description = str(body.get("description") or "").strip()
         if not description:
-            raise BadInput({"description": _("Describe what you saw.")})
+            raise BadInput({"description": pgettext("field app", "Describe what you saw.")})
         photos = body.get("photos") or []
         if not isinstance(photos, list) or len(photos) > MAX_PHOTOS:
-            raise BadInput({"photos": _("At most 3 photos.")})
+            raise BadInput({"photos": pgettext("field app", "At most 3 photos.")})
         latitude = _coordinate(body, "latitude", 90)
         longitude = _coordinate(body, "longitude", 180)
     except BadInput as bad:

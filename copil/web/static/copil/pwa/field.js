@@ -40,7 +40,7 @@
         var drop = document.createElement("button");
         drop.type = "button";
         drop.className = "fr-btn fr-btn--tertiary fr-btn--sm fr-ml-1w";
-        drop.textContent = "Retirer";
+        drop.textContent = errorList.dataset.remove;
         drop.addEventListener("click", function () { outbox.remove(item.client_id).then(refresh); });
         li.appendChild(drop);
         errorList.appendChild(li);
@@ -143,7 +143,7 @@
         latitude: value(form, "latitude") || null,
         longitude: value(form, "longitude") || null
       };
-      queue(root.dataset.observationUrl, "Observation", body).then(function () {
+      queue(root.dataset.observationUrl, errorList.dataset.observation, body).then(function () {
         form.elements.people_count.value = "";
         clearPoint("obs");
       });

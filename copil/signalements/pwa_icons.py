@@ -4,10 +4,9 @@ icon.svg, which they copy: a blue square, a white ring, a red dot)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from PIL import Image, ImageDraw
-
-from pathlib import Path
 
 PWA_STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static" / "copil" / "pwa"
 
@@ -22,7 +21,9 @@ def icon_png(size: int) -> bytes:
     draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=round(96 * scale), fill="#000091")
     outer, inner = 150 + 28, 150 - 28
     centre = size / 2
-    draw.ellipse([centre - outer * scale, centre - outer * scale, centre + outer * scale, centre + outer * scale], "#fff")
+    draw.ellipse(
+        [centre - outer * scale, centre - outer * scale, centre + outer * scale, centre + outer * scale], "#fff"
+    )
     draw.ellipse(
         [centre - inner * scale, centre - inner * scale, centre + inner * scale, centre + inner * scale], "#000091"
     )

@@ -168,6 +168,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "care-referral-form": "/enregistrements/care_referral/nouveau/",
         "care-referrals": "/enregistrements/care_referral/",
         "care-dashboard": "/plans/ville/?periode=2023",
+        "care-field": "/plans/ville/terrain/",
     }.items():
         _visit(page, path, name, problems)
     context.close()

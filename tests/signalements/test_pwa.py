@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from copil.plans.models import Membership
@@ -84,7 +84,7 @@ def test_service_worker_at_the_root_with_its_scope_and_version(client, monkeypat
 
 def test_service_worker_never_keeps_the_api_or_other_pages(client):
     text = client.get("/sw.js").content.decode()
-    assert 'var FIELD_PAGE = /^\\/plans\\/[^/]+\\/terrain\\/$/;' in text
+    assert "var FIELD_PAGE = /^\\/plans\\/[^/]+\\/terrain\\/$/;" in text
     assert 'request.method !== "GET"' in text
 
 

@@ -87,6 +87,15 @@
     return isNaN(date.getTime()) ? "" : date.toISOString();
   }
 
+  /* the page may come from the service worker's cache: the time proposed is the phone's, now */
+  function proposeNow() {
+    var now = new Date();
+    var local = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    Array.prototype.forEach.call(document.querySelectorAll('input[name="observed_at"]'), function (input) {
+      input.value = local;
+    });
+  }
+
   function queue(url, label, body) {
     var item = {
       client_id: body.client_id,
@@ -123,8 +132,10 @@
         return queue(root.dataset.signalementUrl, label, body);
       }).then(function () {
         form.elements.description.value = "";
+        form.elements.address.value = "";
         form.elements.photos.value = "";
         clearPoint("sig");
+        proposeNow();
       });
     });
   }
@@ -145,7 +156,9 @@
       };
       queue(root.dataset.observationUrl, errorList.dataset.observation, body).then(function () {
         form.elements.people_count.value = "";
+        form.elements.address.value = "";
         clearPoint("obs");
+        proposeNow();
       });
     });
   }
@@ -183,5 +196,6 @@
     });
   }
   showNetwork();
+  proposeNow();
   refresh().then(function () { if (navigator.onLine) { return send(); } });
 })();

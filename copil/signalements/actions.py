@@ -180,13 +180,12 @@ def _reencode(raw: bytes, index: int) -> tuple[bytes, int, int]:
     if len(raw) > MAX_PHOTO_BYTES:
         raise ValidationError({"photos": _("{photo}: more than 2 MB.").format(photo=label)})
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-            clean = Image.new("RGB", image.size)
-            clean.paste(image)
+        with Image.open(io.BytesIO(raw)) as opened:
+            opened.load()
+            upright = ImageOps.exif_transpose(opened).convert("RGB")
+            upright.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+            clean = Image.new("RGB", upright.size)  # a new image: no metadata is carried over
+            clean.paste(upright)
             out = io.BytesIO()
             clean.save(out, format="JPEG", quality=85)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
@@ -204,20 +203,18 @@ def _store_photos(s: Signalement, photos: Sequence[bytes | str]) -> list[Photo]:
         encoded.append(_reencode(raw, index))
     stored: list[Photo] = []
     for data, width, height in encoded:
-        photo = Photo(signalement=s, content_type="image/jpeg", width=width, height=height)
-        photo.file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=False)
-        stored.append(photo)
-        name = photo.file.name
-        storage = photo.file.storage
-        # removed again unless the outermost transaction commits
-        _remove_on_rollback(storage, name)
-        photo.save()
+        item = Photo(signalement=s, content_type="image/jpeg", width=width, height=height)
+        item.file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=False)
+        _remove_on_rollback(item.file.storage, item.file.name)  # removed again unless the transaction commits
+        item.save()
+        stored.append(item)
     return stored
 
 
-def _remove_on_rollback(storage: Any, name: str) -> None:
+def _remove_on_rollback(storage: Any, name: str | None) -> None:
     pending = _PENDING_FILES.setdefault(id(transaction.get_connection()), [])
-    pending.append((storage, name))
+    if name:
+        pending.append((storage, name))
 
     def committed() -> None:
         _PENDING_FILES.pop(id(transaction.get_connection()), None)
@@ -622,7 +619,9 @@ def accept_charter(plan: Plan, *, actor: Actor, now: dt.datetime | None = None) 
     if charter is None:
         raise ValidationError({"charter": _("The plan has no charter.")})
     with transaction.atomic():
-        acceptance = CharterAcceptance.objects.create(charter=charter, user=actor, accepted_at=now or timezone.now())
+        acceptance = CharterAcceptance.objects.create(
+            charter=charter, user_id=int(actor.pk), accepted_at=now or timezone.now()
+        )
         record_event(
             actor, AuditEvent.Action.UPDATE, plan=plan, obj=charter, details={"charter_accepted": charter.version}
         )

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema
+from ninja.responses import Status
 
 from copil.plans.models import Plan
 
@@ -34,12 +35,17 @@ class SignalementIn(Schema):
     photos: list[str] = Field(default_factory=list, max_length=actions.MAX_PHOTOS)
 
 
+def _principal(request: HttpRequest) -> Any:
+    """The token's principal (`copil.api.auth`): its creator holding only the token partner's seat."""
+    return request.auth  # type: ignore[attr-defined]  # set by ninja's authentication
+
+
 def _plan(request: HttpRequest, slug: str) -> Plan:
     plan = Plan.objects.filter(slug=slug).first()
-    token = getattr(request.auth, "api_token", None)
+    token = getattr(_principal(request), "api_token", None)
     if plan is None or (token is not None and token.partner.plan_id != plan.pk):
         raise Http404
-    gate = queries.charter_gate(request.auth, plan)
+    gate = queries.charter_gate(_principal(request), plan)
     if gate:
         raise PermissionDenied(gate)
     return plan
@@ -84,10 +90,10 @@ def signalement_out(s: Signalement, principal: Any) -> dict[str, Any]:
 )
 def create(request: HttpRequest, payload: SignalementIn, slug: str = Slug) -> Status:
     plan = _plan(request, slug)
-    token = getattr(request.auth, "api_token", None)
+    token = getattr(_principal(request), "api_token", None)
     s, created = actions.create_signalement(
         plan,
-        actor=request.auth,
+        actor=_principal(request),
         client_id=payload.client_id,
         category=payload.category,
         description=payload.description,
@@ -99,16 +105,16 @@ def create(request: HttpRequest, payload: SignalementIn, slug: str = Slug) -> St
         photos=payload.photos,
         reporter_partner=token.partner if token is not None else None,
     )
-    return Status(201 if created else 200, signalement_out(s, request.auth))
+    return Status(201 if created else 200, signalement_out(s, _principal(request)))
 
 
 @router.get("/plans/{slug}/signalements", response=dict, operation_id="list_signalements", summary="Signalements")
 def list_(request: HttpRequest, slug: str = Slug) -> dict[str, Any]:
     plan = _plan(request, slug)
-    found = queries.visible_signalements(request.auth, plan).select_related(
+    found = queries.visible_signalements(_principal(request), plan).select_related(
         "category", "reporter_partner", "owner_partner"
     )
-    return {"count": found.count(), "results": [signalement_out(s, request.auth) for s in found[:500]]}
+    return {"count": found.count(), "results": [signalement_out(s, _principal(request)) for s in found[:500]]}
 
 
 @router.get(
@@ -116,10 +122,10 @@ def list_(request: HttpRequest, slug: str = Slug) -> dict[str, Any]:
 )
 def detail(request: HttpRequest, pk: int, slug: str = Slug) -> dict[str, Any]:
     plan = _plan(request, slug)
-    s = queries.visible_signalements(request.auth, plan).filter(pk=pk).first()
+    s = queries.visible_signalements(_principal(request), plan).filter(pk=pk).first()
     if s is None:
         raise Http404
-    out = signalement_out(s, request.auth)
+    out = signalement_out(s, _principal(request))
     out["history"] = [
         {"at": e.at.isoformat(), "action": e.action, "from": e.from_status, "to": e.to_status, "note": e.note}
         for e in s.events.all()

@@ -285,6 +285,8 @@ def create_signalement(
         raise PermissionDenied(queries.charter_gate(actor, plan))
     partner = _reporting_partner(plan, actor, reporter_partner, source)
     if isinstance(category, str):
+        if not Category.objects.filter(plan=plan).exists():  # a plan created before signalements existed
+            ensure_default_categories(plan)
         found = Category.objects.filter(plan=plan, code=category, active=True).first()
         if found is None:
             raise ValidationError({"category": _("Unknown category « {code} ».").format(code=category)})
@@ -611,7 +613,8 @@ def publish_charter(plan: Plan, *, actor: Actor, text: str, required: bool = Tru
 
 def accept_charter(plan: Plan, *, actor: Actor, now: dt.datetime | None = None) -> CharterAcceptance:
     """The member accepts the plan's latest charter (valid a year, or until a new version)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    user_id = getattr(actor, "pk", None)
+    if user_id is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to accept the charter."))
     if not policy.user_partners(actor, plan).exists():
         raise PermissionDenied(_("Only the plan's members accept its charter."))
@@ -620,7 +623,7 @@ def accept_charter(plan: Plan, *, actor: Actor, now: dt.datetime | None = None) 
         raise ValidationError({"charter": _("The plan has no charter.")})
     with transaction.atomic():
         acceptance = CharterAcceptance.objects.create(
-            charter=charter, user_id=int(actor.pk), accepted_at=now or timezone.now()
+            charter=charter, user_id=user_id, accepted_at=now or timezone.now()
         )
         record_event(
             actor, AuditEvent.Action.UPDATE, plan=plan, obj=charter, details={"charter_accepted": charter.version}

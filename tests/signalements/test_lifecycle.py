@@ -182,3 +182,12 @@ def test_photo_view_follows_the_policy(world, client):
             assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_new_plan_gets_the_default_categories(db):
+    from tests.factories import make_plan
+
+    plan = make_plan()
+    codes = set(plan.signalement_categories.values_list("code", flat=True))
+    assert codes == {code for code, _label, _days in actions.DEFAULT_CATEGORIES}
+    assert actions.ensure_default_categories(plan) and plan.signalement_categories.count() == len(codes)

@@ -9,6 +9,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
+from copil.signalements.api import router as signalements_router
+
 from . import errors
 from .auth import TokenAuth
 from .records import router as records_router
@@ -43,3 +45,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/records", records_router)
 api.add_router("", reports_router)
+api.add_router("", signalements_router)

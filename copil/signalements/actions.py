@@ -180,13 +180,12 @@ def _reencode(raw: bytes, index: int) -> tuple[bytes, int, int]:
     if len(raw) > MAX_PHOTO_BYTES:
         raise ValidationError({"photos": _("{photo}: more than 2 MB.").format(photo=label)})
     try:
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
-            clean = Image.new("RGB", image.size)
-            clean.paste(image)
+        with Image.open(io.BytesIO(raw)) as opened:
+            opened.load()
+            upright = ImageOps.exif_transpose(opened).convert("RGB")
+            upright.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+            clean = Image.new("RGB", upright.size)  # a new image: no metadata is carried over
+            clean.paste(upright)
             out = io.BytesIO()
             clean.save(out, format="JPEG", quality=85)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
@@ -204,20 +203,18 @@ def _store_photos(s: Signalement, photos: Sequence[bytes | str]) -> list[Photo]:
         encoded.append(_reencode(raw, index))
     stored: list[Photo] = []
     for data, width, height in encoded:
-        photo = Photo(signalement=s, content_type="image/jpeg", width=width, height=height)
-        photo.file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=False)
-        stored.append(photo)
-        name = photo.file.name
-        storage = photo.file.storage
-        # removed again unless the outermost transaction commits
-        _remove_on_rollback(storage, name)
-        photo.save()
+        item = Photo(signalement=s, content_type="image/jpeg", width=width, height=height)
+        item.file.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=False)
+        _remove_on_rollback(item.file.storage, item.file.name)  # removed again unless the transaction commits
+        item.save()
+        stored.append(item)
     return stored
 
 
-def _remove_on_rollback(storage: Any, name: str) -> None:
+def _remove_on_rollback(storage: Any, name: str | None) -> None:
     pending = _PENDING_FILES.setdefault(id(transaction.get_connection()), [])
-    pending.append((storage, name))
+    if name:
+        pending.append((storage, name))
 
     def committed() -> None:
         _PENDING_FILES.pop(id(transaction.get_connection()), None)
@@ -288,6 +285,8 @@ def create_signalement(
         raise PermissionDenied(queries.charter_gate(actor, plan))
     partner = _reporting_partner(plan, actor, reporter_partner, source)
     if isinstance(category, str):
+        if not Category.objects.filter(plan=plan).exists():  # a plan created before signalements existed
+            ensure_default_categories(plan)
         found = Category.objects.filter(plan=plan, code=category, active=True).first()
         if found is None:
             raise ValidationError({"category": _("Unknown category « {code} ».").format(code=category)})
@@ -614,7 +613,8 @@ def publish_charter(plan: Plan, *, actor: Actor, text: str, required: bool = Tru
 
 def accept_charter(plan: Plan, *, actor: Actor, now: dt.datetime | None = None) -> CharterAcceptance:
     """The member accepts the plan's latest charter (valid a year, or until a new version)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    user_id = getattr(actor, "pk", None)
+    if user_id is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to accept the charter."))
     if not policy.user_partners(actor, plan).exists():
         raise PermissionDenied(_("Only the plan's members accept its charter."))
@@ -622,7 +622,9 @@ def accept_charter(plan: Plan, *, actor: Actor, now: dt.datetime | None = None) 
     if charter is None:
         raise ValidationError({"charter": _("The plan has no charter.")})
     with transaction.atomic():
-        acceptance = CharterAcceptance.objects.create(charter=charter, user=actor, accepted_at=now or timezone.now())
+        acceptance = CharterAcceptance.objects.create(
+            charter=charter, user_id=user_id, accepted_at=now or timezone.now()
+        )
         record_event(
             actor, AuditEvent.Action.UPDATE, plan=plan, obj=charter, details={"charter_accepted": charter.version}
         )

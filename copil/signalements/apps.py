@@ -6,3 +6,6 @@ class SignalementsConfig(AppConfig):
     name = "copil.signalements"
     label = "signalements"
     verbose_name = _("signalements")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 (connects the receivers)

@@ -35,8 +35,8 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
-def _private_storage() -> PrivateStorage:
-    return private_storage
+def _private_storage() -> FileSystemStorage:
+    return private_storage  # type: ignore[return-value]  # the lazy proxy of a FileSystemStorage
 
 
 class Category(models.Model):

@@ -36,7 +36,7 @@ def has_accepted_charter(user: Actor, plan: Plan | int, now: dt.datetime | None 
     if charter is None or user is None or not getattr(user, "is_authenticated", False):
         return False
     since = (now or timezone.now()) - dt.timedelta(days=CHARTER_VALIDITY_DAYS)
-    return CharterAcceptance.objects.filter(charter=charter, user=user, accepted_at__gt=since).exists()
+    return CharterAcceptance.objects.filter(charter=charter, user=user.pk, accepted_at__gt=since).exists()
 
 
 def charter_gate(user: Actor, plan: Plan | int) -> str | None:
@@ -89,7 +89,7 @@ def reported_by(user: Actor, plan: Plan | int) -> QuerySet[Signalement]:
     """What the user reported in the plan, newest first (with the outcome once treated)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Signalement.objects.none()
-    return visible_signalements(user, plan).filter(reporter=user).order_by("-created_at", "-pk")
+    return visible_signalements(user, plan).filter(reporter=user.pk).order_by("-created_at", "-pk")
 
 
 def may_act(user: Actor, signalement: Signalement) -> bool:

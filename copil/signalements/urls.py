@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import photo_views, views
 
 app_name = "signalements"
 
@@ -22,5 +22,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/cloture/", views.close, name="close"),
     path("<int:pk>/reouverture/", views.reopen, name="reopen"),
     path("<int:pk>/liens/", views.link, name="link"),
-    path("<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
+    path("<int:pk>/photos/<int:photo_pk>/", photo_views.photo, name="photo"),
 ]

@@ -166,3 +166,28 @@ def test_charter_gates_signalements_until_accepted(world):
     assert queries.charter_gate(police, world.plan)
     with pytest.raises(PermissionDenied):
         actions.publish_charter(world.plan, actor=police, text="x")
+
+
+def test_photo_view_follows_the_policy(world, client):
+    data_url = "data:image/jpeg;base64," + base64.b64encode(_jpeg_with_exif()).decode()
+    s, _ = new_signalement(world, photos=[data_url])
+    [photo] = Photo.objects.filter(signalement=s)
+    url = f"/plans/{world.plan.slug}/signalements/{s.pk}/photos/{photo.pk}/"
+    expected = {"housing": 200, "police": 200, "coordinator": 200, "city": 403, "care": 404}
+    for role, status in expected.items():
+        client.force_login(world.users[role])
+        response = client.get(url)
+        assert response.status_code == status, role
+        if status == 200:
+            assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_a_new_plan_gets_the_default_categories(db):
+    from tests.factories import make_plan
+
+    plan = make_plan()
+    codes = set(plan.signalement_categories.values_list("code", flat=True))
+    assert codes == {code for code, _label, _days in actions.DEFAULT_CATEGORIES}
+    assert actions.ensure_default_categories(plan) and plan.signalement_categories.count() == len(codes)

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -44,8 +45,8 @@ def site(db, settings, tmp_path):
         description="Six jeunes occupent le hall B le soir.",
         observed_at=timezone.now() - dt.timedelta(hours=2),
         address="12 rue des Lilas",
-        latitude=48.43,
-        longitude=0.09,
+        latitude=Decimal("48.430000"),
+        longitude=Decimal("0.090000"),
         photos=[_jpeg()],
         reporter_partner=housing,
     )

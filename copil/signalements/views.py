@@ -580,7 +580,7 @@ def charter(request: HttpRequest, plan: Plan) -> HttpResponse:
 @member_page
 def charter_accept(request: HttpRequest, plan: Plan) -> HttpResponse:
     if queries.latest_charter(plan) is None:
-        raise Http404(_("The plan has no charter."))
+        raise Http404(_("This plan has no charter to accept."))
     try:
         actions.accept_charter(plan, actor=request.user)
     except ValidationError as error:

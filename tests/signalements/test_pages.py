@@ -141,8 +141,8 @@ def test_take_engage_link_resolve_then_the_reporter_reads_the_outcome(site):
     mine = _client(site.users["housing"]).get(_url(site, "mes-signalements/")).content.decode()
     assert "Votre signalement a été traité : opération de police le 12/03" in mine
     history = _client(site.users["coordinator"]).get(_detail(site)).content.decode()
-    for step in ("Pris en charge", "Action engagée", "Résolu"):
-        assert step.lower() in history.lower()
+    steps = re.search(r'<ol id="signalement-historique-liste">(.*?)</ol>', history, re.S).group(1)
+    assert steps.count("<li>") >= 5 and "Patrouille ce soir" in steps  # created, routed, taken, engaged, linked…
     assert _detail(site, "reouverture/") in history  # coordinators reopen
     care_view = _client(site.users["coordinator"]).get(_detail(site)).content.decode()
     assert "Hall dégagé" in care_view

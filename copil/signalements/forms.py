@@ -15,6 +15,7 @@ from copil.access import policy
 from copil.access.actors import Actor
 from copil.formats.render import reference_label
 from copil.plans.models import Partner, Plan, Territory
+from copil.records.models import DealPoint, EvictionProcedure, Operation
 from copil.signalements.models import Category, Signalement
 from copil.signalements.names import find_personal_data
 from copil.web.forms import CopilForm
@@ -121,9 +122,13 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["statut"].choices = [("", _("All")), *Signalement.Status.choices]
-        self.fields["categorie"].queryset = Category.objects.filter(plan=plan).order_by("label")
-        self.fields["categorie"].empty_label = _("All")
+        status = self.fields["statut"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [("", _("All")), *Signalement.Status.choices]
+        category = self.fields["categorie"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = Category.objects.filter(plan=plan).order_by("label")
+        category.empty_label = _("All")
         for field in self.fields.values():
             field.widget.attrs["class"] = "fr-select"
 
@@ -160,9 +165,11 @@ class _RecordChoiceField(forms.ModelChoiceField):
 class LinkForm(CopilForm):
     """Link the signalement to records of the plan the user may read: a deal point, an operation, an eviction."""
 
-    deal_point = _RecordChoiceField(label=_("Deal point"), queryset=None, required=False)
-    operation = _RecordChoiceField(label=_("Police operation"), queryset=None, required=False)
-    eviction = _RecordChoiceField(label=_("Eviction procedure"), queryset=None, required=False)
+    deal_point = _RecordChoiceField(label=_("Deal point"), queryset=DealPoint.objects.none(), required=False)
+    operation = _RecordChoiceField(label=_("Police operation"), queryset=Operation.objects.none(), required=False)
+    eviction = _RecordChoiceField(
+        label=_("Eviction procedure"), queryset=EvictionProcedure.objects.none(), required=False
+    )
 
     KINDS = {"deal_point": "deal_point", "operation": "operation", "eviction": "eviction_procedure"}
     ORDER = {"deal_point": "-identified_on", "operation": "-occurred_on", "eviction": "-opened_on"}
@@ -172,9 +179,6 @@ class LinkForm(CopilForm):
         for name, kind in self.KINDS.items():
             records = policy.visible_records(user, kind, plan=plan).order_by(self.ORDER[name], "-pk")
             self.fields[name].queryset = records
-            self.fields[name].limit_choices_to = None
-            self.fields[name].widget.choices = self.fields[name].choices
-        self.fields_shown = [name for name in self.KINDS if self.fields[name].queryset.exists()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -18,7 +18,7 @@ def set_category_delays(category: Category, *, actor: Actor, take_days: int, due
     """The days a category gives to take a signalement in and to resolve it (coordinators of its plan); applies to
     the signalements created afterwards."""
     if not queries.may_manage_routing(actor, category.plan):
-        raise PermissionDenied(_("Only the plan's coordinators maintain the routing table."))
+        raise PermissionDenied(_("Only the plan's coordinators set the delays of the categories."))
     if take_days < 0 or due_days < 1 or take_days > due_days:
         raise ValidationError(
             {"take_days": _("The days to take in must be between 0 and the days to resolve (at least 1).")}

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -414,7 +414,7 @@ def link(request: HttpRequest, plan: Plan, pk: int) -> HttpResponse:
 
 @require_GET
 @signalement_page
-def photo(request: HttpRequest, plan: Plan, pk: int, photo_pk: int) -> FileResponse:
+def photo(request: HttpRequest, plan: Plan, pk: int, photo_pk: int) -> HttpResponse:
     """A photo, only for those the policy lets see it (the reporter, the responsible partners, coordinators)."""
     item = _visible_or_404(request, plan, pk)
     if not queries.may_see_photos(request.user, item):
@@ -422,7 +422,8 @@ def photo(request: HttpRequest, plan: Plan, pk: int, photo_pk: int) -> FileRespo
     found = Photo.objects.filter(signalement=item, pk=photo_pk).first()
     if found is None:
         raise Http404(photo_pk)
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    with found.file.open("rb") as stored:  # at most 2 MB once re-encoded
+        response = HttpResponse(stored.read(), content_type=found.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -580,7 +581,7 @@ def charter(request: HttpRequest, plan: Plan) -> HttpResponse:
 @member_page
 def charter_accept(request: HttpRequest, plan: Plan) -> HttpResponse:
     if queries.latest_charter(plan) is None:
-        raise Http404(_("The plan has no charter."))
+        raise Http404(_("This plan has no charter to accept."))
     try:
         actions.accept_charter(plan, actor=request.user)
     except ValidationError as error:

@@ -11,12 +11,14 @@ the API docs (comparison, api-docs).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from copil.access.models import TerritoryObserver
 from copil.imports.models import ImportJob
@@ -66,6 +68,29 @@ def _site_with_everything(tmp_path):
     return site, meeting, job
 
 
+def _signalement(site):
+    """A routed signalement with a long description, taken in hand (its page shows every follow-up form)."""
+    from copil.signalements import actions
+    from copil.signalements.models import Category
+
+    actions.ensure_default_categories(site.plan)
+    hall = Category.objects.get(plan=site.plan, code="occupation_hall")
+    actions.set_routing_rule(
+        site.plan, actor=None, category=hall, responsible=[site.partners["police"]], informed=[site.partners["city"]]
+    )
+    item, _created = actions.create_signalement(
+        site.plan,
+        actor=site.users["city"],
+        client_id=uuid.uuid4(),
+        category=hall,
+        description="Regroupement dans le hall B, au pied de l'escalier, tous les soirs après 22 h. " * 4,
+        observed_at=timezone.now() - dt.timedelta(hours=3),
+        address="12 rue des Lilas, résidence des Jardins, bâtiment B",
+        reporter_partner=site.partners["city"],
+    )
+    return actions.take_signalement(item, actor=site.users["police"])
+
+
 def _visit(page, path: str, name: str, problems: list[str]) -> None:
     from .conftest import check_accessibility
 
@@ -98,6 +123,7 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     decision = Decision.objects.get(meeting=meeting)
     version = BilanVersion.objects.published().get(plan=site.plan)
     alert = make_alert(site.plan, place="Square des Lilas")
+    signalement = _signalement(site)
     problems: list[str] = []
 
     coordinator_pages = {
@@ -106,6 +132,13 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "five-minutes": "/plans/ville/5-minutes/?periode=2023",
         "map": "/plans/ville/carte/?periode=2023",
         "alert": f"/plans/ville/alertes/{alert.pk}/",
+        "signalements": "/plans/ville/signalements/",
+        "signalements-queue": "/plans/ville/signalements/a-traiter/",
+        "signalement": f"/plans/ville/signalements/{signalement.pk}/",
+        "signalement-new": "/plans/ville/signalements/nouveau/",
+        "signalements-mine": "/plans/ville/signalements/mes-signalements/",
+        "signalements-routing": "/plans/ville/signalements/routage/",
+        "signalements-charter": "/plans/ville/signalements/charte/",
         "meetings": "/plans/ville/reunions/",
         "meeting": f"/plans/ville/reunions/{meeting.pk}/",
         "decision-edit": f"/plans/ville/reunions/{meeting.pk}/decisions/{decision.pk}/modifier/",
@@ -151,6 +184,8 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
         "police-seizure-edit": f"/enregistrements/seizure/{seizure.pk}/modifier/",
         "police-seizure-delete": f"/enregistrements/seizure/{seizure.pk}/supprimer/",
         "police-imports": "/imports/",
+        "police-signalement": f"/plans/ville/signalements/{signalement.pk}/",
+        "police-signalements-queue": "/plans/ville/signalements/a-traiter/",
     }.items():
         _visit(page, path, name, problems)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -207,6 +207,20 @@ def jpeg_with_gps_exif() -> bytes:
     return data
 
 
+@pytest.fixture
+def world(db):
+    """A plan with its default categories, a landlord and a coordinator (no routing rule: not needed here)."""
+    from types import SimpleNamespace
+
+    from copil.signalements import actions
+
+    plan = make_plan(slug="terrain-sig")
+    actions.ensure_default_categories(plan)
+    _, housing = member(plan, "housing", "bailleur-sig")
+    _, coordinator = member(plan, "coordinator", "prefecture-sig")
+    return SimpleNamespace(plan=plan, users={"housing": housing, "coordinator": coordinator})
+
+
 def signalement_body(**overrides) -> dict:
     return {
         "client_id": str(uuid.uuid4()),

@@ -133,7 +133,12 @@ def set_routing_rule(
     if any(p.plan_id != plan.pk for p in responsible + informed):
         raise ValidationError({"responsible": _("Every partner must belong to the plan.")})
     with transaction.atomic():
-        rule = RoutingRule.objects.select_for_update().filter(category=category, territory=territory).first()
+        rule = (
+            RoutingRule.objects.select_for_update()
+            .filter(category=category, territory=territory)
+            .order_by("pk")
+            .first()
+        )
         before = {"responsible": sorted(rule.responsible.values_list("pk", flat=True))} if rule else None
         if rule is None:
             rule = RoutingRule.objects.create(plan=plan, category=category, territory=territory)

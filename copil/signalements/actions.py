@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -337,6 +337,13 @@ def create_signalement(
             responsible, informed = _route(s, actor)
             _audit(actor, s, Event.Action.CREATED, category=category.code, photos=len(photos), source=source)
             _notify_new(s, responsible, informed)
+    except IntegrityError:
+        _discard_pending_files()
+        # the same client_id stored meanwhile by a concurrent request (the phone sent twice at once)
+        existing = Signalement.objects.filter(plan=plan, client_id=client_uuid).first()
+        if existing is None:
+            raise
+        return existing, False
     except BaseException:
         _discard_pending_files()
         raise

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +133,12 @@ def set_routing_rule(
     if any(p.plan_id != plan.pk for p in responsible + informed):
         raise ValidationError({"responsible": _("Every partner must belong to the plan.")})
     with transaction.atomic():
-        rule = RoutingRule.objects.select_for_update().filter(category=category, territory=territory).first()
+        rule = (
+            RoutingRule.objects.select_for_update()
+            .filter(category=category, territory=territory)
+            .order_by("pk")
+            .first()
+        )
         before = {"responsible": sorted(rule.responsible.values_list("pk", flat=True))} if rule else None
         if rule is None:
             rule = RoutingRule.objects.create(plan=plan, category=category, territory=territory)
@@ -332,6 +337,13 @@ def create_signalement(
             responsible, informed = _route(s, actor)
             _audit(actor, s, Event.Action.CREATED, category=category.code, photos=len(photos), source=source)
             _notify_new(s, responsible, informed)
+    except IntegrityError:
+        _discard_pending_files()
+        # the same client_id stored meanwhile by a concurrent request (the phone sent twice at once)
+        existing = Signalement.objects.filter(plan=plan, client_id=client_uuid).first()
+        if existing is None:
+            raise
+        return existing, False
     except BaseException:
         _discard_pending_files()
         raise

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
+from copil.api.schemas import SLUG_PATTERN, error_responses
 from copil.plans.models import Plan
 
 from . import actions, queries
@@ -20,7 +21,8 @@ from .models import Signalement
 
 router = Router(tags=["signalements"])
 
-Slug = Path(..., max_length=50, description="Identifiant (slug) du plan.")
+SignalementId = Path(..., ge=1, le=2**63 - 1, description="Identifiant (id) du signalement.")
+Slug = Path(..., max_length=50, pattern=SLUG_PATTERN, description="Identifiant (slug) du plan.")
 
 
 class SignalementIn(Schema):
@@ -84,7 +86,7 @@ def signalement_out(s: Signalement, principal: Any) -> dict[str, Any]:
 
 @router.post(
     "/plans/{slug}/signalements",
-    response={200: dict, 201: dict},
+    response={200: dict, 201: dict, **error_responses(403, 404)},
     operation_id="create_signalement",
     summary="Créer un signalement (idempotent sur client_id)",
 )
@@ -108,7 +110,12 @@ def create(request: HttpRequest, payload: SignalementIn, slug: str = Slug) -> St
     return Status(201 if created else 200, signalement_out(s, _principal(request)))
 
 
-@router.get("/plans/{slug}/signalements", response=dict, operation_id="list_signalements", summary="Signalements")
+@router.get(
+    "/plans/{slug}/signalements",
+    response={200: dict, **error_responses(403, 404)},
+    operation_id="list_signalements",
+    summary="Signalements",
+)
 def list_(request: HttpRequest, slug: str = Slug) -> dict[str, Any]:
     plan = _plan(request, slug)
     found = queries.visible_signalements(_principal(request), plan).select_related(
@@ -118,9 +125,12 @@ def list_(request: HttpRequest, slug: str = Slug) -> dict[str, Any]:
 
 
 @router.get(
-    "/plans/{slug}/signalements/{pk}", response=dict, operation_id="signalement_detail", summary="Un signalement"
+    "/plans/{slug}/signalements/{pk}",
+    response={200: dict, **error_responses(403, 404)},
+    operation_id="signalement_detail",
+    summary="Un signalement",
 )
-def detail(request: HttpRequest, pk: int, slug: str = Slug) -> dict[str, Any]:
+def detail(request: HttpRequest, slug: str = Slug, pk: int = SignalementId) -> dict[str, Any]:
     plan = _plan(request, slug)
     s = queries.visible_signalements(_principal(request), plan).filter(pk=pk).first()
     if s is None:

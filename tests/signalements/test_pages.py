@@ -247,3 +247,22 @@ def test_the_charter_hides_signalements_and_person_level_pages_until_accepted(si
     page = police.get(_detail(site))
     assert page.status_code == 403 and "Charte, version 2" in page.content.decode()
     assert police.get(_url(site, "charte/")).status_code == 200  # the charter itself stays readable
+
+
+@pytest.mark.parametrize("role", ["coordinator", "police", "city", "care", "justice", "housing"])
+def test_every_page_answers_each_role_as_the_policy_says(site, role):
+    client = _client(site.users[role])
+    for suffix in ("", "a-traiter/", "mes-signalements/", "nouveau/", "charte/"):
+        assert client.get(_url(site, suffix)).status_code == 200, suffix
+    assert client.get(_url(site, "routage/")).status_code == (200 if role == "coordinator" else 403)
+    visible = role in ("coordinator", "police", "city", "housing")  # routed, informed or reporter
+    assert client.get(_detail(site)).status_code == (200 if visible else 404)
+    menu = client.get(_url(site)).content.decode()
+    assert f'href="{_url(site, "a-traiter/")}"' in menu  # the main menu's « Signalements »
+
+
+def test_visitors_log_in_and_non_members_find_nothing(site):
+    other = make_site("autre")
+    for suffix in ("", "a-traiter/", "mes-signalements/", "nouveau/", "routage/", "charte/", f"{site.item.pk}/"):
+        assert Client().get(_url(site, suffix)).status_code == 302
+        assert _client(other.users["coordinator"]).get(_url(site, suffix)).status_code == 404

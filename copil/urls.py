@@ -15,4 +15,5 @@ urlpatterns = [
     path("enregistrements/", include("copil.records.urls")),
     path("", include("copil.imports.urls")),
     path("", include("copil.web.urls")),
+    path("plans/<slug:slug>/signalements/import/", include("copil.signalements.intake_urls")),
 ]

@@ -120,24 +120,15 @@ NATIONAL_SHARE = 6  # one deal-point report in six comes from the national platf
 
 
 def _places(plan: Plan) -> list[tuple[str, Decimal, Decimal]]:
-    places = {
-        (address, lat, lon)
-        for address, lat, lon in DealPoint.objects.filter(
-            plan=plan, latitude__isnull=False, longitude__isnull=False
-        ).values_list("address", "latitude", "longitude")
-        if address
-    }
-    seen = {address for address, _lat, _lon in places}
-    for address, lat, lon in (
-        FieldObservation.objects.filter(plan=plan, latitude__isnull=False, longitude__isnull=False)
-        .exclude(address="")
-        .order_by("address", "pk")
-        .values_list("address", "latitude", "longitude")
-    ):
-        if address not in seen:
-            seen.add(address)
-            places.add((address, lat, lon))
-    return sorted(places)
+    """The plan's known places: its located deal points, then the addresses of its located field observations."""
+    places: dict[str, tuple[Decimal, Decimal]] = {}
+    located = {"plan": plan, "latitude__isnull": False, "longitude__isnull": False}
+    for model in (DealPoint, FieldObservation):
+        rows = model.objects.filter(**located).exclude(address="").order_by("address", "pk")
+        for address, lat, lon in rows.values_list("address", "latitude", "longitude"):
+            if address not in places and lat is not None and lon is not None:
+                places[address] = (lat, lon)
+    return [(address, lat, lon) for address, (lat, lon) in sorted(places.items())]
 
 
 def _partners(plan: Plan) -> dict[str, list[Partner]]:

@@ -124,7 +124,7 @@ def read_rows(content: bytes) -> list[IntakeRow]:
         if not any(cell.strip() for cell in cells):
             continue
         values = {name: (cells[index].strip() if index < len(cells) else "") for name, index in position.items()}
-        row_errors = []
+        row_errors: list[str] = []
 
         def refuse(column: str, reason: str, line: int = line, row_errors: list[str] = row_errors) -> None:
             row_errors.append(

@@ -180,6 +180,21 @@ def signalements(user: Actor, plan: Plan, period: Period) -> list[dict[str, Any]
     ]
 
 
+def signalement_summary(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The signalements layer as the table under the map reads it: how many in each status, in the lifecycle's
+    order (statuses with none left out)."""
+    from copil.signalements.models import Signalement
+
+    counts: dict[str, int] = {}
+    for feature in features:
+        counts[feature["properties"]["status"]] = counts.get(feature["properties"]["status"], 0) + 1
+    return [
+        {"status": value, "label": label, "count": counts[value]}
+        for value, label in Signalement.Status.choices
+        if counts.get(value)
+    ]
+
+
 def layer(user: Actor, plan: Plan, name: str, period: Period, *, today: dt.date | None = None) -> dict[str, Any]:
     """One layer as a GeoJSON FeatureCollection (KeyError for an unknown layer name)."""
     today = today or timezone.localdate()

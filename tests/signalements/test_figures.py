@@ -83,7 +83,7 @@ def test_the_bilan_states_them_in_the_coordination_section_with_their_sources(pl
 
     bilan = build_bilan(plan, YEAR, charts=False, compare_with=None)
 
-    section = next(s for s in bilan.sections if s.code == "coordination")
+    section = next(s for s in bilan.sections if s.axis == "coordination")
     sentence = next(s for s in section.sentences if "signalements entre partenaires" in s.text)
     assert sentence.text == (
         "7 signalements entre partenaires, dont 6 résolus ; délai médian de prise en charge : 2 jours."

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "copil.alerts",
     "copil.notifications",
     "copil.official_statistics",
+    "copil.signalements",
     "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -243,6 +244,9 @@ TASKS = {
 }
 # Uploaded files waiting for their import (web upload -> preview -> confirm).
 COPIL_UPLOAD_DIR = Path(os.environ.get("COPIL_UPLOAD_DIR", VAR_DIR / "uploads"))
+# Signalement photos: files outside the database and outside any publicly served directory, read only through
+# the photo view that checks the policy (copil.signalements.photo_views).
+COPIL_PRIVATE_MEDIA_ROOT = Path(os.environ.get("COPIL_PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
 # Imports at least this large (rows, or bytes) run as background tasks.
 COPIL_IMPORT_BACKGROUND_ROWS = int(os.environ.get("COPIL_IMPORT_BACKGROUND_ROWS", "20000"))
 COPIL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("COPIL_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/jetons/", include("copil.api.urls")),
     path("api/", api.urls),
     path("enregistrements/", include("copil.records.urls")),
+    path("plans/<slug:slug>/signalements/", include("copil.signalements.urls")),
     path("", include("copil.imports.urls")),
     path("", include("copil.web.urls")),
     path("plans/<slug:slug>/signalements/import/", include("copil.signalements.intake_urls")),

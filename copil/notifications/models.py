@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     ALERT = "alert", _("new alert")
     ACTION_DUE = "action_due", _("action due or overdue")
     CONVOCATION = "convocation", _("meeting convocation")
+    SIGNALEMENT = "signalement", _("new signalement")
+    SIGNALEMENT_OVERDUE = "signalement_overdue", _("overdue signalement")
 
 
 class Mode(models.TextChoices):

@@ -26,4 +26,13 @@ def daily_notifications(day: str | None = None) -> dict[str, int]:
     """Queue the reminders of actions due on `day` (ISO date, default today), send them and the digests."""
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     reminded = action_reminders(today)
-    return {"reminders": reminded, "sent": sending.send_immediate(), "digests": sending.send_digests()}
+    from copil.signalements.actions import chase_overdue
+
+    overdue = chase_overdue()
+    return {
+        "reminders": reminded,
+        "signalements_chased": overdue["chased"],
+        "signalements_escalated": overdue["escalated"],
+        "sent": sending.send_immediate(),
+        "digests": sending.send_digests(),
+    }

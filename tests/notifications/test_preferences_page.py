@@ -28,7 +28,16 @@ def test_each_person_chooses_a_mode_per_kind_on_the_page(db):
         assert label in page
     for label in ("immédiat", "résumé quotidien", "aucun"):
         assert label in page
-    response = client.post(URL, {"alert": "immediate", "action_due": "digest", "convocation": "none"})
+    response = client.post(
+        URL,
+        {
+            "alert": "immediate",
+            "action_due": "digest",
+            "convocation": "none",
+            "signalement": "immediate",
+            "signalement_overdue": "immediate",
+        },
+    )
     assert response.status_code == 302 and response.url == URL
     assert [mode_for(user, kind) for kind in ("alert", "action_due", "convocation")] == ["immediate", "digest", "none"]
     assert mode_for(other, "convocation") == "immediate"

@@ -3,10 +3,9 @@ realistic French descriptions that name no one, at the plan's known places (its 
 field observations).
 
 They go through the same paths as real ones: the deal points forwarded by the national reporting platform
-through the intake importer (`intake.import_national_channel`), the others through `actions.create_signalement`,
-then each moves through its lifecycle with the actions (taken in hand, action engaged, resolved or closed). The
-actions stamp the present moment; the demo then places each signalement's timeline within the bilan period (its
-creation, taking in hand, engagement and end, and the dates of its history), as if it had been made then.
+through the intake importer (`intake.import_national_channel`, one file a report, as the platform forwards them),
+the others through `actions.create_signalement`, then each moves through its lifecycle with the actions (taken in
+hand, action engaged, resolved or closed), every step at its moment within the bilan period (the actions' `now`).
 Deterministic (a seeded generator, client identifiers derived from the plan and the rank), and loading it again
 adds nothing.
 """
@@ -27,7 +26,7 @@ from copil.records.models import DealPoint, FieldObservation
 
 from . import actions
 from .intake import import_national_channel
-from .models import Category, Event, Signalement
+from .models import Category, Signalement
 
 DEMO_NAMESPACE = uuid.UUID("5d3f0b8e-2c61-4b0a-9a8e-7e6f1d2c3b4a")
 
@@ -196,18 +195,16 @@ def add_demo_signalements(plan: Plan, period: Period, *, count: int = 36, today:
                 latitude=Decimal(lat) + Decimal(rng.randrange(-20, 21)) / Decimal(100000),
                 longitude=Decimal(lon) + Decimal(rng.randrange(-20, 21)) / Decimal(100000),
                 reporter_partner=reporters[rank % len(reporters)] if reporters else None,
+                now=created,
             )
             added += int(created_now)
             _live(signalement, created, rng, last)
-        if national_rows:
-            content = "date;commune;adresse;description\n" + "".join(
-                f"{timezone.localtime(at):%Y-%m-%d %H:%M};{plan.territory.name};{address};{text}\n"
-                for at, address, text in national_rows
-            )
-            report = import_national_channel(plan, content.encode(), actor=None)
+        for at, address, text in national_rows:
+            row = f"{timezone.localtime(at):%Y-%m-%d %H:%M};{plan.territory.name};{address};{text}"
+            content = f"date;commune;adresse;description\n{row}\n"
+            report = import_national_channel(plan, content.encode(), actor=None, now=at)
             added += report.created
-            for signalement, (at, _address, _text) in zip(report.signalements, national_rows, strict=True):
-                _live(signalement, at, rng, last)
+            _live(report.signalements[0], at, rng, last)
     return added
 
 
@@ -216,51 +213,25 @@ def _client_id(plan: Plan, rank: int) -> uuid.UUID:
 
 
 def _live(signalement: Signalement, created: dt.datetime, rng: random.Random, last: dt.date) -> None:
-    """Move the signalement through its lifecycle with the actions, then place its timeline from `created`."""
+    """Move the signalement through its lifecycle with the actions, each step at its moment after `created`
+    (none after the end of the period's last day)."""
     end_of_period = timezone.make_aware(dt.datetime.combine(last, dt.time(23, 0)))
     age = end_of_period - created
     draw = rng.random()
     if age < dt.timedelta(days=3) or draw < 0.08:
-        target = Signalement.Status.NEW
-    elif age < dt.timedelta(days=10) or draw < 0.16:
-        target = Signalement.Status.TAKEN
-    elif draw < 0.26:
-        target = Signalement.Status.ENGAGED
-    elif draw < 0.40:
-        target = Signalement.Status.CLOSED
-    else:
-        target = Signalement.Status.RESOLVED
+        return  # still « nouveau »
+    taken = min(created + dt.timedelta(hours=rng.randrange(3, 96)), end_of_period)
+    actions.take_signalement(signalement, actor=None, now=taken)
+    if age < dt.timedelta(days=10) or draw < 0.16:
+        return  # « pris en charge »
     code = signalement.category.code
-    moments = {"created_at": created}
-    if target != Signalement.Status.NEW:
-        actions.take_signalement(signalement, actor=None)
-        moments["taken_at"] = created + dt.timedelta(hours=rng.randrange(3, 96))
-    if target in (Signalement.Status.ENGAGED, Signalement.Status.RESOLVED):
-        actions.engage_action(signalement, actor=None, note="intervention programmée")
-        moments["engaged_at"] = moments["taken_at"] + dt.timedelta(hours=rng.randrange(12, 240))
-    if target == Signalement.Status.RESOLVED:
-        actions.resolve_signalement(signalement, actor=None, outcome=OUTCOMES[code])
-        moments["closed_at"] = moments["engaged_at"] + dt.timedelta(hours=rng.randrange(24, 480))
-    elif target == Signalement.Status.CLOSED:
-        actions.close_without_action(signalement, actor=None, outcome=rng.choice(CLOSE_REASONS))
-        moments["closed_at"] = moments["taken_at"] + dt.timedelta(hours=rng.randrange(24, 240))
-    for name in ("taken_at", "engaged_at", "closed_at"):
-        if name in moments:
-            moments[name] = min(moments[name], end_of_period)
-    category = signalement.category
-    moments["take_due_at"] = created + dt.timedelta(days=category.take_days)
-    moments["due_at"] = created + dt.timedelta(days=category.due_days)
-    if timezone.localtime(signalement.observed_at) > created:
-        moments["observed_at"] = created - dt.timedelta(hours=1)
-    Signalement.objects.filter(pk=signalement.pk).update(**moments)
-    at_of_action = {
-        Event.Action.CREATED: created,
-        Event.Action.ROUTED: created,
-        Event.Action.TAKEN: moments.get("taken_at"),
-        Event.Action.ENGAGED: moments.get("engaged_at"),
-        Event.Action.RESOLVED: moments.get("closed_at"),
-        Event.Action.CLOSED: moments.get("closed_at"),
-    }
-    for action, moment in at_of_action.items():
-        if moment is not None:
-            Event.objects.filter(signalement=signalement, action=action).update(at=moment)
+    if draw < 0.30:
+        closed = min(taken + dt.timedelta(hours=rng.randrange(24, 240)), end_of_period)
+        actions.close_without_action(signalement, actor=None, outcome=rng.choice(CLOSE_REASONS), now=closed)
+        return
+    engaged = min(taken + dt.timedelta(hours=rng.randrange(12, 240)), end_of_period)
+    actions.engage_action(signalement, actor=None, note="intervention programmée", now=engaged)
+    if draw < 0.40:
+        return  # « action engagée »
+    resolved = min(engaged + dt.timedelta(hours=rng.randrange(24, 480)), end_of_period)
+    actions.resolve_signalement(signalement, actor=None, outcome=OUTCOMES[code], now=resolved)

@@ -162,9 +162,11 @@ def read_rows(content: bytes) -> list[IntakeRow]:
     return rows
 
 
-def import_national_channel(plan: Plan, content: bytes, *, actor: Actor | None) -> IntakeReport:
+def import_national_channel(
+    plan: Plan, content: bytes, *, actor: Actor | None, now: dt.datetime | None = None
+) -> IntakeReport:
     """Import a national-channel file into the plan's queue, all or nothing; a row already imported is left
-    as it is (same client identifier)."""
+    as it is (same client identifier). `now`: the moment the rows are received (default: the present)."""
     from . import actions
 
     rows = read_rows(content)
@@ -185,6 +187,7 @@ def import_national_channel(plan: Plan, content: bytes, *, actor: Actor | None) 
                 address=row.address,
                 commune=row.commune,
                 source=Signalement.Source.NATIONAL_CHANNEL,
+                now=now,
             )
             report.created += int(created)
             report.signalements.append(signalement)

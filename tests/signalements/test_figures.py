@@ -89,7 +89,9 @@ def test_the_bilan_states_them_in_the_coordination_section_with_their_sources(pl
         "7 signalements entre partenaires, dont 6 résolus ; délai médian de prise en charge : 2 jours."
     )
     note = next(f for f in bilan.footnotes if f.number == sentence.notes[0])
-    assert note.sources == [("Bailleur social", 6), ("plateforme nationale de signalement", 1)]
+    with translation.override("fr"):  # « plateforme nationale de signalement » (sig's msgid)
+        national = str(Signalement.Source.NATIONAL_CHANNEL.label)
+    assert note.sources == [("Bailleur social", 6), (national, 1)]
 
 
 def test_no_signalement_no_sentence(plan):

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-
 from copil.alerts.models import Alert
 from copil.alerts.services import SCANNED_SIGNALEMENT_CATEGORIES, run_scan, scan_input
 from tests.alerts.test_scan_alerts import SQUARE, metres, observe, sector  # noqa: F401 - the fixture

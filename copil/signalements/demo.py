@@ -115,7 +115,7 @@ OUTCOMES = {
     "maraude": "personne prise en charge par l'équipe mobile",
 }
 CLOSE_REASONS = ("doublon d'un signalement déjà traité", "rien constaté lors du passage")
-NATIONAL_SHARE = 6  # one deal-point report in six comes from the national platform
+NATIONAL_SHARE = 3  # one deal-point report in three comes from the national platform (address only, no point)
 
 
 def _places(plan: Plan) -> list[tuple[str, Decimal, Decimal]]:
@@ -152,8 +152,8 @@ def _routing(plan: Plan, partners: dict[str, list[Partner]]) -> None:
 
 def add_demo_signalements(plan: Plan, period: Period, *, count: int = 36, today: dt.date | None = None) -> int:
     """Add the plan's demo signalements over the period (its days up to `today`); returns how many were added."""
-    if Signalement.objects.filter(plan=plan, client_id=_client_id(plan, 0)).exists():
-        return 0
+    if Signalement.objects.filter(plan=plan, client_id__in=[_client_id(plan, n) for n in range(count)]).exists():
+        return 0  # loaded already
     places = _places(plan)
     if not places:
         return 0
@@ -171,6 +171,7 @@ def add_demo_signalements(plan: Plan, period: Period, *, count: int = 36, today:
         categories = {c.code: c for c in Category.objects.filter(plan=plan)}
         codes = list(WEIGHTS)
         national_rows: list[tuple[dt.datetime, str, str]] = []
+        deal_reports = 0
         for rank in range(count):
             code = rng.choices(codes, weights=[WEIGHTS[c] for c in codes])[0]
             address, lat, lon = rng.choice(places)
@@ -180,9 +181,11 @@ def add_demo_signalements(plan: Plan, period: Period, *, count: int = 36, today:
                     period.start + dt.timedelta(days=rng.randrange(span)), dt.time(rng.randrange(8, 22), 0)
                 )
             )
-            if code == "point_de_deal" and rank % NATIONAL_SHARE == 0:
-                national_rows.append((created, address, rng.choice(texts)))
-                continue
+            if code == "point_de_deal":
+                deal_reports += 1
+                if deal_reports % NATIONAL_SHARE == 1:
+                    national_rows.append((created, address, rng.choice(texts)))
+                    continue
             reporters = [p for role in roles for p in partners.get(role, [])]
             signalement, created_now = actions.create_signalement(
                 plan,

@@ -93,3 +93,24 @@ def test_the_command_imports_and_says_what_it_did(plan, tmp_path):
     path.write_text("date;commune;adresse;description\n2999-01-01;A;B;C\n", encoding="utf-8")
     with pytest.raises(CommandError, match="rien n'a été importé"):
         call_command("import_signalements", "ville", str(path))
+
+
+def test_the_upload_page_is_the_coordinators_and_says_what_is_wrong(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"/plans/{world.plan.slug}/signalements/import/"
+    client.force_login(world.users["police"])
+    assert client.get(url).status_code == 403
+    client.force_login(world.users["coordinator"])
+    page = client.get(url)
+    assert page.status_code == 200 and "Importer les signalements de la plateforme nationale" in page.content.decode()
+    bad = SimpleUploadedFile("p.csv", b"date;commune;adresse;description\n2023-02-30;A;B;Deal\n", "text/csv")
+    refused = client.post(url, {"file": bad})
+    assert refused.status_code == 400
+    assert "Ligne 2, colonne « date »" in refused.content.decode()
+    assert not Signalement.objects.filter(plan=world.plan).exists()
+    good = SimpleUploadedFile("p.csv", GOOD.encode(), "text/csv")
+    done = client.post(url, {"file": good}, follow=True)
+    assert "2 signalements lus : 2 ajoutés, 0 déjà importés." in done.content.decode()
+    stored = Signalement.objects.filter(plan=world.plan, source=Signalement.Source.NATIONAL_CHANNEL)
+    assert stored.count() == 2 and {s.reporter for s in stored} == {world.users["coordinator"]}

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("copil.signalements.pwa_urls")),
     path("", include("copil.imports.urls")),
     path("", include("copil.web.urls")),
+    path("plans/<slug:slug>/signalements/import/", include("copil.signalements.intake_urls")),
 ]

@@ -98,14 +98,20 @@ def _announce(alert: Alert) -> None:
     alert_raised(alert)
 
 
+# The categories of signalement that are scanned as field observations: what the scan looks for (a scene of
+# users or of dealing gathering), not a syringe found or a squat.
+SCANNED_SIGNALEMENT_CATEGORIES = ("regroupement", "point_de_deal")
+
+
 @dataclass(frozen=True)
 class ScanInput:
     """What the scan of one plan on one day reads, as arrays: the scans of every plan can then run in one Dask job,
-    apart from the database. `rows` keeps each observation's id and address for the alerts."""
+    apart from the database. `rows` keeps each case's field observation id (None for a signalement, see
+    `SCANNED_SIGNALEMENT_CATEGORIES`) and address for the alerts."""
 
     plan_id: int
     day: dt.date
-    rows: list[tuple[int, str]]
+    rows: list[tuple[int | None, str]]
     lat0: float
     lon0: float
     coords: np.ndarray
@@ -128,20 +134,23 @@ def scan_input(
 ) -> ScanInput | None:
     """The located field observations of the `study_days` days up to `day`, one case each at its local date (the
     number of people seen is kept in the records but not used as a count: several partners may report the same
-    group), and the plan's located deal points as extra candidate centres (a scene gathers around a known place
-    where no one has reported yet); None when there is nothing to scan."""
+    group), then the located signalements observed in those days whose category is a scene the scan looks for
+    (`SCANNED_SIGNALEMENT_CATEGORIES`: users regrouping, a deal point suspected), one case each too; and the
+    plan's located deal points as extra candidate centres (a scene gathers around a known place where no one has
+    reported yet); None when there is nothing to scan."""
+    from copil.signalements.models import Signalement
+
     start, end = _day_bounds(day - dt.timedelta(days=study_days - 1), day)
-    rows = list(
-        FieldObservation.objects.filter(
-            plan=plan,
-            latitude__isnull=False,
-            longitude__isnull=False,
-            observed_at__gte=start,
-            observed_at__lt=end,
-        )
-        .order_by("pk")
-        .values_list("pk", "latitude", "longitude", "observed_at", "address")
+    located = {"plan": plan, "latitude__isnull": False, "longitude__isnull": False}
+    window = {"observed_at__gte": start, "observed_at__lt": end}
+    fields = ("pk", "latitude", "longitude", "observed_at", "address")
+    rows: list[tuple[int | None, Decimal, Decimal, dt.datetime, str]] = list(
+        FieldObservation.objects.filter(**located, **window).order_by("pk").values_list(*fields)
     )
+    signalements = Signalement.objects.filter(
+        **located, **window, category__code__in=SCANNED_SIGNALEMENT_CATEGORIES
+    ).order_by("pk")
+    rows += [(None, *row[1:]) for row in signalements.values_list(*fields)]
     if not rows:
         return None
     lat = np.array([_degrees(r[1]) for r in rows])
@@ -268,7 +277,7 @@ def store_scan(
                     "category": "",
                 },
             )
-            alert.observations.set([inputs.rows[k][0] for k in cluster.cases.tolist()])
+            alert.observations.set([pk for pk in (inputs.rows[k][0] for k in cluster.cases.tolist()) if pk is not None])
             alerts.append(alert)
             if _created:
                 _announce(alert)

@@ -444,8 +444,21 @@ def _coordination(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         if meetings:
             sources.append((_("meetings of the steering committee"), meetings))
         out.append(Sentence(text + ".", [w.registry_note(_("Governance of the plan"), sources)]))
+    out += _signalements(w, plan, period)
     out += [_agreement_sentence(w, a) for a in _agreements(plan, period, Axis.Code.COORDINATION)]
     return out
+
+
+def _signalements(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
+    """« 214 signalements entre partenaires, dont 187 résolus ; délai médian de prise en charge : 2 jours. »
+    (counts of reports, published as the other counts of events; `copil.signalements.figures`)."""
+    from copil.signalements import figures
+
+    text = figures.bilan_sentence(figures.compute(plan, period).total, published=bool(w.suppressed))
+    if text is None:
+        return []
+    note = w.registry_note(_("Signalements between partners"), figures.sources(plan, period))
+    return [Sentence(text, [note])]
 
 
 SectionWriter = Callable[[_Writer, Plan, Period], list[Sentence]]

@@ -1,7 +1,8 @@
 """The map's layers as GeoJSON, built from the records the user may read (`policy.visible_records`).
 
 Each layer is one query whatever the number of records (observations are summed per day and place in the
-database). Early-warning alerts and the hot-spot grid come from `copil.alerts.services`.
+database). Early-warning alerts and the hot-spot grid come from `copil.alerts.services`; the signalements layer,
+by status, from the signalements the user may read (`copil.signalements.queries`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ CAMERAS = "cameras"
 OBSERVATIONS = "observations"
 ALERTS = "alertes"
 HOT_SPOTS = "points-chauds"
+SIGNALEMENTS = "signalements"
 OBSERVATION_PLACES = 4  # decimal places of the observation grid (about 11 m)
 
 
@@ -37,6 +39,7 @@ def layer_names() -> dict[str, str]:
         OBSERVATIONS: _("Field observations"),
         ALERTS: _("Early-warning alerts"),
         HOT_SPOTS: _("Emerging hot spots"),
+        SIGNALEMENTS: _("Signalements by status"),
     }
 
 
@@ -144,6 +147,54 @@ def observations(user: Actor, plan: Plan, period: Period) -> list[dict[str, Any]
     ]
 
 
+def signalements(user: Actor, plan: Plan, period: Period) -> list[dict[str, Any]]:
+    """The located signalements observed in the period that the user may read
+    (`copil.signalements.queries.visible_signalements`: none for the public, none before the plan's charter is
+    accepted when it is required), each with its status; no description, no reporter."""
+    from copil.signalements.models import Signalement
+    from copil.signalements.queries import visible_signalements
+
+    start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
+    rows = (
+        _located(visible_signalements(user, plan))
+        .filter(observed_at__gte=start, observed_at__lt=after)
+        .order_by("observed_at", "pk")
+        .values("pk", "status", "category__label", "observed_at", "address", "commune", "latitude", "longitude")
+    )
+    labels = dict(Signalement.Status.choices)
+    return [
+        _point(
+            row["longitude"],
+            row["latitude"],
+            {
+                "id": row["pk"],
+                "status": row["status"],
+                "status_label": str(labels.get(row["status"], row["status"])),
+                "category": row["category__label"],
+                "date": _iso(timezone.localtime(row["observed_at"]).date()),
+                "address": row["address"] or row["commune"],
+            },
+        )
+        for row in rows
+    ]
+
+
+def signalement_summary(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The signalements layer as the table under the map reads it: how many in each status, in the lifecycle's
+    order (statuses with none left out)."""
+    from copil.signalements.models import Signalement
+
+    counts: dict[str, int] = {}
+    for feature in features:
+        counts[feature["properties"]["status"]] = counts.get(feature["properties"]["status"], 0) + 1
+    return [
+        {"status": value, "label": label, "count": counts[value]}
+        for value, label in Signalement.Status.choices
+        if counts.get(value)
+    ]
+
+
 def layer(user: Actor, plan: Plan, name: str, period: Period, *, today: dt.date | None = None) -> dict[str, Any]:
     """One layer as a GeoJSON FeatureCollection (KeyError for an unknown layer name)."""
     today = today or timezone.localdate()
@@ -157,6 +208,8 @@ def layer(user: Actor, plan: Plan, name: str, period: Period, *, today: dt.date 
         features = alert_services.alerts_geojson(plan)["features"]
     elif name == HOT_SPOTS:
         features = alert_services.hot_spot_grid(plan)["features"]
+    elif name == SIGNALEMENTS:
+        features = signalements(user, plan, period)
     else:
         raise KeyError(name)
     return {"type": "FeatureCollection", "name": name, "features": features}

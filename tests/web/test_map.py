@@ -1,5 +1,7 @@
 """The map page and its GeoJSON layers: built from the records each role may read."""
 
+import datetime as dt
+
 from django.test import override_settings
 
 from copil.plans.models import Plan
@@ -71,3 +73,39 @@ def test_open_alerts_are_a_layer_and_listed_on_the_page(client, site):
     assert _layer(client, "points-chauds")["type"] == "FeatureCollection"
     page = client.get("/plans/ville/carte/", PERIOD).content.decode()
     assert "Rue de la Gare" in page
+
+
+def test_signalements_are_a_layer_by_status_for_those_who_may_read_them(client, site):
+    from copil.signalements import actions as signalement_actions
+    from copil.signalements.models import Signalement
+    from tests.signalements.helpers import at, signalement
+
+    plan, city, police = site.plan, site.partners["city"], site.partners["police"]
+    located = {"latitude": "48.431000", "longitude": "0.091000", "reporter_partner": city, "address": "Rue X"}
+    signalement(plan, at(dt.date(2023, 3, 1)), code="materiel", **located)
+    signalement(plan, at(dt.date(2023, 3, 2)), status=Signalement.Status.TAKEN, **located)
+    routed = signalement(plan, at(dt.date(2023, 3, 3)), status=Signalement.Status.RESOLVED, **located)
+    routed.responsible.set([police])
+    signalement(plan, at(dt.date(2023, 3, 4)), reporter_partner=city)  # not located: not on the map
+    signalement(plan, at(dt.date(2024, 3, 4)), **located)  # after the period
+
+    client.force_login(site.users["coordinator"])
+    features = _layer(client, "signalements")["features"]
+    assert [f["properties"]["status"] for f in features] == ["new", "taken", "resolved"]
+    assert features[0]["geometry"]["coordinates"] == [0.091, 48.431]
+    assert set(features[0]["properties"]) == {"id", "status", "status_label", "category", "date", "address"}
+    page = client.get("/plans/ville/carte/", PERIOD).content.decode()
+    assert "Signalements situés de la période, par statut" in page
+    client.force_login(site.users["city"])  # the reporter
+    assert len(_layer(client, "signalements")["features"]) == 3
+    client.force_login(site.users["police"])  # responsible for one
+    assert [f["properties"]["id"] for f in _layer(client, "signalements")["features"]] == [routed.pk]
+    client.force_login(site.users["care"])  # neither reported nor routed to
+    assert _layer(client, "signalements")["features"] == []
+    assert "Signalements situés de la période" not in client.get("/plans/ville/carte/", PERIOD).content.decode()
+    # A required charter not accepted: nothing, even what was routed to the partner.
+    signalement_actions.publish_charter(plan, actor=None, text="Charte de partage des données.", required=True)
+    client.force_login(site.users["police"])
+    assert _layer(client, "signalements")["features"] == []
+    client.logout()
+    assert client.get(URL, {"couche": "signalements", **PERIOD}).status_code == 302  # the public: no map

@@ -18,6 +18,7 @@ from copil.plans.models import Plan
 from copil.reports.actions import publish_bilan, published_version
 from copil.reports.bilan import build_bilan
 from copil.reports.rendering import write_bilan
+from copil.signalements.demo import add_demo_signalements
 from copil.web.national_demo import create_national_demo
 
 
@@ -57,6 +58,8 @@ class Command(BaseCommand):
         for entry in manifest.get("bilan", []):
             plan = Plan.objects.get(slug=entry["plan"])
             period = parse_period(entry["period"], plan_start=plan.started_on, plan_end=plan.ended_on)
+            if added := add_demo_signalements(plan, period):
+                self.stdout.write(f"{plan.slug} : {added} signalements de démonstration")
             if published_version(plan, period) is None:
                 publish_bilan(None, plan=plan, period=period, change_note="bilan de l'article de presse")
             bilan = build_bilan(plan, period)

@@ -153,11 +153,28 @@
     });
   }
 
+  // Signalements by status: open ones (new, taken, action engaged) warm, finished ones (resolved, closed) cool.
+  var SIGNALEMENT_COLOURS = { "new": "#ce0500", "taken": "#e4794a", "engaged": "#b34000", "resolved": "#18753c", "closed": "#666666" };
+
+  function signalements(collection) {
+    var group = L.featureGroup();
+    collection.features.forEach(function (feature) {
+      var p = feature.properties, c = feature.geometry.coordinates;
+      L.circleMarker([c[1], c[0]], {
+        radius: 6, weight: 2, color: "#ffffff", fillColor: SIGNALEMENT_COLOURS[p.status] || "#666666", fillOpacity: 0.9
+      }).bindPopup(
+        "<strong>" + escape(p.category) + "</strong><br>" + escape(p.status_label) + "<br>" + formatDate(p.date) +
+        (p.address ? "<br>" + escape(p.address) : "")
+      ).addTo(group);
+    });
+    return group;
+  }
+
   var names = {};
   document.querySelectorAll("[data-layer-name]").forEach(function (node) { names[node.dataset.layerName] = node.textContent; });
 
-  var keys = ["observations", "cameras", "points-de-deal", "points-chauds", "alertes"];
-  var builders = [observations, cameras, dealPoints, alerts, alerts];
+  var keys = ["observations", "cameras", "points-de-deal", "points-chauds", "alertes", "signalements"];
+  var builders = [observations, cameras, dealPoints, alerts, alerts, signalements];
   Promise.all(keys.map(fetchLayer)).then(function (all) {
     all.forEach(function (collection, index) {
       if (!collection) { return; }

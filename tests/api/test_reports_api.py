@@ -7,8 +7,8 @@ from copil.access.models import AuditEvent
 from copil.api.models import ApiToken
 from copil.records.models import RECORD_KINDS
 from tests.access.conftest import sample
-from tests.factories import make_plan, make_territory
 from tests.conftest import pass_second_factor
+from tests.factories import make_plan, make_territory
 
 from .conftest import ApiClient
 

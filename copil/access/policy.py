@@ -26,6 +26,9 @@ Decisions recorded here:
 - agreements are the coordinator's records: the coordinator creates them for any partner of the plan.
 - administrative measures (loi narcotrafic) are the préfecture's and the police's records: the préfecture
   (coordinator) records its own and reads every one of the plan; the person a measure targets is a pseudonym.
+- care activity (harm reduction and care sites, issue 14 family 6) is entered by the care and health partners, one
+  line per site and month of counts only (never a person): its lines are read like other aggregate records, its
+  figures like any aggregate (the small counts of persons, file active and people housed, are disclosure-controlled).
 - plan objects: every member (but the public) reads the plan, its axes, partners, actions, meetings and
   decisions; the coordinator manages them and the memberships (deactivated, not deleted: only superusers
   delete one); a partner updates the actions it owns and reads its own memberships.
@@ -81,6 +84,7 @@ street_price         R            crud    -        -     -        -     -       
 street_count         R            crud    -        -     -        crud  -       -       CRUD
 administrative_measure Rcud       crud    -        -     -        -     -       -       CRUD
 penal_step           -            -       crud     -     -        -     -       -       CRUD
+care_activity        R            -       -        -     -        crud  crud    -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.

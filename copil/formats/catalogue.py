@@ -19,6 +19,7 @@ from copil.formats.common_columns import (
     options,
     reference_column,
 )
+from copil.formats.care import CARE_FORMATS
 from copil.formats.enforcement import ENFORCEMENT_FORMATS
 from copil.formats.sanctions import SANCTION_FORMATS
 from copil.plans.models import Axis
@@ -608,6 +609,7 @@ FORMATS: dict[str, RecordFormat] = {
         ),
         *ENFORCEMENT_FORMATS,
         *SANCTION_FORMATS,
+        *CARE_FORMATS,
     ]
 }
 

@@ -276,7 +276,12 @@ def make_card(
     if definition.aggregation == "daily":
         card.value = _format(definition, result.mean)
         if result.days and result.minimum is not None and result.maximum is not None:
-            card.detail = _("daily mean over {days} days; between {minimum} and {maximum} a day").format(
+            detail = (
+                _("monthly mean over {days} months; between {minimum} and {maximum} a month")
+                if definition.step == "month"
+                else _("daily mean over {days} days; between {minimum} and {maximum} a day")
+            )
+            card.detail = detail.format(
                 days=format_number(result.days),
                 minimum=format_number(result.minimum),
                 maximum=format_number(result.maximum),

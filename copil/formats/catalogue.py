@@ -5,6 +5,7 @@ templates and the formats page), not interface messages: they are written in Fre
 the French column names they describe, and `copil schemas` turns them into Table Schemas.
 """
 
+from copil.formats.care import CARE_FORMATS
 from copil.formats.columns import Column, ColumnType, RecordFormat
 from copil.formats.common_columns import (
     ADDRESS,
@@ -19,7 +20,6 @@ from copil.formats.common_columns import (
     options,
     reference_column,
 )
-from copil.formats.care import CARE_FORMATS
 from copil.formats.enforcement import ENFORCEMENT_FORMATS
 from copil.formats.sanctions import SANCTION_FORMATS
 from copil.plans.models import Axis

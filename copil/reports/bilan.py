@@ -441,9 +441,9 @@ def _care_activity(w: _Writer) -> list[Sentence]:
         parts += [w.follows(code) for code in ("care_crack_kits", "care_syringes") if code in stated]
     parts += [w.follows(code) for code in ("care_overdoses", "care_people_housed") if code in stated]
     if "care_passages" in stated:
-        text = "; ".join([w.says("care_passages"), *parts])
+        text = _("; ").join([w.says("care_passages"), *parts])
     elif parts:
-        text = _("Harm-reduction services: {figures}").format(figures="; ".join(parts))
+        text = _("Harm-reduction services: {figures}").format(figures=_("; ").join(parts))
     else:
         return []
     return [w.sentence(_capitalize(text) + ".", *stated)]

@@ -219,3 +219,31 @@ def test_a_mean_sentence_is_withheld_by_the_persons_behind_it_not_by_its_value(c
     assert '<p class="copil-figure fr-mb-1w">3</p>' in _card(
         client.get("/plans/ville/", PERIOD).content.decode(), "firm_prison_months_mean"
     )
+
+
+def test_the_persons_counted_by_care_activity_are_small_counts_for_the_police_only(client, site):
+    """Issue 14, family 6: a month's active file of 3 people and 2 overdoses are « < 5 » on the police's dashboard
+    (its mean and lowest month too), exact for the care partner who entered them; the passages are exact for all."""
+    from tests.factories import make_record
+
+    care = site.partners["care"]
+    for month, people, overdoses in [(1, 3, 2), (2, 40, 0)]:
+        make_record(
+            "care_activity",
+            care,
+            site="CSAPA",
+            site_type="csapa",
+            month=dt.date(2023, month, 1),
+            active_file=people,
+            overdoses=overdoses,
+            passages=300,
+        )
+    client.force_login(site.users["police"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert "entre &lt;\u00a05 et 40 par mois" in _card(page, "care_active_file")
+    assert "&lt;\u00a05" in _card(page, "care_overdoses")
+    assert '<p class="copil-figure fr-mb-1w">600</p>' in _card(page, "care_passages")
+    client.force_login(site.users["care"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert "entre 3 et 40 par mois" in _card(page, "care_active_file")
+    assert '<p class="copil-figure fr-mb-1w">2</p>' in _card(page, "care_overdoses")

@@ -130,7 +130,7 @@ def _suppress(out: dict[str, Any], figure: PublishedFigure, threshold: int) -> N
     out["value"] = _shown(_number(figure.value))
     out["breakdown"] = {key: _shown(_number(value)) for key, value in figure.breakdown.items()}
     hidden = isinstance(out["value"], str)
-    for name in ("start_value", "baseline_value", "minimum", "maximum"):
+    for name in ("start_value", "baseline_value", "minimum", "maximum", "mean"):
         out[name] = _alone(out[name], threshold)
     if hidden or isinstance(out["start_value"], str):
         for name in ("change", "mean", "attainment", "per_10000"):

@@ -46,9 +46,13 @@ def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _event(s: Signalement, actor: Actor, action: str, *, from_status: str = "", note: str = "") -> Event:
+def _event(
+    s: Signalement, actor: Actor, action: str, *, from_status: str = "", note: str = "", at: dt.datetime | None = None
+) -> Event:
+    """One step of the history, dated at the action's own moment (the daily task's `now`, a demo's date)."""
     return Event.objects.create(
         signalement=s,
+        at=at or timezone.now(),
         actor=_user(actor),
         action=action,
         from_status=from_status,
@@ -111,6 +115,7 @@ def _route(s: Signalement, actor: Actor) -> tuple[set[int], set[int]]:
         actor,
         Event.Action.ROUTED,
         note=", ".join(Partner.objects.filter(pk__in=responsible).values_list("name", flat=True)),
+        at=s.created_at,
     )
     return responsible, informed
 
@@ -332,7 +337,7 @@ def create_signalement(
             )
             s.full_clean(exclude=["responsible", "informed", "client_id"])
             s.save()
-            _event(s, actor, Event.Action.CREATED)
+            _event(s, actor, Event.Action.CREATED, at=now)
             _store_photos(s, photos)
             responsible, informed = _route(s, actor)
             _audit(actor, s, Event.Action.CREATED, category=category.code, photos=len(photos), source=source)
@@ -403,7 +408,7 @@ def take_signalement(s: Signalement, *, actor: Actor, now: dt.datetime | None = 
         owner_partner = partners.filter(pk__in=locked.responsible.all()).first() or partners.first()
         locked.owner_partner = owner_partner
         _save(locked, ["taken_at", "owner", "owner_partner"])
-        _event(locked, actor, Event.Action.TAKEN, from_status=previous)
+        _event(locked, actor, Event.Action.TAKEN, from_status=previous, at=locked.taken_at)
         _audit(actor, locked, Event.Action.TAKEN)
     return locked
 
@@ -420,7 +425,7 @@ def engage_action(s: Signalement, *, actor: Actor, note: str, now: dt.datetime |
         if locked.owner_id is None:
             locked.owner = _user(actor)
         _save(locked, ["engaged_at", "owner"])
-        _event(locked, actor, Event.Action.ENGAGED, from_status=previous, note=note)
+        _event(locked, actor, Event.Action.ENGAGED, from_status=previous, note=note, at=locked.engaged_at)
         _audit(actor, locked, Event.Action.ENGAGED)
     return locked
 
@@ -446,7 +451,7 @@ def _finish(
                 setattr(locked, name, value)
                 fields.append(name)
         _save(locked, fields)
-        _event(locked, actor, action, from_status=previous, note=outcome)
+        _event(locked, actor, action, from_status=previous, note=outcome, at=locked.closed_at)
         _audit(actor, locked, action, **{k: v.pk for k, v in links.items() if v is not None})
     return locked
 
@@ -491,7 +496,7 @@ def reopen_signalement(s: Signalement, *, actor: Actor, reason: str, now: dt.dat
         locked.due_at = now + dt.timedelta(days=locked.category.due_days)
         _save(locked, ["closed_at", "outcome", "owner", "owner_partner", "taken_at", "engaged_at", "chased_at",
                        "escalated_at", "take_due_at", "due_at"])  # fmt: skip
-        _event(locked, actor, Event.Action.REOPENED, from_status=previous, note=reason)
+        _event(locked, actor, Event.Action.REOPENED, from_status=previous, note=reason, at=now)
         _audit(actor, locked, Event.Action.REOPENED, reason=reason)
     return locked
 
@@ -571,7 +576,7 @@ def chase_overdue(now: dt.datetime | None = None) -> dict[str, int]:
             if escalate:
                 locked.escalated_at = now
                 _save(locked, ["escalated_at"])
-                _event(locked, None, Event.Action.ESCALATED, from_status=locked.status)
+                _event(locked, None, Event.Action.ESCALATED, from_status=locked.status, at=now)
                 _audit(None, locked, Event.Action.ESCALATED)
                 notify(
                     Kind.SIGNALEMENT_OVERDUE,
@@ -588,7 +593,7 @@ def chase_overdue(now: dt.datetime | None = None) -> dict[str, int]:
             elif locked.chased_at is None:
                 locked.chased_at = now
                 _save(locked, ["chased_at"])
-                _event(locked, None, Event.Action.CHASED, from_status=locked.status)
+                _event(locked, None, Event.Action.CHASED, from_status=locked.status, at=now)
                 _audit(None, locked, Event.Action.CHASED)
                 recipients = [s.owner] if s.owner else members_of(locked.responsible.all())
                 notify(

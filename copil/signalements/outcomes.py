@@ -17,6 +17,11 @@ def _day(value: object) -> str:
     return value.strftime("%d/%m")  # type: ignore[attr-defined]
 
 
+def _bare(outcome: str) -> str:
+    """The outcome without its closing full stop, the sentence that quotes it puts its own."""
+    return outcome.strip().rstrip(".").rstrip()
+
+
 def _what_was_done(item: Signalement) -> str:
     """The linked record as the reporter understands it: « opération de police le 12/03 », « procédure
     d'expulsion engagée le 04/02 », « point de deal suivi » — the operation first, then the eviction, then the
@@ -39,11 +44,11 @@ def outcome_sentence(item: Signalement) -> str:
             what=done or _("resolved on {day}").format(day=_day(item.closed_at))
         )
         if item.outcome:
-            text += f" ({item.outcome})"
+            text += f" ({_bare(item.outcome)})"
         return text + "."
     if status == Signalement.Status.CLOSED:
         return _("Your signalement was closed without action on {day}: {reason}.").format(
-            day=_day(item.closed_at), reason=item.outcome
+            day=_day(item.closed_at), reason=_bare(item.outcome)
         )
     if status == Signalement.Status.ENGAGED:
         return _("An action is engaged by {partner} since {day}.").format(

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.signals import request_started
 from django.test import Client
 from django.utils import timezone
 
@@ -97,6 +98,13 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     operation = make_record("operation", police_partner, external_id="OP-2024-031")
     photo_path = tmp_path / "hall.jpg"
     _photo_with_gps(photo_path)
+    sends: list[str] = []  # the outbox's POSTs as the server received them (page or service worker alike)
+
+    def _count_sends(sender, environ, **kwargs):
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").endswith("/terrain/signalements/"):
+            sends.append(environ["PATH_INFO"])
+
+    request_started.connect(_count_sends)
 
     # --- the landlord's phone: the field page, then the network cut --------------------------------------------
     phone = _phone(browser, live_server, landlord, geolocation=HALL, permissions=["geolocation"])
@@ -126,7 +134,7 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     page.wait_for_function("document.getElementById('pwa-outbox-status').dataset.count === '1'")
     assert "en attente d'envoi (1)" in page.locator("#pwa-outbox-text").inner_text()
     page.screenshot(path=str(OUTPUT / "offline-1-pending.png"), full_page=True)
-    assert Signalement.objects.count() == 0  # nothing left the phone
+    assert Signalement.objects.count() == 0 and sends == []  # nothing left the phone
 
     # --- the network comes back: sent once --------------------------------------------------------------------
     phone.set_offline(False)
@@ -137,6 +145,8 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     page.reload()
     page.wait_for_function("document.getElementById('pwa-outbox-status').dataset.count === '0'")
     assert Signalement.objects.count() == 1
+    request_started.disconnect(_count_sends)
+    assert len(sends) == 1, sends  # sent once, not once per reconnection, reload or sync
     signalement = Signalement.objects.get()
     assert signalement.category.code == "occupation_hall"
     assert signalement.reporter == landlord
@@ -184,7 +194,11 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     page = phone.new_page()
     page.goto(f"/plans/{plan.slug}/signalements/mes-signalements/")
     _no_sideways_scroll(page, "mine")
-    assert "Hall évacué lors d'une opération de police." in page.content()
+    day = operation.occurred_on.strftime("%d/%m")
+    assert (
+        f"Votre signalement a été traité : opération de police le {day} (Hall évacué lors d'une opération de police)."
+        in page.locator("main").inner_text()
+    )
     page.screenshot(path=str(OUTPUT / "offline-5-landlord-outcome.png"), full_page=True)
     phone.close()
 
@@ -206,5 +220,9 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     page = desk.new_page()
     page.goto(f"/plans/{plan.slug}/signalements/{late.pk}/")
     assert "hall C" in page.content()
+    facts = page.locator(".copil-facts").inner_text()
+    assert f"Transmis au régulateur le\n{timezone.localtime(later):%d/%m/%Y %H:%M}" in facts, facts
+    history = page.locator("#signalement-historique-liste").inner_text()
+    assert f"{timezone.localtime(later):%d/%m/%Y %H:%M} — Transmis au régulateur" in history, history
     page.screenshot(path=str(OUTPUT / "offline-6-coordinator-escalated.png"), full_page=True)
     desk.close()

@@ -112,7 +112,9 @@ def test_openapi_schema_and_docs_are_served(client):
     assert schema["openapi"].startswith("3.")
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     operations = [op for path in schema["paths"].values() for op in path.values()]
-    assert len(operations) == 6 * len(RECORD_KINDS) + 3
+    signalements = [op for path, ops in schema["paths"].items() if "/signalements" in path for op in ops.values()]
+    assert len(signalements) == 3  # a plan's signalements: create (idempotent), list, detail
+    assert len(operations) == 6 * len(RECORD_KINDS) + 3 + len(signalements)
     assert {"list_drug_fine", "list_weapon_seizure", "list_asset_seizure", "list_street_price"} <= {
         op["operationId"] for op in operations
     }

@@ -3,7 +3,7 @@ member records an « occupation de hall » with a photo (carrying EXIF GPS) and 
 the outbox; the network comes back and it is sent once (one signalement, its photo stored without EXIF). The
 police member finds it in their queue, with its notification, takes it, links an operation and resolves it; the
 landlord reads the outcome; another one, left overdue, is escalated to the coordinator (time moved by the test).
-Screenshots: test-output/offline-*.png."""
+Screenshots: test-output/offline-*.png (the coordinator's pages at 1366 px)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from .conftest import OUTPUT, UNREACHABLE_TILES, check_accessibility
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
 HALL = {"latitude": 48.430112, "longitude": 0.091276}
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
@@ -56,10 +57,11 @@ def _member(partner, name: str):
 
 
 def _phone(browser, live_server, user, **options):
-    """A phone's browser context (390 × 844) holding `user`'s session."""
+    """A phone's browser context (390 × 844, unless `viewport` says otherwise) holding `user`'s session."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport=PHONE, **options)
+    options.setdefault("viewport", PHONE)
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
     context.set_default_timeout(20_000)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
@@ -216,7 +218,7 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     late.refresh_from_db()
     assert late.escalated_at == later
     assert Notification.objects.filter(recipient=coordinator, kind=Kind.SIGNALEMENT_OVERDUE).count() == 1
-    desk = _phone(browser, live_server, coordinator)
+    desk = _phone(browser, live_server, coordinator, viewport=DESK)
     page = desk.new_page()
     page.goto(f"/plans/{plan.slug}/signalements/{late.pk}/")
     assert "hall C" in page.content()
@@ -224,5 +226,16 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     assert f"Transmis au régulateur le\n{timezone.localtime(later):%d/%m/%Y %H:%M}" in facts, facts
     history = page.locator("#signalement-historique-liste").inner_text()
     assert f"{timezone.localtime(later):%d/%m/%Y %H:%M} — Transmis au régulateur" in history, history
+    _no_sideways_scroll(page, "detail at 1366 px")
     page.screenshot(path=str(OUTPUT / "offline-6-coordinator-escalated.png"), full_page=True)
+    # the coordinator's desk: every signalement of the plan, the resolved one with its photo and links
+    page.goto(f"/plans/{plan.slug}/signalements/")
+    assert page.locator(f'a[href$="/signalements/{late.pk}/"]').count() >= 1
+    assert page.locator(f'a[href$="/signalements/{signalement.pk}/"]').count() >= 1
+    _no_sideways_scroll(page, "list at 1366 px")
+    page.screenshot(path=str(OUTPUT / "offline-7-coordinator-list.png"), full_page=True)
+    page.goto(f"/plans/{plan.slug}/signalements/{signalement.pk}/")
+    assert "OP-2024-031" in page.locator(".copil-facts").inner_text()
+    _no_sideways_scroll(page, "resolved detail at 1366 px")
+    page.screenshot(path=str(OUTPUT / "offline-8-coordinator-resolved.png"), full_page=True)
     desk.close()

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copil.plans.models import Partner, Plan, Territory
 from copil.records.models import DealPoint, EvictionProcedure, Operation
@@ -105,7 +106,7 @@ class Signalement(models.Model):
         NATIONAL_CHANNEL = "national_channel", _("national reporting platform")
 
     class Status(models.TextChoices):
-        NEW = "new", _("new")
+        NEW = "new", pgettext_lazy("signalement status", "new")
         TAKEN = "taken", _("taken in hand")
         ENGAGED = "engaged", _("action engaged")
         RESOLVED = "resolved", _("resolved")

@@ -230,7 +230,8 @@ def test_a_hall_occupation_recorded_offline_is_sent_once_then_followed_to_its_ou
     page.screenshot(path=str(OUTPUT / "offline-6-coordinator-escalated.png"), full_page=True)
     # the coordinator's desk: every signalement of the plan, the resolved one with its photo and links
     page.goto(f"/plans/{plan.slug}/signalements/")
-    assert page.locator(f'a[href$="/signalements/{late.pk}/"]').count() >= 1
+    late_row = page.locator("tbody tr", has=page.locator(f'a[href$="/signalements/{late.pk}/"]')).inner_text()
+    assert "nouveau" in late_row.lower() and "transmis au régulateur" in late_row.lower(), late_row
     assert page.locator(f'a[href$="/signalements/{signalement.pk}/"]').count() >= 1
     _no_sideways_scroll(page, "list at 1366 px")
     page.screenshot(path=str(OUTPUT / "offline-7-coordinator-list.png"), full_page=True)

@@ -130,6 +130,10 @@ def _places(plan: Plan) -> list[tuple[str, Decimal, Decimal]]:
     return [(address, lat, lon) for address, (lat, lon) in sorted(places.items())]
 
 
+# Who reports a category when the plan has none of its usual reporters, in this order of preference.
+FALLBACK_REPORTERS = ("city", "police", "care", "health", "housing", "justice")
+
+
 def _partners(plan: Plan) -> dict[str, list[Partner]]:
     found: dict[str, list[Partner]] = {}
     for partner in Partner.objects.filter(plan=plan).order_by("code"):
@@ -186,7 +190,11 @@ def add_demo_signalements(plan: Plan, period: Period, *, count: int = 36, today:
                 if deal_reports % NATIONAL_SHARE == 1:
                     national_rows.append((created, address, rng.choice(texts)))
                     continue
-            reporters = [p for role in roles for p in partners.get(role, [])]
+            # a plan without the category's usual reporters (Paris has no landlord nor city partner): a partner
+            # on the ground reports it
+            reporters = [p for role in roles for p in partners.get(role, [])] or [
+                p for role in FALLBACK_REPORTERS for p in partners.get(role, [])
+            ]
             signalement, created_now = actions.create_signalement(
                 plan,
                 actor=None,

@@ -59,3 +59,32 @@ def test_alencon_gains_signalements_in_the_bilan_and_on_the_map_and_keeps_its_fi
     # Every partner's signalement is located; the national platform's give an address only.
     assert len(features) == stored.filter(source=Signalement.Source.PARTNER).count() > 25
     assert {f["properties"]["status"] for f in features} == set(Signalement.Status.values)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["paris", "haute-garonne"])
+def test_every_demo_plan_gains_signalements_stated_by_its_bilan_and_on_its_map(slug):
+    """Paris has no landlord nor city partner: its hall occupations are reported by a partner on the ground."""
+    import tomllib
+
+    from copil.indicators.periods import parse_period
+
+    import_plan_directory(settings.COPIL_DEMO_DIR / slug)
+    plan = Plan.objects.get(slug=slug)
+    manifest = tomllib.loads((settings.COPIL_DEMO_DIR / "bilans.toml").read_text(encoding="utf-8"))
+    [entry] = [entry for entry in manifest["bilan"] if entry["plan"] == slug]
+    period = parse_period(entry["period"], plan_start=plan.started_on, plan_end=plan.ended_on)
+
+    added = add_demo_signalements(plan, period, today=period.end + dt.timedelta(days=1))
+
+    stored = Signalement.objects.filter(plan=plan)
+    assert added == stored.count() > 0
+    assert all(s.reporter_partner_id or s.source == Signalement.Source.NATIONAL_CHANNEL for s in stored)
+    resolved = stored.filter(status=Signalement.Status.RESOLVED).count()
+    sentences = [s.text for section in build_bilan(plan, period, charts=False).sections for s in section.sentences]
+    [sentence] = [text for text in sentences if "signalements entre partenaires" in text]
+    assert sentence.startswith(f"{added} signalements entre partenaires, dont {resolved} résolu")
+    coordinator = get_user_model().objects.create_user("coordinatrice", "c@example.fr", None)
+    Membership.objects.create(partner=Partner.objects.filter(plan=plan, role="coordinator").first(), user=coordinator)
+    features = maps.layer(coordinator, plan, maps.SIGNALEMENTS, period)["features"]
+    assert len(features) == stored.filter(source=Signalement.Source.PARTNER, latitude__isnull=False).count() > 0

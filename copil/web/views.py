@@ -239,7 +239,7 @@ def map_page(request: HttpRequest, plan: Plan) -> HttpResponse:
             "deal_points": [f["properties"] | _coords(f) for f in maps.deal_points(request.user, plan, today)],
             "cameras": [f["properties"] | _coords(f) for f in maps.cameras(request.user, plan, today)],
             "observation_summary": _observation_summary(maps.observation_rows(request.user, plan, choice.period)),
-            "signalement_summary": maps.signalement_summary(maps.signalements(request.user, plan, choice.period)),
+            "signalement_summary": maps.signalement_summary(request.user, plan, choice.period),
             "alerts": alerts,
             "acknowledgeable": {
                 item.alert.pk for item in alerts if alert_actions.allowed_steps(request.user, item.alert)["acknowledge"]

@@ -57,6 +57,7 @@ def bilan_rows(bilan: Bilan) -> Iterator[list[str]]:
         definitions = [result.definition for result in bilan.results.values()]
         for result in bilan.results.values():
             yield from _indicator_rows(bilan, result, axis_titles, definitions)
+        yield from _signalement_rows(bilan, axis_titles)
 
 
 def bilan_csv(bilan: Bilan) -> bytes:
@@ -110,6 +111,35 @@ def _indicator_rows(
         yield row(_("target"), _number(result.target))
         if result.attainment is not None:
             yield row(_("attainment"), hidden.derived(result.attainment), unit=_("ratio"))
+
+
+def _signalement_rows(bilan: Bilan, axis_titles: dict[str, str]) -> Iterator[list[str]]:
+    """The figures of the bilan's signalements sentence (`copil.signalements.figures`): how many, how many
+    resolved, the median delay to take them in hand (withheld by a published bilan when few are behind it)."""
+    from copil.signalements import figures as signalement_figures
+
+    figures = signalement_figures.compute(bilan.plan, bilan.period).total
+    if not figures.count:
+        return
+    common = [
+        "signalements",
+        _("Signalements between partners"),
+        axis_titles.get(Axis.Code.COORDINATION, Axis.Code.COORDINATION),
+        bilan.period.start.isoformat(),
+        bilan.period.end.isoformat(),
+    ]
+    sources = ", ".join(
+        f"{name} ({_text(count)})" for name, count in signalement_figures.sources(bilan.plan, bilan.period)
+    )
+    records = _text(figures.count)
+    yield [*common, _("value"), "", _number(figures.count), _unit("count"), "", "", records, sources]
+    yield [*common, _("of which resolved"), "", _number(figures.resolved), _unit("count"), "", "", records, sources]
+    median = figures.median_take_days
+    if median is not None:
+        withheld = bilan.published and figures.taken < signalement_figures.MEDIAN_MINIMUM
+        value = "s" if withheld else _number(median)
+        measure = _("median time to take in hand")
+        yield [*common, measure, "", value, _("days"), "", "", _text(figures.taken), sources]
 
 
 class _Hider:

@@ -97,3 +97,25 @@ def test_the_bilan_states_them_in_the_coordination_section_with_their_sources(pl
 def test_no_signalement_no_sentence(plan):
     bilan = build_bilan(plan, YEAR, charts=False, compare_with=None)
     assert not any("signalement" in s.text for section in bilan.sections for s in section.sentences)
+
+
+def test_the_bilan_csv_gives_the_signalements_figures_with_their_sources(plan):
+    from copil.reports.export import bilan_rows
+
+    landlord = make_partner(plan, "housing", name="Bailleur social")
+    for day in range(1, 5):
+        signalement(plan, at(dt.date(2023, 5, day)), status=RESOLVED, taken_after=2 * DAY, reporter_partner=landlord)
+    signalement(plan, at(dt.date(2023, 5, 9)), status=TAKEN, taken_after=4 * DAY, reporter_partner=landlord)
+    signalement(plan, at(dt.date(2022, 5, 9)), status=RESOLVED, reporter_partner=landlord)  # before the period
+
+    def rows(**options):
+        bilan = build_bilan(plan, YEAR, charts=False, compare_with=None, **options)
+        return {row[5]: row for row in bilan_rows(bilan) if row[0] == "signalements"}
+
+    live = rows()
+    assert [live[m][7] for m in ("valeur", "dont résolus", "délai médian de prise en charge")] == ["5", "4", "2"]
+    assert live["valeur"][2:5] == ["coordination", "2023-01-01", "2023-12-31"]
+    assert live["valeur"][11:] == ["5", "Bailleur social (5)"]
+    assert live["délai médian de prise en charge"][8] == "jours"
+    published = rows(published=True)  # five delays: enough to state the median
+    assert published["délai médian de prise en charge"][7] == "2"

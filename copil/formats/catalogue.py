@@ -6,6 +6,7 @@ the French column names they describe, and `copil schemas` turns them into Table
 """
 
 from copil.formats.care import CARE_FORMATS
+from copil.formats.execution import EXECUTION_FORMATS
 from copil.formats.columns import Column, ColumnType, RecordFormat
 from copil.formats.common_columns import (
     ADDRESS,
@@ -610,6 +611,7 @@ FORMATS: dict[str, RecordFormat] = {
         *ENFORCEMENT_FORMATS,
         *SANCTION_FORMATS,
         *CARE_FORMATS,
+        *EXECUTION_FORMATS,
     ]
 }
 

@@ -6,7 +6,6 @@ the French column names they describe, and `copil schemas` turns them into Table
 """
 
 from copil.formats.care import CARE_FORMATS
-from copil.formats.execution import EXECUTION_FORMATS
 from copil.formats.columns import Column, ColumnType, RecordFormat
 from copil.formats.common_columns import (
     ADDRESS,
@@ -22,6 +21,7 @@ from copil.formats.common_columns import (
     reference_column,
 )
 from copil.formats.enforcement import ENFORCEMENT_FORMATS
+from copil.formats.execution import EXECUTION_FORMATS
 from copil.formats.sanctions import SANCTION_FORMATS
 from copil.plans.models import Axis
 from copil.records import models as m

@@ -101,8 +101,9 @@ def series(
     if definition.aggregation in {"stock", "reading"}:
         known = [part for part in parts if part.start <= day]
         dates = [min(part.end, day) for part in known]
+        values: list[Number | None]
         if definition.aggregation == "stock":
-            values = _stock(reader, records, dates)
+            values = list(_stock(reader, records, dates))
         elif definition.series:  # the latest record of each series among all, then the filter (`_Reader.reading`)
             every = reader.model._default_manager.filter(plan_id__in=scope.plan_ids)
             values = _readings(reader, every, dates, kept=set(records.values_list("pk", flat=True)))

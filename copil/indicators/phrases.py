@@ -420,6 +420,9 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
         "budget_planned": Phrase(follows=lambda n: _("{n} planned")),
         "budget_committed": Phrase(follows=lambda n: _("{n} committed")),
         "budget_spent": Phrase(follows=lambda n: _("{n} spent")),
+        "budget_planned_by_funder": Phrase(),
+        "budget_committed_by_funder": Phrase(),
+        "budget_spent_by_funder": Phrase(),
     }
 )
 

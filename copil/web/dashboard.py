@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from analytics.comparison import compare_counts, percent_is_shown
@@ -380,7 +381,7 @@ class BudgetRow:
     axis: str
     planned: str
     committed: str
-    spent: str
+    spent: str  # "" when the plan records no money spent at all (the column is left out)
     ratio: str  # committed over planned, « 268 % », or « — » with nothing planned
 
 
@@ -398,14 +399,16 @@ def budget_table(user: Actor, plan: Plan, results: Mapping[str, IndicatorResult]
         return []
     titles = {axis.code: axis.title for axis in plan.axes.all()}
     keys = [axis for axis in AXES if any(axis in result.breakdown for result in found)]
+    any_spent = bool(found[2].value)
 
     def row(label: str, amounts: list[Any]) -> BudgetRow:
         planned, committed, spent = (Decimal(amount or 0) for amount in amounts)
         ratio = format_number(committed * 100 / planned, 0) + "\u00a0%" if planned else "—"
-        return BudgetRow(label, format_money(planned), format_money(committed), format_money(spent), ratio)
+        shown_spent = format_money(spent) if any_spent else ""
+        return BudgetRow(label, format_money(planned), format_money(committed), shown_spent, ratio)
 
     rows = [
-        row(titles.get(key) or str(Axis.Code(key).label).capitalize(), [r.breakdown.get(key) for r in found])
+        row(capfirst(titles.get(key) or str(Axis.Code(key).label)), [r.breakdown.get(key) for r in found])
         for key in keys
     ]
     unassigned = [Decimal(r.value or 0) - sum((Decimal(v) for v in r.breakdown.values()), Decimal(0)) for r in found]

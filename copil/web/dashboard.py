@@ -156,6 +156,8 @@ def _format(definition: IndicatorDefinition, value: Any) -> str:
         return "—"
     if definition.unit == "g":
         return format_mass(value)
+    if definition.unit == "eur":  # « 24,1 M€ », « 850 000 € » as the communiqués print money
+        return format_money(value)
     return format_number(value, max_decimals=1)
 
 
@@ -193,7 +195,13 @@ def _evolution(
         ), ""
     change = Decimal(current) - Decimal(previous)
     sign = "+" if change > 0 else "−" if change < 0 else "±"
-    amount = format_mass(abs(change)) if definition.unit == "g" else format_number(abs(change), max_decimals=1)
+    amount = (
+        format_mass(abs(change))
+        if definition.unit == "g"
+        else format_money(abs(change))
+        if definition.unit == "eur"
+        else format_number(abs(change), max_decimals=1)
+    )
     text = f"{sign}{amount}"
     trend = ""
     if definition.aggregation in COUNT_AGGREGATIONS:

@@ -297,5 +297,7 @@ def test_the_budget_table_shows_planned_committed_and_spent_per_axis(client, sit
         ["Sans axe", "0 €", "850 000 €", "0 €", "—"],
         ["Total", "6,4 M€", "18,3 M€", "8 M€", "285 %"],
     ]
+    assert '<p class="copil-figure fr-mb-1w">18,3\u00a0M€</p>' in _card(page, "budget_committed")  # money
+    assert "Ville : 18,3\u00a0M€" in _card(page, "budget_committed_by_funder")
     client.force_login(site.users["police"])  # every member reads the plan's budget
     assert _budget_table(client.get("/plans/ville/", PERIOD).content.decode())[-1][0] == "Total"

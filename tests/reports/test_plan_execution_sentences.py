@@ -21,9 +21,7 @@ def _coordination(plan, period=YEAR) -> str:
 
 
 def _status(partner, code, status, day):
-    make_record(
-        "plan_measure", partner, external_id=f"{code}-{day}", code=code, title=f"Mesure {code}", status=status, as_of=day
-    )
+    make_record("plan_measure", partner, external_id=f"{code}-{day}", code=code, title=code, status=status, as_of=day)
 
 
 def _line(partner, code, year, planned, committed, spent="0"):

@@ -290,7 +290,7 @@ def test_the_budget_table_shows_planned_committed_and_spent_per_axis(client, sit
     page = client.get("/plans/ville/", PERIOD).content.decode()
 
     assert "Budget du plan par axe" in page
-    assert "<th scope=\"col\">Dépensé</th>" in page
+    assert '<th scope="col">Dépensé</th>' in page
     assert _budget_table(page) == [
         ["Répression", "400 000 €", "300 000 €", "0 €", "75 %"],
         ["Prévention et soins", "6 M€", "17,1 M€", "8 M€", "285 %"],

@@ -259,7 +259,14 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
 
     headline = fields["mean"] if definition.aggregation == "daily" else fields["value"]
     fields.update(_target(definition, headline, scope))
-    if scope.population and definition.aggregation not in {"daily", "mean"} and fields["value"] is not None:
+    # The plan's own measures counted (a reading of series without a value) are no rate of its territory's people.
+    counts_series = bool(definition.series) and definition.value_field is None
+    if (
+        scope.population
+        and definition.aggregation not in {"daily", "mean"}
+        and fields["value"] is not None
+        and not counts_series
+    ):
         rate = Decimal(fields["value"]) * 10000 / scope.population
         fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
     return IndicatorResult(definition=definition, period=period, population=scope.population, **fields)

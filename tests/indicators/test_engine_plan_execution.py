@@ -47,6 +47,7 @@ def test_each_measure_counts_once_at_its_latest_status_on_or_before_the_period_e
     done = run("plan_measures_done", YEAR_2021, plan)
 
     assert measures.value == 4
+    assert measures.per_10000 is None  # the plan's own measures are no rate of its territory's people
     assert measures.breakdown == {"in_progress": 2, "done": 1, "cancelled": 1}
     assert measures.start_value == 3  # at the end of 2020: measures 1, 2 and 4 had a status
     assert done.value == 1 and done.breakdown == {"prevention_care": 1}
@@ -92,6 +93,7 @@ def test_the_budget_to_date_adds_up_the_years_begun_by_axis_and_by_funder(plan):
     by_funder = run("budget_committed_by_funder", YEAR_2021, plan)
 
     assert planned.value == Decimal("2500000.00")
+    assert planned.per_10000 is not None  # money per inhabitant compares across plans
     assert committed.value == Decimal("4850000.50")
     assert spent.value == Decimal("3900000.00")
     assert planned.breakdown == {"prevention_care": Decimal("2000000.00"), "housing": Decimal("500000.00")}

@@ -248,6 +248,15 @@ def check_year_range(day: dt.date, shown: str) -> None:
         )
 
 
+def _typed_year(value: Any) -> int | None:
+    """A spreadsheet number that is a year (a whole number of four digits), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    if value != int(value) or not 1000 <= value <= 9999:
+        return None
+    return int(value)
+
+
 def parse_datetime(value: str) -> dt.datetime:
     """An aware date-time: local (Paris) when written without offset."""
     match = _DATETIME.fullmatch(value)
@@ -558,9 +567,10 @@ class CellParsers:
                     day = value.date()
                 elif isinstance(value, dt.date):
                     day = value
-                elif column.year and isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-                    day = dt.date(value, 1, 1)  # a year typed as a number in a spreadsheet
-                    check_year_range(day, str(value))
+                elif column.year and (year := _typed_year(value)) is not None:
+                    # a year typed as a number in a spreadsheet (as an Excel serial it would be before 1928)
+                    day = dt.date(year, 1, 1)
+                    check_year_range(day, str(day.year))
                     return day.isoformat()
                 elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                     day = excel_serial(value, self.epoch).date()

@@ -25,6 +25,7 @@ def test_a_year_is_read_as_its_first_of_january(year_parser, raw):
 
 def test_a_spreadsheet_year_is_a_number_or_the_first_of_january(year_parser):
     assert year_parser(2021) == "2021-01-01"
+    assert year_parser(2021.0) == "2021-01-01"  # ODS and some XLSX writers store every number as a float
     assert year_parser(dt.date(2021, 1, 1)) == "2021-01-01"
     with pytest.raises(CellError, match="n'est pas le 1er janvier d'une année"):
         year_parser(dt.date(2021, 3, 1))

@@ -90,6 +90,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "overdoses",
         "personnes_hebergees",
     ),
+    "actions_du_plan": ("identifiant", "code_mesure", "intitule", "axe", "statut", "date"),
+    "budget_du_plan": ("identifiant", "code_mesure", "financeur", "axe", "annee", "prevu", "engage", "depense"),
     "amendes_forfaitaires": ("identifiant", "date", "adresse", "latitude", "longitude", "montant", "statut"),
     "saisies_armes": ("identifiant", "date", "categorie", "nombre", "munitions", "operation"),
     "avoirs_saisis": ("identifiant", "date", "categorie", "valeur_eur", "operation"),

@@ -578,6 +578,7 @@ def build_paris() -> Plan:
 
     _street_counts(plan)
     _care_activity(plan)
+    _plan_execution(plan)
 
     plan.partner("prefecture-police").add(
         "conventions",
@@ -695,3 +696,97 @@ def _care_activity(plan: Plan) -> None:
                 },
             )
         month = following
+
+
+# The plan's own execution (issue 14, family 8): the 33 measures of the « plan de mobilisation coordonnée sur la
+# problématique du crack à Paris » (2019-2021) and its budget, as the Cour des comptes' audit flash of December 2021
+# found them: 19 of 33 measures carried out, 24,1 M€ committed against 9 M€ planned (3 M€ a year). The measures'
+# titles and owners, the intermediate reviews and the split of the money by funder, measure and year are modelled on
+# the audit's themes (hébergement, maraudes, espaces de repos, espace public, coordination), not copied from it; see
+# demo/paris/SOURCE.md. Fixed rows, no random stream: every other figure of the demo stays as it was.
+# code, title, axis, owner, status at each review (2019-05-31 adoption, 2020-06-30, 2021-11-30 audit)
+SOIN, TRAFIC, COORD = "prévention et soins", "lutte contre le trafic", "coordination"
+PR, EC, OK, AB = "prévue", "en cours", "réalisée", "abandonnée"
+P_MEASURES = (
+    ("1", "Renforcer les maraudes sanitaires et sociales dans le nord-est parisien", SOIN, "ars-idf", EC, OK),
+    ("2", "Créer une maraude d'intervention sociale en soirée", SOIN, "ville-paris", OK, OK),
+    ("3", "Ouvrir un espace de repos et d'accueil de jour pour les consommateurs", SOIN, "ars-idf", EC, OK),
+    ("4", "Étendre les horaires d'ouverture des CAARUD du nord-est", SOIN, "ars-idf", OK, OK),
+    ("5", "Distribuer des kits base dans tous les CAARUD parisiens", SOIN, "ars-idf", OK, OK),
+    ("6", "Créer des consultations avancées en addictologie dans les lieux d'accueil", SOIN, "aphp", EC, OK),
+    ("7", "Financer des places de CAARUD supplémentaires", SOIN, "ars-idf", EC, OK),
+    ("8", "Ouvrir des lits d'hospitalisation dédiés au sevrage du crack", SOIN, "aphp", PR, EC),
+    ("9", "Créer une équipe mobile psychiatrie-précarité dédiée", SOIN, "aphp", PR, EC),
+    ("10", "Expérimenter un dispositif de soins résidentiels pour usagers de crack", SOIN, "ars-idf", PR, EC),
+    ("11", "Ouvrir une seconde salle de consommation à moindre risque", SOIN, "ville-paris", PR, AB),
+    ("12", "Former les professionnels de l'hébergement à l'accueil des usagers", SOIN, "aurore", EC, OK),
+    ("13", "Créer des places d'hébergement d'urgence dédiées aux consommateurs de crack", SOIN, "aurore", EC, OK),
+    ("14", "Héberger en hôtel social les consommateurs sortis de la rue", SOIN, "aurore", OK, OK),
+    ("15", "Créer des places d'hébergement de stabilisation avec accompagnement", SOIN, "aurore", PR, EC),
+    ("16", "Ouvrir des appartements de coordination thérapeutique", SOIN, "ars-idf", PR, PR),
+    ("17", "Faciliter l'accès aux droits et à la domiciliation des usagers", SOIN, "ville-paris", EC, OK),
+    ("18", "Accompagner les femmes consommatrices vers un hébergement sécurisé", SOIN, "aurore", EC, EC),
+    ("19", "Développer l'insertion professionnelle des usagers stabilisés", SOIN, "ville-paris", PR, PR),
+    ("20", "Démanteler les points de revente de crack du nord-est parisien", TRAFIC, "dspap", EC, OK),
+    ("21", "Renforcer la présence policière aux abords des stations de métro", TRAFIC, "dspap", OK, OK),
+    ("22", "Réaménager les espaces publics occupés (squares, délaissés)", TRAFIC, "ville-paris", EC, EC),
+    ("23", "Sécuriser les talus et délaissés du boulevard périphérique", TRAFIC, "ville-paris", EC, OK),
+    ("24", "Systématiser la réponse pénale aux reventes de crack", TRAFIC, "parquet-paris", OK, OK),
+    ("25", "Prononcer des interdictions de paraître pour les revendeurs", TRAFIC, "parquet-paris", EC, EC),
+    ("26", "Coordonner la police et la RATP dans les transports", TRAFIC, "dspap", EC, OK),
+    ("27", "Installer un comité de pilotage restreint mensuel", COORD, "prefecture-police", OK, OK),
+    ("28", "Nommer un coordinateur du plan", COORD, "prefecture-police", OK, OK),
+    ("29", "Tenir un tableau de bord partagé de l'exécution du plan", COORD, "prefecture-police", EC, AB),
+    ("30", "Associer les riverains par des réunions publiques régulières", COORD, "ville-paris", EC, OK),
+    ("31", "Créer un observatoire des usages de crack à Paris", COORD, "ars-idf", PR, EC),
+    ("32", "Évaluer le plan à mi-parcours", COORD, "prefecture-police", PR, EC),
+    ("33", "Élaborer une feuille de route pour l'après 2021", COORD, "prefecture-police", PR, EC),
+)  # fmt: skip
+P_MEASURE_REVIEWS = (date(2019, 5, 31), date(2020, 6, 30), date(2021, 11, 30))
+# code, funder, axis, {year: (planned €, committed €)}: 3 M€ planned a year, 4,3 + 9,6 + 10,2 = 24,1 M€ committed.
+P_BUDGET = (
+    ("14", "État (préfecture de la région d'Île-de-France, DRIHL)", "prévention et soins",
+     {2019: (600_000, 1_300_000), 2020: (600_000, 4_200_000), 2021: (600_000, 4_500_000)}),
+    ("13", "Ville de Paris", "prévention et soins",
+     {2019: (500_000, 900_000), 2020: (500_000, 1_600_000), 2021: (500_000, 1_800_000)}),
+    ("1", "ARS Île-de-France", "prévention et soins",
+     {2019: (1_200_000, 1_500_000), 2020: (1_200_000, 2_600_000), 2021: (1_200_000, 2_700_000)}),
+    ("22", "Ville de Paris", "lutte contre le trafic",
+     {2019: (400_000, 300_000), 2020: (400_000, 700_000), 2021: (400_000, 600_000)}),
+    ("27", "MILDECA", "coordination",
+     {2019: (300_000, 300_000), 2020: (300_000, 500_000), 2021: (300_000, 600_000)}),
+)  # fmt: skip
+
+
+def _plan_execution(plan: Plan) -> None:
+    """Each measure's status at the plan's adoption and at two reviews, entered by its owner; the budget lines,
+    entered by the préfecture of police, which coordinates the plan."""
+    for code, title, axis, owner, mid, audit in P_MEASURES:
+        partner = plan.partner(owner)
+        for day, status in zip(P_MEASURE_REVIEWS, (PR, mid, audit), strict=True):
+            partner.add(
+                "actions_du_plan",
+                {
+                    "identifiant": f"MES-{int(code):02d}-{day:%Y-%m}",
+                    "code_mesure": code,
+                    "intitule": title,
+                    "axe": axis,
+                    "statut": status,
+                    "date": day,
+                },
+            )
+    prefecture = plan.partner("prefecture-police")
+    for line, (code, funder, axis, years) in enumerate(P_BUDGET, start=1):
+        for year, (planned, committed) in years.items():
+            prefecture.add(
+                "budget_du_plan",
+                {
+                    "identifiant": f"BUD-{line:02d}-{year}",
+                    "code_mesure": code,
+                    "financeur": funder,
+                    "axe": axis,
+                    "annee": date(year, 1, 1),
+                    "prevu": planned,
+                    "engage": committed,
+                },
+            )

@@ -135,6 +135,19 @@ def report_paris() -> None:
         f"file active de {min(active_file.values())} à {max(active_file.values())} sur {len(active_file)} mois"
     )
     assert len(active_file) == 9  # January to September 2023: October's activity is not reported on 5 October
+    statuses: dict[str, tuple[str, str]] = {}
+    for _, row in read_rows("paris", "actions_du_plan"):
+        if parse_date(row["date"]) <= e and row["date"] >= statuses.get(row["code_mesure"], ("", ""))[0]:
+            statuses[row["code_mesure"]] = (row["date"], row["statut"])
+    done = sum(1 for _day, status in statuses.values() if status == "réalisée")
+    budget = read_rows("paris", "budget_du_plan")
+    committed = sum(int(row["engage"]) for _, row in budget if parse_date(row["annee"]) <= e)
+    planned = sum(int(row["prevu"]) for _, row in budget if parse_date(row["annee"]) <= e)
+    print(
+        f"  plan crack 2019-2021: {done} des {len(statuses)} actions réalisées; "
+        f"{committed} € engagés pour {planned} € prévus"
+    )
+    assert (done, len(statuses), committed, planned) == (19, 33, 24_100_000, 9_000_000)
 
     def latest(kind: str, on: date, strictly_before: bool = False) -> int:
         readings = [

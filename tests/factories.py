@@ -102,6 +102,8 @@ def required_record_fields(kind: str) -> dict:
         "administrative_measure": {"measure": "appearance_ban", "requested_on": day},
         "penal_step": {"occurred_on": day, "pseudonym": "c" * 64, "stage": "custody"},
         "care_activity": {"site": "CAARUD", "site_type": "caarud", "month": day.replace(day=1)},
+        "plan_measure": {"code": "1", "title": "Mesure", "status": "planned", "as_of": day},
+        "budget_line": {"code": "1", "funder": "Ville", "year": day.replace(month=1, day=1)},
     }[kind]
 
 

@@ -30,6 +30,9 @@ Decisions recorded here:
   line per site and month of counts only (never a person): the coordinator reads its lines like other aggregate
   records; its figures are aggregates like any other, but those counting persons (active file, overdoses, people
   housed) are read exactly by the care and health partners and the coordinator only, above the threshold by others.
+- the plan's own execution (issue 14 family 8: dated status snapshots of the plan's measures, budget lines by
+  measure, funder and year) is the coordinator's follow-up table: the préfecture enters and corrects every line of
+  the plan, and each partner the lines of the measures it owns or funds; no person is concerned.
 - plan objects: every member (but the public) reads the plan, its axes, partners, actions, meetings and
   decisions; the coordinator manages them and the memberships (deactivated, not deleted: only superusers
   delete one); a partner updates the actions it owns and reads its own memberships.
@@ -86,6 +89,8 @@ street_count         R            crud    -        -     -        crud  -       
 administrative_measure Rcud       crud    -        -     -        -     -       -       CRUD
 penal_step           -            -       crud     -     -        -     -       -       CRUD
 care_activity        R            -       -        -     -        crud  crud    -       CRUD
+plan_measure         CRUD         crud    crud     crud  crud     crud  crud    -       CRUD
+budget_line          CRUD         crud    crud     crud  crud     crud  crud    -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.

@@ -52,6 +52,8 @@ street_count         -       plan          -        -        keep
 administrative_measure 12     plan_end      12       36       anonymise
 penal_step           12      plan_end      12       36       anonymise
 care_activity        -       plan          -        -        keep
+plan_measure         -       plan          -        -        keep
+budget_line          -       plan          -        -        keep
 audit_trail          72      event         72       72       delete
 upload               0       imported      0        0        delete
 """

@@ -21,6 +21,7 @@ from copil.formats.common_columns import (
     reference_column,
 )
 from copil.formats.enforcement import ENFORCEMENT_FORMATS
+from copil.formats.execution import EXECUTION_FORMATS
 from copil.formats.sanctions import SANCTION_FORMATS
 from copil.plans.models import Axis
 from copil.records import models as m
@@ -610,6 +611,7 @@ FORMATS: dict[str, RecordFormat] = {
         *ENFORCEMENT_FORMATS,
         *SANCTION_FORMATS,
         *CARE_FORMATS,
+        *EXECUTION_FORMATS,
     ]
 }
 

@@ -211,6 +211,52 @@ def check_first_of_month(day: dt.date, shown: str) -> None:
         )
 
 
+_YEAR = re.compile(r"\d{4}")
+# A budget year may be planned ahead: up to this many years after the current one.
+YEARS_AHEAD = 10
+
+
+def parse_year(value: str) -> dt.date:
+    """A year as its 1 January: YYYY, or a date (ISO or French) that is the 1 January of its year."""
+    if _YEAR.fullmatch(value):
+        return dt.date(int(value), 1, 1)
+    day = parse_date(value)
+    check_first_of_year(day, value)
+    return day
+
+
+def check_first_of_year(day: dt.date, shown: str) -> None:
+    """Refuse a day other than 1 January where a column names a year (`Column.year`)."""
+    if (day.month, day.day) != (1, 1):
+        raise CellError(
+            ErrorCode.INVALID_DATE,
+            _("« {value} » is not the 1 January of a year: write the year as YYYY, for example {year}").format(
+                value=shown, year=day.year
+            ),
+        )
+
+
+def check_year_range(day: dt.date, shown: str) -> None:
+    """Refuse a year before EARLIEST_DATE's or more than `YEARS_AHEAD` years after the current one."""
+    if day < EARLIEST_DATE:
+        check_date_range(day, shown)
+    last = timezone.localdate().year + YEARS_AHEAD
+    if day.year > last:
+        raise CellError(
+            ErrorCode.DATE_IN_FUTURE,
+            _("year « {value} » is too far ahead (at most {last})").format(value=shown, last=last),
+        )
+
+
+def _typed_year(value: Any) -> int | None:
+    """A spreadsheet number that is a year (a whole number of four digits), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    if value != int(value) or not 1000 <= value <= 9999:
+        return None
+    return int(value)
+
+
 def parse_datetime(value: str) -> dt.datetime:
     """An aware date-time: local (Paris) when written without offset."""
     match = _DATETIME.fullmatch(value)
@@ -480,6 +526,10 @@ class CellParsers:
         if kind == ColumnType.DATE:
 
             def date(raw: str) -> str:
+                if column.year:
+                    day = parse_year(raw)
+                    check_year_range(day, raw)
+                    return day.isoformat()
                 day = parse_month(raw) if column.month else parse_date(raw)
                 check_date_range(day, raw)
                 return day.isoformat()
@@ -517,6 +567,11 @@ class CellParsers:
                     day = value.date()
                 elif isinstance(value, dt.date):
                     day = value
+                elif column.year and (year := _typed_year(value)) is not None:
+                    # a year typed as a number in a spreadsheet (as an Excel serial it would be before 1928)
+                    day = dt.date(year, 1, 1)
+                    check_year_range(day, str(day.year))
+                    return day.isoformat()
                 elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                     day = excel_serial(value, self.epoch).date()
                     described = _("{serial} (Excel date serial, i.e. {date})").format(
@@ -528,6 +583,10 @@ class CellParsers:
                     raise CellError(
                         ErrorCode.INVALID_DATE, _("invalid date « {value} »").format(value=cell_text(value))
                     )
+                if column.year:
+                    check_first_of_year(day, f"{day:%d/%m/%Y}")
+                    check_year_range(day, f"{day:%d/%m/%Y}")
+                    return day.isoformat()
                 check_date_range(day, f"{day:%d/%m/%Y}")
                 if column.month:
                     check_first_of_month(day, f"{day:%d/%m/%Y}")

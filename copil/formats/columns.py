@@ -70,6 +70,9 @@ class Column:
     # DATE columns only: the value names a month, stored as its first day; « AAAA-MM » and « MM/AAAA » are read as
     # that day and any other day of the month is refused (the records of one month must share their date).
     month: bool = False
+    # DATE columns only: the value names a year, stored as its 1 January; « AAAA » is read as that day, any other
+    # day of the year is refused, and a year may lie ahead (a budget planned for the plan's next years).
+    year: bool = False
     title: str = ""
     description: str = ""  # for the published format: speaks of files and cells
     hint: str = ""  # for forms, in the user's words; the description when empty

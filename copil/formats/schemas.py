@@ -400,6 +400,47 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "personnes_hebergees": "12",
         },
     ],
+    # --- Issue 14, family 8: the plan's own execution ---
+    "plan_measure": [
+        {
+            "identifiant": "MES-12-2021-12",
+            "code_mesure": "12",
+            "intitule": "Ouvrir un lieu de repos et d'accueil pour les consommateurs de crack",
+            "axe": "prévention et soins",
+            "statut": "réalisée",
+            "date": "2021-12-08",
+        },
+        {
+            "identifiant": "MES-13-2021-12",
+            "code_mesure": "13",
+            "intitule": "Créer des places d'hébergement dédiées",
+            "axe": "logement",
+            "statut": "en cours",
+            "date": "2021-12-08",
+        },
+    ],
+    "budget_line": [
+        {
+            "identifiant": "BUD-12-ARS-2020",
+            "code_mesure": "12",
+            "financeur": "ARS Île-de-France",
+            "axe": "prévention et soins",
+            "annee": "2020-01-01",
+            "prevu": "1000000",
+            "engage": "2450000,50",
+            "depense": "2100000",
+        },
+        {
+            "identifiant": "BUD-13-VDP-2021",
+            "code_mesure": "13",
+            "financeur": "Ville de Paris",
+            "axe": "logement",
+            "annee": "2021-01-01",
+            "prevu": "500000",
+            "engage": "850000",
+            "depense": "",
+        },
+    ],
 }
 assert set(EXAMPLES) == set(FORMATS), "every kind has an example"
 

@@ -48,6 +48,7 @@ _OPTIONAL = (
     "outcome",
     "last_days",
     "step",
+    "series",
 )
 STEPS = frozenset({"day", "month"})  # the step of a daily series: one value a day, or a month
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -82,6 +83,10 @@ class IndicatorDefinition:
     outcome: bool = False
     last_days: int | None = None
     step: str = "day"  # daily only: "month" when each record stands for its month (dated its first day)
+    # reading only: the fields naming a series (default: the partner and the model's choice fields). With them, the
+    # latest record of each series is taken first and the filter applies to it (a measure's status at a date);
+    # without a value_field, the series so kept are counted.
+    series: tuple[str, ...] = ()
 
     @property
     def model(self) -> type[models.Model]:
@@ -232,8 +237,19 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
     if not isinstance(_field(model, date_field, where, "date_field"), models.DateField):
         raise CatalogueError(f"{where}: date_field « {date_field} » n'est pas une date")
 
+    series = entry.get("series", [])
+    if not isinstance(series, list) or not all(isinstance(name, str) for name in series):
+        raise CatalogueError(f"{where}: « series » doit être une liste de noms de champs")
+    if series and aggregation != "reading":
+        raise CatalogueError(f"{where}: series ne s'applique qu'à une lecture (reading)")
+    if len(set(series)) != len(series):
+        raise CatalogueError(f"{where}: champ de série répété")
+    for name in series:
+        _field(model, name, where, "series")
+
     value_field = entry.get("value_field")
-    if aggregation in {"sum", "distinct", "reading", "daily", "mean"} and value_field is None:
+    needs_value = {"sum", "distinct", "daily", "mean"} | (set() if series else {"reading"})
+    if aggregation in needs_value and value_field is None:
         raise CatalogueError(f"{where}: l'agrégation « {aggregation} » demande un value_field")
     if value_field is not None:
         if aggregation in {"count", "stock"}:
@@ -342,6 +358,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         outcome=outcome,
         last_days=last_days,
         step=step,
+        series=tuple(series),
     )
 
 

@@ -259,7 +259,14 @@ def _compute(definition: IndicatorDefinition, period: Period, scope: _Scope, tod
 
     headline = fields["mean"] if definition.aggregation == "daily" else fields["value"]
     fields.update(_target(definition, headline, scope))
-    if scope.population and definition.aggregation not in {"daily", "mean"} and fields["value"] is not None:
+    # The plan's own measures counted (a reading of series without a value) are no rate of its territory's people.
+    counts_series = bool(definition.series) and definition.value_field is None
+    if (
+        scope.population
+        and definition.aggregation not in {"daily", "mean"}
+        and fields["value"] is not None
+        and not counts_series
+    ):
         rate = Decimal(fields["value"]) * 10000 / scope.population
         fields["per_10000"] = rate.quantize(RATE_PLACES, ROUND_HALF_UP)
     return IndicatorResult(definition=definition, period=period, population=scope.population, **fields)
@@ -376,7 +383,7 @@ class _Reader:
 
     @property
     def is_decimal(self) -> bool:
-        if self.definition.aggregation not in {"sum", "reading", "daily"}:
+        if self.definition.aggregation not in {"sum", "reading", "daily"} or self.definition.value_field is None:
             return False
         name = self.value_name
         return name in {MASS_GRAMS, STREET_VALUE} or isinstance(self.model._meta.get_field(name), models.DecimalField)
@@ -426,7 +433,7 @@ class _Reader:
     def aggregates(self) -> dict[str, models.Aggregate]:
         """The aggregate(s) giving the figure of a set of records; `_total` folds them into one number."""
         aggregation = self.definition.aggregation
-        if aggregation in {"count", "stock"}:
+        if aggregation in {"count", "stock"} or (aggregation == "reading" and self.definition.value_field is None):
             return {"figure": Count("pk")}
         if aggregation == "distinct":
             name = self.value_name
@@ -592,12 +599,19 @@ class _Reader:
         return self.figure(self.base.filter(condition), value_only=value_only)
 
     def reading(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
-        """Sum of each series' latest reading on or before the date; a series is one partner and one kind."""
-        series = ["partner", *(f.name for f in self.model._meta.concrete_fields if f.choices)]
+        """Sum of each series' latest reading on or before the date; a series is one partner and one kind, or the
+        catalogue's `series` fields. With those, the latest record of each series is taken among all its records
+        and the filter then applies to it (a measure done at a date is one whose latest status then is « done »);
+        without a value_field, the series kept are counted."""
+        if self.definition.series:  # a measure code names a series within its plan only
+            series = ["plan", *self.definition.series]
+        else:
+            series = ["partner", *(f.name for f in self.model._meta.concrete_fields if f.choices)]
+        pool = self.model._default_manager.all() if self.definition.series else self.base
         name = self.definition.date_field
         latest_ids: list[int] = []
         for ids, day in windows:
-            candidates = self.base.filter(Q(plan_id__in=ids) & self.on_or_before(day))
+            candidates = pool.filter(Q(plan_id__in=ids) & self.on_or_before(day))
             latest = candidates.filter(**{field: OuterRef(field) for field in series}).order_by(f"-{name}", "-pk")
             latest_ids += (
                 candidates.annotate(latest=Subquery(latest.values("pk")[:1]))

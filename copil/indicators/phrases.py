@@ -403,6 +403,26 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
                 "depending on the month"
             ),
         ),
+        # --- Issue 14, family 8: the plan's own execution ---------------------------------------------------
+        # « 19 des 33 actions du plan sont réalisées ; 24,1 M€ engagés pour 9 M€ prévus » : one sentence that
+        # `copil.reports.bilan` composes from these figures (the plural follows the measures done, the amounts
+        # read as money); the measures by status and the budget by funder are listed in the bilan's CSV.
+        "plan_measures": Phrase(
+            parts=MappingProxyType(
+                {
+                    "in_progress": lambda n: ngettext("{n} in progress", "{n} in progress", n),
+                    "planned": lambda n: ngettext("{n} not started", "{n} not started", n),
+                    "cancelled": lambda n: ngettext("{n} abandoned", "{n} abandoned", n),
+                }
+            ),
+        ),
+        "plan_measures_done": Phrase(),
+        "budget_planned": Phrase(follows=lambda n: _("{n} planned")),
+        "budget_committed": Phrase(follows=lambda n: _("{n} committed")),
+        "budget_spent": Phrase(follows=lambda n: _("{n} spent")),
+        "budget_planned_by_funder": Phrase(),
+        "budget_committed_by_funder": Phrase(),
+        "budget_spent_by_funder": Phrase(),
     }
 )
 

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from django.db import models
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import ExtractYear, Greatest, Trunc, TruncDate
 
 from copil.plans.models import Plan, Territory
@@ -101,9 +101,14 @@ def series(
     if definition.aggregation in {"stock", "reading"}:
         known = [part for part in parts if part.start <= day]
         dates = [min(part.end, day) for part in known]
-        values = (
-            _stock(reader, records, dates) if definition.aggregation == "stock" else _readings(reader, records, dates)
-        )
+        values: list[Number | None]
+        if definition.aggregation == "stock":
+            values = list(_stock(reader, records, dates))
+        elif definition.series:  # the latest record of each series among all, then the filter (`_Reader.reading`)
+            every = reader.model._default_manager.filter(plan_id__in=scope.plan_ids)
+            values = _readings(reader, every, dates, kept=set(records.values_list("pk", flat=True)))
+        else:
+            values = _readings(reader, records, dates)
         return [SeriesPoint(part, value) for part, value in zip(known, values, strict=True)]
     return _daily(reader, records, period, parts)
 
@@ -227,27 +232,36 @@ def _count_on_or_before(cumulative: tuple[list[dt.date], list[int]], day: dt.dat
     return totals[position - 1] if position else 0
 
 
-def _readings(reader: _Reader, records: models.QuerySet, dates: list[dt.date]) -> list[Number | None]:
-    """On each date, the sum of each series' latest reading on or before it (a series: a partner and a kind)."""
+def _readings(
+    reader: _Reader, records: models.QuerySet, dates: list[dt.date], *, kept: set[int] | None = None
+) -> list[Number | None]:
+    """On each date, the sum of each series' latest reading on or before it (a series: a partner and a kind, or the
+    catalogue's `series` fields within a plan). `kept`: the records the filter keeps, applied to each series'
+    latest record (`_Reader.reading`); a series read without a value_field counts 1."""
     if not dates:
         return []
     definition = reader.definition
-    series_fields = ["partner", *(f.name for f in reader.model._meta.concrete_fields if f.choices)]
+    if definition.series:
+        series_fields = ["plan", *definition.series]
+    else:
+        series_fields = ["partner", *(f.name for f in reader.model._meta.concrete_fields if f.choices)]
+    figure = reader.value_expression() if definition.value_field is not None else Value(1)
     rows = (
         records.filter(reader.on_or_before(max(dates)))
-        .annotate(day=_day_expression(reader, definition.date_field), figure=reader.value_expression())
+        .annotate(day=_day_expression(reader, definition.date_field), figure=figure)
         .order_by(definition.date_field, "pk")
-        .values_list("day", "figure", *series_fields)
+        .values_list("day", "figure", "pk", *series_fields)
     )
-    latest: dict[tuple[Any, ...], Any] = {}
+    latest: dict[tuple[Any, ...], tuple[Any, int]] = {}
     out: list[Number | None] = []
     pending: Iterator[tuple[Any, ...]] = iter(rows)
     row = next(pending, None)
     for day in dates:
         while row is not None and _as_date(row[0]) <= day:
-            latest[tuple(row[2:])] = row[1]
+            latest[tuple(row[3:])] = (row[1], row[2])
             row = next(pending, None)
-        out.append(reader.number(sum(latest.values())) if latest else None)
+        values = [value for value, pk in latest.values() if kept is None or pk in kept]
+        out.append(reader.number(sum(values)) if latest else None)
     return out
 
 

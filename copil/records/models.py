@@ -6,6 +6,7 @@ Each record belongs to a plan, is entered by one partner and carries that partne
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copil.plans.models import Axis, Partner, Plan
 from copil.records.constraints import CompositeForeignKey
@@ -561,6 +562,61 @@ class CareActivity(Record):
         verbose_name_plural = _("care activity")
 
 
+# --- Issue 14, family 8: the plan's own execution -----------------------------------------------------------------
+
+
+class PlanMeasure(Record):
+    """A dated status snapshot of one measure of the plan (its action n° « code »): title, axis, owner, status on
+    that day. A measure's status at a date is its latest snapshot on or before it, so the records of one measure
+    give its status over time; the owner is the partner who enters the snapshot (or the coordinator for it).
+
+    A record kind rather than `copil.plans.models.Action` fields: the snapshots are imported like any partner
+    file (the plan's follow-up table), keep the history the audit found missing, and feed the catalogue."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", pgettext_lazy("action item", "cancelled")
+
+    code = models.CharField(_("measure code"), max_length=30)
+    title = models.CharField(_("title"), max_length=300)
+    axis = models.CharField(_("axis"), max_length=30, choices=Axis.Code.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    as_of = models.DateField(_("status on"))
+
+    class Meta(Record.Meta):
+        verbose_name = _("plan measure status")
+        verbose_name_plural = _("plan measure statuses")
+        indexes = [models.Index(fields=["plan", "code", "as_of"], name="plan_measure_plan_code_day")]
+
+
+class BudgetLine(Record):
+    """The money of one measure of the plan from one funder for one year: planned, committed and spent (€).
+
+    `year` is the first day of the budget year: a year's line counts from its 1 January on, and the plan's
+    budget at a date adds up the lines of the years begun by then (`reading` by measure, funder and year)."""
+
+    code = models.CharField(_("measure code"), max_length=30)
+    funder = models.CharField(_("funder"), max_length=200)
+    axis = models.CharField(_("axis"), max_length=30, choices=Axis.Code.choices, blank=True)
+    year = models.DateField(_("budget year"))
+    planned_eur = models.DecimalField(_("planned (€)"), max_digits=MAX_DIGITS, decimal_places=2, default=0)
+    committed_eur = models.DecimalField(_("committed (€)"), max_digits=MAX_DIGITS, decimal_places=2, default=0)
+    spent_eur = models.DecimalField(_("spent (€)"), max_digits=MAX_DIGITS, decimal_places=2, default=0)
+
+    class Meta(Record.Meta):
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(planned_eur__gte=0, committed_eur__gte=0, spent_eur__gte=0),
+                name="budget_line_non_negative_amounts",
+            ),
+        ]
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -584,4 +640,6 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "administrative_measure": AdministrativeMeasure,
     "penal_step": PenalStep,
     "care_activity": CareActivity,
+    "plan_measure": PlanMeasure,
+    "budget_line": BudgetLine,
 }

@@ -32,7 +32,7 @@ from copil.records.models import Agreement
 from . import disclosure
 from .charts import Chart, axis_charts
 from .comparisons import YEAR_BEFORE, IndicatorComparison, compare_results, comparison_text, not_comparable_text
-from .formatting import format_mass, format_number, join_words
+from .formatting import format_mass, format_money, format_number, join_words
 
 
 @dataclass
@@ -496,6 +496,57 @@ def _coordination(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         out.append(Sentence(text + ".", [w.registry_note(_("Governance of the plan"), sources)]))
     out += _signalements(w, plan, period)
     out += [_agreement_sentence(w, a) for a in _agreements(plan, period, Axis.Code.COORDINATION)]
+    return out + _plan_execution(w)
+
+
+# The figures of the plan's own execution (issue 14, family 8), composed into one sentence.
+PLAN_EXECUTION_FIGURES = ("plan_measures", "plan_measures_done", "budget_planned", "budget_committed", "budget_spent")
+
+
+def _money(w: _Writer, code: str) -> str:
+    """A budget figure's clause (« 24,1 M€ engagés »): its phrase's `follows`, the amount read as money."""
+    form = phrase_of(code).follows
+    if form is None:  # pragma: no cover - the budget phrases have one
+        raise ValueError(f"{code}: no clause to state it")
+    return form(0).format(n=format_money(w.results[code].value or 0))
+
+
+def _plan_execution(w: _Writer) -> list[Sentence]:
+    """« 19 des 33 actions du plan sont réalisées ; 24,1 M€ engagés pour 9 M€ prévus. » (the Cour des comptes' audit
+    of the Paris plan crack, issue 14 family 8): the measures done among the plan's measures at the period's end
+    (each at its latest status), then its budget to date; « Autres actions : 10 en cours … » after it."""
+    parts: list[str] = []
+    codes: list[str] = []
+    measures = w.stated("plan_measures")
+    if measures:
+        done, total = _count(w.results, "plan_measures_done"), _count(w.results, "plan_measures")
+        parts.append(
+            ngettext(
+                "{done} of the plan's {total} actions is carried out",
+                "{done} of the plan's {total} actions are carried out",
+                done,
+            ).format(done=format_number(done), total=format_number(total))
+        )
+        codes += ["plan_measures", "plan_measures_done"]
+    committed, planned = w.stated("budget_committed"), w.stated("budget_planned")
+    if committed and planned:
+        parts.append(
+            _("{committed} against {planned}").format(
+                committed=_money(w, "budget_committed"), planned=_money(w, "budget_planned")
+            )
+        )
+    else:
+        parts += [_money(w, code) for code in ("budget_committed", "budget_planned") if w.stated(code)]
+    codes += [code for code in ("budget_committed", "budget_planned") if w.stated(code)]
+    if w.stated("budget_spent"):
+        parts.append(_money(w, "budget_spent"))
+        codes.append("budget_spent")
+    if not parts:
+        return []
+    out = [w.sentence(_capitalize(_("; ").join(parts)) + ".", *codes)]
+    others = w._parts("plan_measures") if measures else []
+    if others:
+        out.append(Sentence(_("Of the other actions: {items}.").format(items=join_words(others)), []))
     return out
 
 
@@ -557,7 +608,17 @@ SECTION_WRITERS: dict[str, tuple[SectionWriter, frozenset[str]]] = {
         ),
     ),
     Axis.Code.HOUSING: (_housing, frozenset({"eviction_procedures_opened", "evictions_carried_out"})),
-    Axis.Code.COORDINATION: (_coordination, frozenset()),
+    Axis.Code.COORDINATION: (
+        _coordination,
+        frozenset(
+            {
+                *PLAN_EXECUTION_FIGURES,
+                "budget_planned_by_funder",
+                "budget_committed_by_funder",
+                "budget_spent_by_funder",
+            }
+        ),
+    ),
 }
 
 

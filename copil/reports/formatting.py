@@ -28,6 +28,14 @@ def format_mass(grams: int | float | Decimal) -> str:
     return f"{format_number(grams, max_decimals=1)}\u00a0g"
 
 
+def format_money(euros: int | float | Decimal) -> str:
+    """An amount in euros as communiqués print it: `24,1 M€` from a million on (one decimal), else `850 000 €`."""
+    euros = Decimal(str(euros))
+    if abs(euros) >= 1_000_000:
+        return f"{format_number(euros / 1_000_000, max_decimals=1)}\u00a0M€"
+    return f"{format_number(euros, max_decimals=0)}\u00a0€"
+
+
 def join_words(items: Sequence[str]) -> str:
     """`a`, `a et b`, `a, b et c`."""
     items = [str(i) for i in items]

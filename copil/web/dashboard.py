@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from analytics.comparison import compare_counts, percent_is_shown
@@ -34,7 +35,7 @@ from copil.records.models import RECORD_KINDS
 from copil.reports import charts as report_charts
 from copil.reports.comparisons import COUNT_AGGREGATIONS, first_recorded, late_partners
 from copil.reports.disclosure import published_figure
-from copil.reports.formatting import format_mass, format_number, join_words
+from copil.reports.formatting import format_mass, format_money, format_number, join_words
 
 from .caching import cached, data_version, visibility_key
 
@@ -155,6 +156,8 @@ def _format(definition: IndicatorDefinition, value: Any) -> str:
         return "—"
     if definition.unit == "g":
         return format_mass(value)
+    if definition.unit == "eur":  # « 24,1 M€ », « 850 000 € » as the communiqués print money
+        return format_money(value)
     return format_number(value, max_decimals=1)
 
 
@@ -192,7 +195,13 @@ def _evolution(
         ), ""
     change = Decimal(current) - Decimal(previous)
     sign = "+" if change > 0 else "−" if change < 0 else "±"
-    amount = format_mass(abs(change)) if definition.unit == "g" else format_number(abs(change), max_decimals=1)
+    amount = (
+        format_mass(abs(change))
+        if definition.unit == "g"
+        else format_money(abs(change))
+        if definition.unit == "eur"
+        else format_number(abs(change), max_decimals=1)
+    )
     text = f"{sign}{amount}"
     trend = ""
     if definition.aggregation in COUNT_AGGREGATIONS:
@@ -370,7 +379,51 @@ def dashboard(user: Actor, plan: Plan, period: Period, *, version: str | None = 
         ]
         if cards:
             sections.append(AxisSection(axis, titles.get(axis) or str(Axis.Code(axis).label).capitalize(), cards))
-    return {"sections": sections, "charts": figures.charts}
+    return {"sections": sections, "charts": figures.charts, "budget": budget_table(user, plan, figures.results)}
+
+
+@dataclass
+class BudgetRow:
+    """One line of the plan's budget table: an axis (or the total), its money to date as the dashboard prints it."""
+
+    axis: str
+    planned: str
+    committed: str
+    spent: str  # "" when the plan records no money spent at all (the column is left out)
+    ratio: str  # committed over planned, « 268 % », or « — » with nothing planned
+
+
+BUDGET_CODES = ("budget_planned", "budget_committed", "budget_spent")
+
+
+def budget_table(user: Actor, plan: Plan, results: Mapping[str, IndicatorResult]) -> list[BudgetRow]:
+    """The plan's budget against plan per axis (issue 14, family 8): planned, committed and spent to the period's
+    end, from the catalogue's budget indicators broken down by axis, then their total; none when no budget line
+    is recorded or the reader may not see these figures."""
+    found = [results[code] for code in BUDGET_CODES if code in results]
+    if len(found) != len(BUDGET_CODES) or any(result.value is None for result in found):
+        return []
+    if not all(policy.aggregate_rule(user, result.definition, plan=plan).visible for result in found):
+        return []
+    titles = {axis.code: axis.title for axis in plan.axes.all()}
+    keys = [axis for axis in AXES if any(axis in result.breakdown for result in found)]
+    any_spent = bool(found[2].value)
+
+    def row(label: str, amounts: list[Any]) -> BudgetRow:
+        planned, committed, spent = (Decimal(amount or 0) for amount in amounts)
+        ratio = format_number(committed * 100 / planned, 0) + "\u00a0%" if planned else "—"
+        shown_spent = format_money(spent) if any_spent else ""
+        return BudgetRow(label, format_money(planned), format_money(committed), shown_spent, ratio)
+
+    rows = [
+        row(capfirst(titles.get(key) or str(Axis.Code(key).label)), [r.breakdown.get(key) for r in found])
+        for key in keys
+    ]
+    unassigned = [Decimal(r.value or 0) - sum((Decimal(v) for v in r.breakdown.values()), Decimal(0)) for r in found]
+    if any(unassigned):  # lines without an axis
+        rows.append(row(_("No axis"), unassigned))
+    rows.append(row(_("Total"), [r.value for r in found]))
+    return rows
 
 
 def user_signature(user: Actor, plan: Plan) -> str:

@@ -4,6 +4,7 @@ the second, and one staff user per role; and the matrix's pass count printed at 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -111,6 +112,13 @@ def sample(kind: str, partner: Partner, external_id: str) -> dict:
         "agreement": {"parties": [partner]},
         "drug_fine": {"status": "paid", "address": "Place de la gare"},
         "weapon_seizure": {"quantity": 2, "rounds": 12},
+        "plan_measure": {"axis": "prevention_care", "status": "done"},
+        "budget_line": {
+            "axis": "housing",
+            "planned_eur": Decimal("1000.00"),
+            "committed_eur": Decimal("2450.50"),
+            "spent_eur": Decimal("0.00"),
+        },
         "care_activity": {
             "active_file": 120,
             "passages": 900,

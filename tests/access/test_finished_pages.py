@@ -174,10 +174,15 @@ def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, r
             "police",
             {"deal_point", "network", "operation", "seizure", "arrest", "deployment_reading", "field_observation"}
             | {"drug_fine", "weapon_seizure", "asset_seizure", "street_price", "street_count"}
-            | {"administrative_measure"},
+            | {"administrative_measure"}
+            | {"plan_measure", "budget_line"},
         ),
-        ("city", {"camera"}),
-        ("care", {"field_observation", "prevention_action", "care_referral", "street_count", "care_activity"}),
+        ("city", {"camera", "plan_measure", "budget_line"}),
+        (
+            "care",
+            {"field_observation", "prevention_action", "care_referral", "street_count", "care_activity"}
+            | {"plan_measure", "budget_line"},  # the measures it owns and their budget (issue 14, family 8)
+        ),
     ],
 )
 def test_the_imports_page_offers_only_the_kinds_the_role_may_create(world, role, kinds):

@@ -64,6 +64,10 @@ RECORDS_OF["health"] |= {"care_activity"}
 # Issue 14, kinds3: the préfecture (coordinator) and the police record the loi narcotrafic's administrative measures.
 RECORDS_OF["coordinator"] |= {"administrative_measure"}
 RECORDS_OF["police"] |= {"administrative_measure"}
+# Issue 14, family 8: the plan's execution (measures' statuses, budget lines) is the coordinator's follow-up table,
+# plan-wide; each other partner but the public enters the lines of the measures it owns or funds.
+for _role in ("police", "justice", "city", "housing", "care", "health"):
+    RECORDS_OF[_role] |= {"plan_measure", "budget_line"}
 # Whose records a kind usually is (the "other" target is a partner of that role).
 OWNER_ROLE = {kind: next(r for r, kinds in RECORDS_OF.items() if kind in kinds) for kind in RECORD_KINDS}
 
@@ -77,7 +81,7 @@ def expected(role: str, kind: str, action: str, target: str) -> bool:
     if target == "foreign":
         return False
     if role == "coordinator":
-        if kind == "agreement":
+        if kind in {"agreement", "plan_measure", "budget_line"}:
             return True
         if kind == "administrative_measure":  # its own measures, and reads every measure of the plan
             return action == "read" or target == "own"

@@ -124,3 +124,20 @@ def test_openapi_schema_and_docs_are_served(client):
     assert seizure["additionalProperties"] is False
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and b"/static/ninja/swagger-ui-bundle.js" in docs.content
+
+
+def test_a_budget_year_is_its_first_of_january_and_may_lie_ahead(world, api_for):
+    """Issue 14, family 8: the API reads a budget line's year as the files do (its 1 January, a planned year ahead
+    accepted), and refuses another day with the field's path and the parser's French reason."""
+    import datetime as dt
+
+    api = api_for("coordinator")
+    body = api_body("budget_line", complete_sample("budget_line", world.partners["coordinator-1"], "BUD-1"))
+    refused = api.post("/api/records/budget_line", {**body, "annee": "2023-06-30"})
+    assert refused.status_code == 422
+    errors = {tuple(error["loc"]): error["msg"] for error in refused.json()["detail"]}
+    assert "1er janvier" in errors[("body", "annee")]
+    ahead = f"{dt.date.today().year + 2}-01-01"
+    created = api.post("/api/records/budget_line", {**body, "annee": ahead})
+    assert created.status_code == 201, created.json()
+    assert created.json()["annee"] == ahead

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -27,7 +28,7 @@ from copil.plans.models import Action, Decision, Meeting
 from copil.records.models import RECORD_KINDS
 from copil.reports.actions import publish_bilan
 from copil.reports.models import BilanVersion
-from tests.factories import make_alert
+from tests.factories import make_alert, make_record
 from tests.web.conftest import add_records, make_site
 
 from .conftest import OUTPUT, UNREACHABLE_TILES
@@ -57,6 +58,20 @@ def _site_with_everything(tmp_path):
     meeting = Meeting.objects.create(plan=plan, held_on=dt.date(2024, 3, 12), title="COPIL de printemps")
     action = Action.objects.create(plan=plan, owner=site.partners["police"], title="Patrouilles de nuit " * 4)
     Decision.objects.create(meeting=meeting, text="Renforcer les patrouilles autour de la gare " * 3, action=action)
+    # The plan's budget (issue 14, family 8): the dashboard's budget table per axis, every column filled.
+    for n, (axis, year) in enumerate([("prevention_care", 2022), ("prevention_care", 2023), ("repression", 2023)]):
+        make_record(
+            "budget_line",
+            site.partners["coordinator"],
+            external_id=f"BUD-{n}",
+            code=str(n),
+            funder="Agence régionale de santé d'Île-de-France",
+            axis=axis,
+            year=dt.date(year, 1, 1),
+            planned_eur=Decimal("3000000"),
+            committed_eur=Decimal("24100000.55"),
+            spent_eur=Decimal("21950000"),
+        )
     publish_bilan(None, plan=plan, period=Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
     police = Client()
     police.force_login(site.users["police"])
@@ -129,6 +144,8 @@ def test_no_page_scrolls_sideways_at_390_or_1366_px(browser, live_server, settin
     coordinator_pages = {
         "home": "/",
         "dashboard": "/plans/ville/?periode=2023",
+        "budget-lines": "/enregistrements/budget_line/?plan=ville",
+        "budget-line-new": "/enregistrements/budget_line/nouveau/",
         "five-minutes": "/plans/ville/5-minutes/?periode=2023",
         "map": "/plans/ville/carte/?periode=2023",
         "alert": f"/plans/ville/alertes/{alert.pk}/",

@@ -66,6 +66,15 @@ CONTRACT = {
     "care_overdoses": ("care_activity", "sum"),
     "care_people_housed": ("care_activity", "sum"),
     "care_active_file": ("care_activity", "daily"),
+    # Issue 14, family 8: the plan's own execution, read at the period's end (latest status, budget to date).
+    "plan_measures": ("plan_measure", "reading"),
+    "plan_measures_done": ("plan_measure", "reading"),
+    "budget_planned": ("budget_line", "reading"),
+    "budget_committed": ("budget_line", "reading"),
+    "budget_spent": ("budget_line", "reading"),
+    "budget_planned_by_funder": ("budget_line", "reading"),
+    "budget_committed_by_funder": ("budget_line", "reading"),
+    "budget_spent_by_funder": ("budget_line", "reading"),
 }
 
 
@@ -154,6 +163,8 @@ def replace(old: str, new: str) -> str:
         (with_lines("last_days = 0"), "last_days doit être un entier strictement positif"),
         (with_lines('step = "month"'), "step ne s'applique qu'à une série quotidienne"),
         (with_lines('step = "week"'), "step doit être « day » ou « month »"),
+        (with_lines('series = ["role"]'), "series ne s'applique qu'à une lecture"),
+        (with_lines('series = "role"'), "« series » doit être une liste"),
         (GOOD + GOOD, "déclaré deux fois"),
         ("[[indicator]\n", "TOML invalide"),
         ("[settings]\nx = 1\n", "clés inattendues"),
@@ -187,3 +198,23 @@ def test_a_mean_needs_a_numeric_value_field():
 def test_target_defaults_to_upward():
     definition = parse_catalogue(with_lines("target = 40"))["arrests"]
     assert definition.target == 40 and definition.target_direction == "up"
+
+
+def test_a_reading_by_series_may_count_its_series_and_names_real_fields():
+    reading = """
+[[indicator]]
+code = "plan_measures"
+label = "mesures"
+unit = "count"
+axis = "coordination"
+source = "plan_measure"
+date_field = "as_of"
+aggregation = "reading"
+"""
+    with pytest.raises(CatalogueError, match="demande un value_field"):
+        parse_catalogue(reading)
+    assert parse_catalogue(reading + 'series = ["code"]\n')["plan_measures"].series == ("code",)
+    with pytest.raises(CatalogueError, match="series « measure » : champ inconnu"):
+        parse_catalogue(reading + 'series = ["measure"]\n')
+    with pytest.raises(CatalogueError, match="champ de série répété"):
+        parse_catalogue(reading + 'series = ["code", "code"]\n')

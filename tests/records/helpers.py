@@ -34,6 +34,8 @@ OWNER_ROLE = {
     "administrative_measure": "coordinator",  # issue 14, kinds3
     "penal_step": "justice",
     "care_activity": "care",  # issue 14, family 6
+    "plan_measure": "coordinator",  # issue 14, family 8
+    "budget_line": "coordinator",
 }
 assert set(OWNER_ROLE) == set(RECORD_KINDS)
 

@@ -114,9 +114,10 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     client.force_login(site.users["coordinator"])
     cache.clear()
     # cold cache: every indicator and chart computed, each link's count of what the reader may open, and each flow's
-    # figure of the comparison period, and « Le COPIL en 5 minutes » (287 today with the 61 indicators of the
-    # catalogue, 7 of them harm reduction and care activity: it grows with the catalogue, never with the records)
-    with django_assert_max_num_queries(300):
+    # figure of the comparison period, and « Le COPIL en 5 minutes » (306 today with the 69 indicators of the
+    # catalogue, 7 of them harm reduction and care activity, 8 the plan's execution: it grows with the catalogue, never
+    # with the records)
+    with django_assert_max_num_queries(320):
         assert client.get("/plans/ville/", PERIOD).status_code == 200
     # warm cache: session, user, the session's second factor (copil.access.twofactor), memberships, plan, data version,
     # the last approved bilan (the default period, offered in the period choice); « Le COPIL en 5 minutes »: its
@@ -131,8 +132,8 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     with django_assert_max_num_queries(11):
         assert client.get("/plans/ville/carte/", PERIOD).status_code == 200
     # + one query per flow indicator over the same period a year earlier, and one for the partners' first records;
-    # 268 today with the 61 indicators of the catalogue and the last approved version (grows with the catalogue only)
-    with django_assert_max_num_queries(280):
+    # 284 today with the 69 indicators of the catalogue and the last approved version (grows with the catalogue only)
+    with django_assert_max_num_queries(295):
         assert client.get("/plans/ville/bilan/", PERIOD).status_code == 200
     with django_assert_max_num_queries(9):  # + the audit event, the membership check and the last approved version
         assert client.get("/plans/ville/bilan/", PERIOD).status_code == 200
@@ -248,3 +249,56 @@ def test_the_persons_counted_by_care_activity_are_small_counts_for_the_police_on
     page = client.get("/plans/ville/", PERIOD).content.decode()
     assert "entre 3 et 40 par mois" in _card(page, "care_active_file")
     assert '<p class="copil-figure fr-mb-1w">2</p>' in _card(page, "care_overdoses")
+
+
+def _budget_line(partner, code, axis, year, planned, committed, spent="0"):
+    from tests.factories import make_record
+
+    make_record(
+        "budget_line",
+        partner,
+        external_id=f"BUD-{code}-{year}",
+        code=code,
+        funder="Ville",
+        axis=axis,
+        year=dt.date(year, 1, 1),
+        planned_eur=Decimal(planned),
+        committed_eur=Decimal(committed),
+        spent_eur=Decimal(spent),
+    )
+
+
+def _budget_table(page: str) -> list[list[str]]:
+    match = re.search(r'id="budget-du-plan".*?<tbody>(.*?)</tbody>', page, re.DOTALL)
+    assert match, "no budget table"
+    return [
+        [re.sub(r"<[^>]+>", "", cell).replace("\u00a0", " ") for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", match.group(1))
+    ]
+
+
+def test_the_budget_table_shows_planned_committed_and_spent_per_axis(client, site):
+    """Issue 14, family 8: the plan's budget against plan per axis, to the period's end (the years begun)."""
+    client.force_login(site.users["coordinator"])
+    assert 'id="budget-du-plan"' not in client.get("/plans/ville/", PERIOD).content.decode()  # no budget line
+    coordinator = site.partners["coordinator"]
+    _budget_line(coordinator, "1", "prevention_care", 2022, "3000000", "7500000")
+    _budget_line(coordinator, "1", "prevention_care", 2023, "3000000", "9600000", "8000000")
+    _budget_line(site.partners["city"], "2", "repression", 2023, "400000", "300000")
+    _budget_line(coordinator, "3", "", 2023, "0", "850000")
+    _budget_line(coordinator, "1", "prevention_care", 2024, "3000000", "99000000")  # not begun in 2023
+
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+
+    assert "Budget du plan par axe" in page
+    assert '<th scope="col">Dépensé</th>' in page
+    assert _budget_table(page) == [
+        ["Répression", "400 000 €", "300 000 €", "0 €", "75 %"],
+        ["Prévention et soins", "6 M€", "17,1 M€", "8 M€", "285 %"],
+        ["Sans axe", "0 €", "850 000 €", "0 €", "—"],
+        ["Total", "6,4 M€", "18,3 M€", "8 M€", "285 %"],
+    ]
+    assert '<p class="copil-figure fr-mb-1w">18,3\u00a0M€</p>' in _card(page, "budget_committed")  # money
+    assert "Ville : 18,3\u00a0M€" in _card(page, "budget_committed_by_funder")
+    client.force_login(site.users["police"])  # every member reads the plan's budget
+    assert _budget_table(client.get("/plans/ville/", PERIOD).content.decode())[-1][0] == "Total"

@@ -184,6 +184,11 @@ def values_per_plan(
     return out
 
 
+def reads_record_tables() -> bool:
+    """Whether the caller is within `record_tables()`."""
+    return _RECORD_TABLES.get()
+
+
 @contextlib.contextmanager
 def record_tables() -> Iterator[None]:
     """Within it, every figure is computed from the record tables, never from the daily roll-up: the reference
@@ -207,6 +212,13 @@ def flow_totals(
         if not definition.is_flow:
             raise ValueError(f"{definition.code} : pas un flux")
         reader = _Reader(definition)
+        if reader.rolled or (reader.catalogued and definition.aggregation == "distinct" and not _RECORD_TABLES.get()):
+            # From the roll-up's cells (distinct persons: from their kind-versioned cache, their records
+            # counted from the cells), not from a scan of the record table.
+            value = reader.flow([(ids, period)], value_only=True).value
+            records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
+            totals[definition.code] = (value, int(records or 0))
+            continue
         row = reader.base.filter(Q(plan_id__in=ids) & reader.in_period(period)).aggregate(
             **reader.aggregates(), records=Count("pk")
         )

@@ -9,16 +9,22 @@ in one page — so that the same records always give the same bytes.
 from __future__ import annotations
 
 import base64
+import contextvars
 import datetime as dt
 import functools
+import hashlib
 import html
 import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import matplotlib
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from matplotlib import dates as mdates
@@ -26,10 +32,12 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from copil.indicators.engine import IndicatorResult, compute
+from copil.indicators import engine
+from copil.indicators import series as series_module
+from copil.indicators.engine import IndicatorResult
 from copil.indicators.periods import MONTHS_FR, Period
 from copil.indicators.periods import format_date_fr as format_date
-from copil.indicators.series import SeriesPoint, series
+from copil.indicators.series import SeriesPoint
 from copil.plans.models import Plan
 from copil.records.models import Arrest, Substance
 
@@ -132,15 +140,65 @@ def axis_charts(
     return charts
 
 
+# --- the SVG cache ----------------------------------------------------------------------------------------------
+# A chart is drawn from its input series alone (and the period, and this module's code): each input a drawing
+# function reads goes through `series`/`compute` below (or `_uses`), and the rendered SVG is cached under a hash of
+# them, so an unchanged chart is never redrawn and a changed figure always is (issue 16).
+
+_inputs: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("copil_chart_inputs", default=None)
+
+
+@functools.cache
+def _code_hash() -> str:
+    """This module's source, the French catalogue (legend labels) and matplotlib's version: a change of any is a
+    change of every chart."""
+    here = Path(__file__).resolve()
+    french = here.parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+    parts = [here.read_bytes(), french.read_bytes() if french.exists() else b"", matplotlib.__version__.encode()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
+
+
+def _uses(value: object) -> None:
+    """Records an input of the chart being drawn (its repr enters the chart's cache key)."""
+    inputs = _inputs.get()
+    if inputs is not None:
+        inputs.append(repr(value))
+
+
+def series(*args: Any, **kwargs: Any) -> list[SeriesPoint]:
+    points = series_module.series(*args, **kwargs)
+    _uses(points)
+    return points
+
+
+def compute(*args: Any, **kwargs: Any) -> IndicatorResult:
+    result = engine.compute(*args, **kwargs)
+    _uses(result)
+    return result
+
+
+def _svg_key(code: str, title: str, description: str) -> str | None:
+    inputs = _inputs.get()
+    if inputs is None:
+        return None
+    raw = repr((_code_hash(), code, title, description, inputs))
+    return f"copil-chart-svg:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
 def _styled(draw: ChartFunction) -> ChartFunction:
-    """Draw in French, with the charts' matplotlib style (rcParams are read when artists are created)."""
+    """Draw in French, with the charts' matplotlib style (rcParams are read when artists are created); the inputs
+    the drawing reads are recorded for the SVG cache."""
 
     @functools.wraps(draw)
     def styled(
         plan: Plan, period: Period, results: dict[str, IndicatorResult], today: dt.date | None = None
     ) -> Chart | None:
-        with translation.override("fr"), matplotlib.rc_context(RC):
-            return draw(plan, period, results, today)
+        token = _inputs.set([repr((period, today))])
+        try:
+            with translation.override("fr"), matplotlib.rc_context(RC):
+                return draw(plan, period, results, today)
+        finally:
+            _inputs.reset(token)
 
     return styled
 
@@ -307,6 +365,7 @@ def shelter_chart(
     ]
     result = results.get("shelter_occupancy") or compute("shelter_occupancy", period, plan=plan, today=today)
     baseline = result.baseline_value
+    _uses(baseline)
     last = occupied[-1]
     title = _("People taken in each night in shelters")
     description = _("Line chart of the people taken in each night in shelters, day by day {period}: {n} on {date}.")
@@ -416,10 +475,16 @@ def _date_axis(axes: matplotlib.axes.Axes, period: Period) -> None:
 
 
 def _chart(code: str, axis: str, title: str, description: str, figure: Figure) -> Chart:
-    buffer = io.StringIO()
-    with matplotlib.rc_context({**RC, "svg.hashsalt": f"copil-{code}"}):
-        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
-    return Chart(code, axis, title, description, _inline_svg(buffer.getvalue(), code, title, description))
+    key = _svg_key(code, title, description)
+    svg = cache.get(key) if key else None
+    if svg is None:
+        buffer = io.StringIO()
+        with matplotlib.rc_context({**RC, "svg.hashsalt": f"copil-{code}"}):
+            FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
+        svg = _inline_svg(buffer.getvalue(), code, title, description)
+        if key:
+            cache.set(key, svg, settings.COPIL_PAGE_CACHE_SECONDS)
+    return Chart(code, axis, title, description, svg)
 
 
 def _inline_svg(document: str, code: str, title: str, description: str) -> str:

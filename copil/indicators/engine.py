@@ -212,9 +212,12 @@ def flow_totals(
         if not definition.is_flow:
             raise ValueError(f"{definition.code} : pas un flux")
         reader = _Reader(definition)
-        if reader.rolled or (reader.catalogued and definition.aggregation == "distinct" and not _RECORD_TABLES.get()):
-            # From the roll-up's cells (distinct persons: from their kind-versioned cache, their records
-            # counted from the cells), not from a scan of the record table.
+        if reader.rolled:  # from the roll-up's cells, one query
+            sums = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"), total=Sum("value"))
+            totals[definition.code] = (reader.rolled_number(sums["n"], sums["total"]), int(sums["n"] or 0))
+            continue
+        if reader.catalogued and definition.aggregation == "distinct" and not _RECORD_TABLES.get():
+            # Distinct persons from their kind-versioned cache, their records counted from the cells.
             value = reader.flow([(ids, period)], value_only=True).value
             records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
             totals[definition.code] = (value, int(records or 0))

@@ -146,13 +146,45 @@ def compute_many(
     territory: Territory | None = None,
     today: dt.date | None = None,
 ) -> dict[str, IndicatorResult]:
-    """Several indicators over the same period and scope, by code, in the order given."""
+    """Several indicators over the same period and scope, by code, in the order given.
+
+    For one plan, each result is cached under the version counters of what it reads (its own record kind, the
+    street prices for the street value, and the plan objects: partners, targets, plan, territory), so after a
+    write only the indicators of the kinds written are computed again (issue 16)."""
     scope, day = _scope(plan, territory), _today(today)
-    results = {}
-    for indicator in codes:
-        definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
-        results[definition.code] = _compute(definition, period, scope, day)
+    definitions = [i if isinstance(i, IndicatorDefinition) else get_indicator(i) for i in codes]
+    keys: dict[str, str] = {}
+    if plan is not None and territory is None and not _RECORD_TABLES.get():
+        state = dict(DataVersion.objects.filter(plan_id=plan.pk).values_list("kind", "version"))
+        for definition in definitions:
+            keys[definition.code] = _result_key(definition, period, plan, day, state)
+    found = cache.get_many(list(keys.values())) if keys else {}
+    results, fresh = {}, {}
+    for definition in definitions:
+        key = keys.get(definition.code)
+        result = found.get(key) if key else None
+        if result is None:
+            result = _compute(definition, period, scope, day)
+            if key:
+                fresh[key] = result
+        results[definition.code] = result
+    if fresh:
+        cache.set_many(fresh, settings.COPIL_PAGE_CACHE_SECONDS)
     return results
+
+
+def _result_key(
+    definition: IndicatorDefinition, period: Period, plan: Plan, today: dt.date, state: dict[str, int]
+) -> str:
+    """The cache key of one indicator's result for one plan: the counters of its own kind (and of the street
+    prices for the street value) and of every plan object, never those of the other record kinds."""
+    from copil.records.models import RECORD_KINDS
+
+    kinds = {definition.source} | ({"street_price"} if definition.value_field == STREET_VALUE else set())
+    read = sorted((kind, version) for kind, version in state.items() if kind in kinds or kind not in RECORD_KINDS)
+    updated = plan.updated_at.timestamp() if plan.updated_at else None
+    raw = repr((ENGINE_VERSION, definition, repr(period), plan.pk, updated, today, read))
+    return f"copil-result:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def values_per_plan(

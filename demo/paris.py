@@ -577,6 +577,7 @@ def build_paris() -> Plan:
             )
 
     _street_counts(plan)
+    _care_activity(plan)
 
     plan.partner("prefecture-police").add(
         "conventions",
@@ -643,3 +644,54 @@ def _street_counts(plan: Plan) -> None:
                 "comptages_rue",
                 {"identifiant": counter.next_id("CPT", day.year), "date_heure": at, "zone": zone, "personnes": people},
             )
+
+
+# Harm reduction and care activity (issue 14, family 6), month by month from January 2022 to September 2023 (the last
+# full month before the committee of 5 October 2023). Modelled on the IGA-IGAS report on the haltes soins addictions
+# (IGA n° 24038, IGAS n° 2024-036R, October 2024): the Paris HSA (Gaïa Paris, by the Lariboisière hospital, for
+# injectors since 2020) had an active file of about 800 users over 2023 and about 194 supervised consumptions a day;
+# 79 % of its users are homeless. The monthly active file (people seen in the month) is below the year's; the
+# CAARUD and the crack outreach team hand out the kits base (inhalation) the HSA does not.
+P_CARE_SITES = (
+    # partner, site, type, active file range, supervised consumptions a day, passages per consumption or a month,
+    # kits base a month, syringes a month, overdoses a month, people housed a month
+    ("gaia-paris", "Halte soins addictions Paris", "halte soins addictions", (470, 560), 194, None, (0, 0),
+     (6200, 6900), (1, 6), (0, 0)),
+    ("oppelia-charonne", "CAARUD Oppelia Charonne", "CAARUD", (330, 420), 0, (1600, 2100), (1900, 2600),
+     (1300, 1800), (0, 2), (6, 14)),
+    ("gaia-paris", "Maraude crack nord-est", "maraude", (240, 320), 0, None, (1100, 1600), (150, 350), (0, 1),
+     (4, 11)),
+)  # fmt: skip
+
+
+def _care_activity(plan: Plan) -> None:
+    """One row per site and month. Its own random stream and its own file leave every other figure unchanged."""
+    rng = random.Random(75059)
+    month = date(2022, 1, 1)
+    while month <= date(2023, 9, 1):
+        following = (month + timedelta(days=32)).replace(day=1)
+        month_days = (following - month).days
+        for code, site, kind, active, per_day, passages, kits, syringes, overdoses, housed in P_CARE_SITES:
+            partner = plan.partner(code)
+            consumptions = round(per_day * month_days * rng.uniform(0.94, 1.06))
+            if passages is None:  # the HSA: a visit for each consumption and some more (care, rest, talk)
+                visits = round(consumptions * rng.uniform(1.22, 1.30))
+            else:
+                visits = rng.randint(*passages)
+            partner.add(
+                "activite_rdr",
+                {
+                    "identifiant": partner.next_id("RDR", month.year),
+                    "site": site,
+                    "type_site": kind,
+                    "mois": month,
+                    "file_active": rng.randint(*active),
+                    "passages": visits,
+                    "consommations_supervisees": consumptions,
+                    "kits_base": rng.randint(*kits),
+                    "seringues": rng.randint(*syringes),
+                    "overdoses": rng.randint(*overdoses),
+                    "personnes_hebergees": rng.randint(*housed),
+                },
+            )
+        month = following

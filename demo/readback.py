@@ -122,6 +122,19 @@ def report_paris() -> None:
     last_month = [v for d, v in street.items() if e - timedelta(days=29) <= d <= e]
     print(f"  usagers présents chaque jour dans l'espace public (dernier mois): {min(last_month)} à {max(last_month)}")
     assert (min(last_month), max(last_month)) == (100, 150)
+    care: dict[str, int] = defaultdict(int)
+    active_file: dict[str, int] = defaultdict(int)
+    for _, row in read_rows("paris", "activite_rdr"):
+        if within(row["mois"], s, e):
+            for column in ("passages", "consommations_supervisees", "kits_base", "seringues", "overdoses"):
+                care[column] += int(row[column] or 0)
+            active_file[row["mois"]] += int(row["file_active"] or 0)
+    print(
+        f"  réduction des risques: {care['passages']} passages, {care['consommations_supervisees']} consommations "
+        f"supervisées, {care['kits_base']} kits base, {care['seringues']} seringues, {care['overdoses']} overdoses; "
+        f"file active de {min(active_file.values())} à {max(active_file.values())} sur {len(active_file)} mois"
+    )
+    assert len(active_file) == 9  # January to September 2023: October's activity is not reported on 5 October
 
     def latest(kind: str, on: date, strictly_before: bool = False) -> int:
         readings = [

@@ -101,6 +101,7 @@ def required_record_fields(kind: str) -> dict:
         },
         "administrative_measure": {"measure": "appearance_ban", "requested_on": day},
         "penal_step": {"occurred_on": day, "pseudonym": "c" * 64, "stage": "custody"},
+        "care_activity": {"site": "CAARUD", "site_type": "caarud", "month": day.replace(day=1)},
     }[kind]
 
 

@@ -26,6 +26,10 @@ Decisions recorded here:
 - agreements are the coordinator's records: the coordinator creates them for any partner of the plan.
 - administrative measures (loi narcotrafic) are the préfecture's and the police's records: the préfecture
   (coordinator) records its own and reads every one of the plan; the person a measure targets is a pseudonym.
+- care activity (harm reduction and care sites, issue 14 family 6) is entered by the care and health partners, one
+  line per site and month of counts only (never a person): the coordinator reads its lines like other aggregate
+  records; its figures are aggregates like any other, but those counting persons (active file, overdoses, people
+  housed) are read exactly by the care and health partners and the coordinator only, above the threshold by others.
 - plan objects: every member (but the public) reads the plan, its axes, partners, actions, meetings and
   decisions; the coordinator manages them and the memberships (deactivated, not deleted: only superusers
   delete one); a partner updates the actions it owns and reads its own memberships.
@@ -81,6 +85,7 @@ street_price         R            crud    -        -     -        -     -       
 street_count         R            crud    -        -     -        crud  -       -       CRUD
 administrative_measure Rcud       crud    -        -     -        -     -       -       CRUD
 penal_step           -            -       crud     -     -        -     -       -       CRUD
+care_activity        R            -       -        -     -        crud  crud    -       CRUD
 """
 
 # Plan objects (copil.plans.models). Lowercase: the actions the partner owns, the memberships of the partner.
@@ -132,21 +137,25 @@ PERSON_LEVEL_KINDS = frozenset({"care_referral", "conviction", "penal_step"})
 PSEUDONYMISED_KINDS = PERSON_LEVEL_KINDS | {"administrative_measure"}
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 AGGREGATE_TABLE = """
-role          other  care_referral  care_referral_persons  conviction  penal_step
-coordinator   exact  exact          exact                  exact       exact
-police        exact  suppressed     suppressed             suppressed  suppressed
-justice       exact  suppressed     suppressed             exact       exact
-city          exact  suppressed     suppressed             suppressed  suppressed
-housing       exact  suppressed     suppressed             suppressed  suppressed
-care          exact  exact          suppressed             suppressed  suppressed
-health        exact  suppressed     suppressed             suppressed  suppressed
-public        exact  suppressed     suppressed             suppressed  suppressed
-superuser     exact  exact          exact                  exact       exact
+role          other  care_referral  care_referral_persons  conviction  penal_step  care_activity_persons
+coordinator   exact  exact          exact                  exact       exact       exact
+police        exact  suppressed     suppressed             suppressed  suppressed  suppressed
+justice       exact  suppressed     suppressed             exact       exact       suppressed
+city          exact  suppressed     suppressed             suppressed  suppressed  suppressed
+housing       exact  suppressed     suppressed             suppressed  suppressed  suppressed
+care          exact  exact          suppressed             suppressed  suppressed  exact
+health        exact  suppressed     suppressed             suppressed  suppressed  exact
+public        exact  suppressed     suppressed             suppressed  suppressed  suppressed
+superuser     exact  exact          exact                  exact       exact       exact
 """
 # care_referral_persons: counts of distinct persons referred to care. A care partner sees them only above the
 # threshold: otherwise it could enter a referral of a named person and watch whether the plan's count moves,
 # learning whether that person is a client of another association (pseudonyms are per plan, see
 # copil.access.pseudonyms, so the probe never crosses plans).
+# care_activity_persons: the persons counted by harm-reduction and care activity (issue 14, family 6: its active
+# file, overdoses handled, people housed), month by month and site by site. Its other figures (passages, equipment
+# handed out) are aggregates like any other; these are health data on few people: the care and health partners who
+# enter them and the coordinator read them exactly, the others above the threshold.
 _AGGREGATE_LEVELS = ("exact", "suppressed", "hidden")
 
 
@@ -678,6 +687,8 @@ def aggregate_rule(user: Actor, indicator_definition: Any, *, plan: Plan | int |
     column = definition.source if definition.source in PERSON_LEVEL_KINDS else "other"
     if column == "care_referral" and getattr(definition, "person_count", False):
         column = "care_referral_persons"
+    if definition.source == "care_activity" and getattr(definition, "person_count", False):
+        column = "care_activity_persons"
     if plan is not None:
         roles = user_roles(user, plan)
     else:

@@ -51,6 +51,7 @@ street_price         -       plan          -        -        keep
 street_count         -       plan          -        -        keep
 administrative_measure 12     plan_end      12       36       anonymise
 penal_step           12      plan_end      12       36       anonymise
+care_activity        -       plan          -        -        keep
 audit_trail          72      event         72       72       delete
 upload               0       imported      0        0        delete
 """

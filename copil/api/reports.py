@@ -78,6 +78,10 @@ def _rule(principal: Any, definition: IndicatorDefinition, plans: list[Plan]) ->
     )
 
 
+def _counts_persons(definition: IndicatorDefinition) -> bool:
+    return definition.aggregation == "distinct" or definition.person_count
+
+
 def _number(value: Any) -> int | float | None:
     if value is None:
         return None
@@ -126,7 +130,7 @@ def _suppress(out: dict[str, Any], figure: PublishedFigure, threshold: int) -> N
     out["value"] = _shown(_number(figure.value))
     out["breakdown"] = {key: _shown(_number(value)) for key, value in figure.breakdown.items()}
     hidden = isinstance(out["value"], str)
-    for name in ("start_value", "baseline_value", "minimum", "maximum"):
+    for name in ("start_value", "baseline_value", "minimum", "maximum", "mean"):
         out[name] = _alone(out[name], threshold)
     if hidden or isinstance(out["start_value"], str):
         for name in ("change", "mean", "attainment", "per_10000"):
@@ -189,7 +193,11 @@ def plan_indicators(
     response={200: IndicatorsOut, **error_responses(404)},
     operation_id="territory_indicators",
     summary="Indicateurs de tous les plans d'un territoire",
-    description="Somme des plans dont le territoire est celui-ci ou l'un de ses sous-territoires.",
+    description=(
+        "Somme des plans dont le territoire est celui-ci ou l'un de ses sous-territoires. Les nombres de personnes "
+        "distinctes ne s'additionnent pas d'un plan à l'autre (une même personne peut figurer dans deux plans) : "
+        "quand le territoire couvre plusieurs plans, ils sont listés dans « hidden »."
+    ),
 )
 def territory_indicators(
     request: HttpRequest, insee_code: str = InseeCode, period: str = PeriodQuery, codes: str | None = CodesQuery
@@ -200,7 +208,12 @@ def territory_indicators(
     definitions = _definitions(codes)
     plans = list(Plan.objects.filter(territory__in=territory.descendants_and_self()))
     parsed = _period(period, plan_start=min((p.started_on for p in plans), default=None))
-    body = _indicators(request.auth, definitions, parsed, plans, territory=territory)
+    # Each plan pseudonymises its persons with its own key: a union of two plans' persons counts the same person twice.
+    persons = {d.code for d in definitions if len(plans) > 1 and _counts_persons(d)}
+    body = _indicators(
+        request.auth, [d for d in definitions if d.code not in persons], parsed, plans, territory=territory
+    )
+    body["hidden"] = [d.code for d in definitions if d.code in persons or d.code in body["hidden"]]
     return {"scope": {"plan": None, "territory": territory.insee_code, "name": territory.name}, **body}
 
 

@@ -5,6 +5,7 @@ templates and the formats page), not interface messages: they are written in Fre
 the French column names they describe, and `copil schemas` turns them into Table Schemas.
 """
 
+from copil.formats.care import CARE_FORMATS
 from copil.formats.columns import Column, ColumnType, RecordFormat
 from copil.formats.common_columns import (
     ADDRESS,
@@ -608,6 +609,7 @@ FORMATS: dict[str, RecordFormat] = {
         ),
         *ENFORCEMENT_FORMATS,
         *SANCTION_FORMATS,
+        *CARE_FORMATS,
     ]
 }
 

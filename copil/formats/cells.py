@@ -178,6 +178,39 @@ def parse_date(value: str) -> dt.date:
     )
 
 
+_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})|(?P<fmonth>\d{1,2})/(?P<fyear>\d{4})")
+
+
+def parse_month(value: str) -> dt.date:
+    """A month as its first day: YYYY-MM, MM/YYYY, or a date (ISO or French) that is the first of its month."""
+    match = _MONTH.fullmatch(value)
+    if match:
+        try:
+            return dt.date(int(match["year"] or match["fyear"]), int(match["month"] or match["fmonth"]), 1)
+        except ValueError:
+            pass
+        raise CellError(
+            ErrorCode.INVALID_DATE,
+            _("invalid month « {value} » (accepted formats: YYYY-MM, MM/YYYY or the first day of the month)").format(
+                value=value
+            ),
+        )
+    day = parse_date(value)
+    check_first_of_month(day, value)
+    return day
+
+
+def check_first_of_month(day: dt.date, shown: str) -> None:
+    """Refuse a day other than the first of its month where a column names a month (`Column.month`)."""
+    if day.day != 1:
+        raise CellError(
+            ErrorCode.INVALID_DATE,
+            _("« {value} » is not the first day of a month: write the month as YYYY-MM or as {first}").format(
+                value=shown, first=f"{day.replace(day=1):%Y-%m-%d}"
+            ),
+        )
+
+
 def parse_datetime(value: str) -> dt.datetime:
     """An aware date-time: local (Paris) when written without offset."""
     match = _DATETIME.fullmatch(value)
@@ -447,7 +480,7 @@ class CellParsers:
         if kind == ColumnType.DATE:
 
             def date(raw: str) -> str:
-                day = parse_date(raw)
+                day = parse_month(raw) if column.month else parse_date(raw)
                 check_date_range(day, raw)
                 return day.isoformat()
 
@@ -496,6 +529,8 @@ class CellParsers:
                         ErrorCode.INVALID_DATE, _("invalid date « {value} »").format(value=cell_text(value))
                     )
                 check_date_range(day, f"{day:%d/%m/%Y}")
+                if column.month:
+                    check_first_of_month(day, f"{day:%d/%m/%Y}")
                 return day.isoformat()
 
             return date

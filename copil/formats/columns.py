@@ -67,6 +67,9 @@ class Column:
     # True: a value starting like a spreadsheet formula (`FORMULA_PREFIXES`) is refused; for identifiers, which
     # are echoed into every export and error report
     formula_prefix_refused: bool = False
+    # DATE columns only: the value names a month, stored as its first day; « AAAA-MM » and « MM/AAAA » are read as
+    # that day and any other day of the month is refused (the records of one month must share their date).
+    month: bool = False
     title: str = ""
     description: str = ""  # for the published format: speaks of files and cells
     hint: str = ""  # for forms, in the user's words; the description when empty

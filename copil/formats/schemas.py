@@ -371,6 +371,35 @@ EXAMPLES: dict[str, list[dict[str, str]]] = {
             "sursis_mois": "12",
         },
     ],
+    # --- Issue 14, family 6: harm reduction and care activity ---
+    "care_activity": [
+        {
+            "identifiant": "RDR-2023-0001",
+            "site": "Halte soins addictions Paris",
+            "type_site": "halte soins addictions",
+            "mois": "2023-09-01",
+            "file_active": "512",
+            "passages": "7480",
+            "consommations_supervisees": "5820",
+            "kits_base": "",
+            "seringues": "6100",
+            "overdoses": "4",
+            "personnes_hebergees": "",
+        },
+        {
+            "identifiant": "RDR-2023-0002",
+            "site": "Maraude crack nord-est",
+            "type_site": "maraude",
+            "mois": "2023-09-01",
+            "file_active": "310",
+            "passages": "",
+            "consommations_supervisees": "",
+            "kits_base": "1450",
+            "seringues": "300",
+            "overdoses": "1",
+            "personnes_hebergees": "12",
+        },
+    ],
 }
 assert set(EXAMPLES) == set(FORMATS), "every kind has an example"
 

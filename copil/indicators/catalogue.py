@@ -47,7 +47,9 @@ _OPTIONAL = (
     "good_news",
     "outcome",
     "last_days",
+    "step",
 )
+STEPS = frozenset({"day", "month"})  # the step of a daily series: one value a day, or a month
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -79,6 +81,7 @@ class IndicatorDefinition:
     good_news: str | None = None
     outcome: bool = False
     last_days: int | None = None
+    step: str = "day"  # daily only: "month" when each record stands for its month (dated its first day)
 
     @property
     def model(self) -> type[models.Model]:
@@ -268,6 +271,13 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
             raise CatalogueError(f"{where}: last_days doit être un entier strictement positif")
         if aggregation != "daily":
             raise CatalogueError(f"{where}: last_days ne s'applique qu'à une série quotidienne")
+    step = entry.get("step", "day")
+    if step not in STEPS:
+        raise CatalogueError(f"{where}: step doit être « day » ou « month »")
+    if step != "day" and aggregation != "daily":
+        raise CatalogueError(f"{where}: step ne s'applique qu'à une série quotidienne")
+    if step == "month" and last_days is not None:
+        raise CatalogueError(f"{where}: une série mensuelle ne se lit pas sur ses derniers jours")
     if len(set(disaggregate)) != len(disaggregate):
         raise CatalogueError(f"{where}: champ de ventilation répété")
     for name in disaggregate:
@@ -331,6 +341,7 @@ def _definition(entry: Any, *, where: str) -> IndicatorDefinition:
         good_news=good_news,
         outcome=outcome,
         last_days=last_days,
+        step=step,
     )
 
 

@@ -369,6 +369,40 @@ PHRASES: Mapping[str, Phrase] = MappingProxyType(
                 n,
             ),
         ),
+        # --- Issue 14, family 6: harm reduction and care activity ------------------------------------------
+        # « Les dispositifs de réduction des risques ont accueilli 12 400 passages ; 4 100 consommations
+        # supervisées … » : the passages lead, the other figures follow; `copil.reports.bilan` composes them.
+        "care_passages": Phrase(
+            states=lambda n: ngettext(
+                "The harm-reduction services received {n} visit", "The harm-reduction services received {n} visits", n
+            ),
+        ),
+        "care_supervised_consumptions": Phrase(
+            follows=lambda n: ngettext(
+                "{n} supervised consumption at the drug consumption room",
+                "{n} supervised consumptions at the drug consumption room",
+                n,
+            ),
+        ),
+        "care_crack_kits": Phrase(
+            follows=lambda n: ngettext(
+                "{n} crack pipe kit (kit base) handed out", "{n} crack pipe kits (kits base) handed out", n
+            ),
+        ),
+        "care_syringes": Phrase(follows=lambda n: ngettext("{n} syringe handed out", "{n} syringes handed out", n)),
+        "care_overdoses": Phrase(
+            follows=lambda n: ngettext("{n} overdose handled", "{n} overdoses handled", n),
+        ),
+        "care_people_housed": Phrase(
+            follows=lambda n: ngettext("{n} person housed or sheltered", "{n} people housed or sheltered", n),
+        ),
+        # A stock of people followed each month: its range over the months, never a sum.
+        "care_active_file": Phrase(
+            states=lambda n: _(
+                "The active file of the harm-reduction and care services ranged from {minimum} to {maximum} people "
+                "depending on the month"
+            ),
+        ),
     }
 )
 

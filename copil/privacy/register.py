@@ -172,8 +172,11 @@ def build_register(plan: Plan) -> Register:
                     ", ".join(kind_label(k) for k, scope in kinds.items() if scope == "own") or "—",
                     ", ".join(kind_label(k) for k, scope in kinds.items() if scope == "plan") or "—",
                     ", ".join(
-                        f"{kind_label(k)} : {_level_label(policy.AGGREGATE_POLICY[role][k])}"
-                        for k in sorted(policy.PERSON_LEVEL_KINDS)
+                        f"{kind_label(k)} : {_level_label(policy.AGGREGATE_POLICY[role][column])}"
+                        for k, column in [
+                            *((k, k) for k in sorted(policy.PERSON_LEVEL_KINDS)),
+                            ("care_activity", "care_activity_persons"),  # its counts of persons (issue 14)
+                        ]
                     ),
                     partners.get(role, "—"),
                 ]

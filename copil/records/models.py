@@ -526,6 +526,41 @@ class PenalStep(Record):
         indexes = [models.Index(fields=["plan", "occurred_on", "pseudonym"], name="penal_step_plan_day_person")]
 
 
+# --- Issue 14, family 6: harm reduction and care activity ----------------------------------------------------------
+
+
+class CareActivity(Record):
+    """One month of activity of one harm-reduction or care site (CAARUD, CSAPA, halte soins addictions, maraude):
+    counts only, never a person. `month` is the first day of the month the figures cover.
+
+    The flows (passages, supervised consumptions, equipment handed out, overdoses handled, people housed) add up
+    over months; the active file (« file active », the distinct people the site followed that month) is a stock:
+    the months of a period are never summed, the bilan states its range."""
+
+    # The first day of the month is the parser's rule (`Column.month`), on every channel (files, forms, API).
+
+    class SiteType(models.TextChoices):
+        CAARUD = "caarud", _("CAARUD (harm-reduction reception centre)")
+        CSAPA = "csapa", _("CSAPA (addiction care centre)")
+        HSA = "hsa", _("drug consumption room (halte soins addictions)")
+        OUTREACH = "outreach", _("outreach team (maraude)")
+
+    site = models.CharField(_("site"), max_length=200)
+    site_type = models.CharField(_("site type"), max_length=20, choices=SiteType.choices)
+    month = models.DateField(_("month"))
+    active_file = models.PositiveIntegerField(_("active file (people followed in the month)"), default=0)
+    passages = models.PositiveIntegerField(_("visits (passages)"), default=0)
+    supervised_consumptions = models.PositiveIntegerField(_("supervised consumptions"), default=0)
+    crack_kits = models.PositiveIntegerField(_("crack pipe kits (kits base) handed out"), default=0)
+    syringes = models.PositiveIntegerField(_("syringes handed out"), default=0)
+    overdoses = models.PositiveIntegerField(_("overdoses handled"), default=0)
+    people_housed = models.PositiveIntegerField(_("people housed or sheltered"), default=0)
+
+    class Meta(Record.Meta):
+        verbose_name = _("care activity")
+        verbose_name_plural = _("care activity")
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "deal_point": DealPoint,
     "network": Network,
@@ -548,4 +583,5 @@ RECORD_KINDS: dict[str, type[Record]] = {
     "street_count": StreetCount,
     "administrative_measure": AdministrativeMeasure,
     "penal_step": PenalStep,
+    "care_activity": CareActivity,
 }

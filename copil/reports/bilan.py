@@ -230,14 +230,22 @@ class _Writer:
             fields.setdefault("density", format_number(result.per_10000 * 10, max_decimals=1))
         if result.days:
             fields.update(
-                minimum=format_number(result.minimum),
-                maximum=format_number(result.maximum),
+                minimum=self.extreme(code, result.minimum),
+                maximum=self.extreme(code, result.maximum),
                 mean=format_number(result.mean, max_decimals=0),
                 days=format_number(result.days),
             )
         if form is phrase_of(code).states:
             fields.setdefault("items", join_words(self._parts(code)))
         return form(plural).format(**fields)
+
+    def extreme(self, code: str, value: int | Decimal | None) -> str:
+        """The lowest or highest value of a daily (or monthly) series as the bilan prints it: "< 5" when a
+        published bilan hides a small count of persons (the month's active file of one small site)."""
+        definition = self.results[code].definition
+        if code in self.suppressed and disclosure.suppress(definition, value):
+            return disclosure.suppressed_text(definition)
+        return format_number(value)
 
     def _parts(self, code: str) -> list[str]:
         breakdown = self.results[code].breakdown
@@ -394,9 +402,51 @@ def _prevention_care(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
         _axis_partners(w, plan, Axis.Code.PREVENTION_CARE)
         + w.compose("prevention_actions", "people_reached", notes=["prevention_actions", "people_reached"])
         + w.standalone("persons_referred_to_care")
+        + _care_activity(w)
         + w.standalone("shelter_occupancy")
         + w.standalone("hospital_places")
     )
+
+
+# The figures of harm-reduction and care activity that follow its passages, in the order the sentence states them.
+CARE_ACTIVITY_FIGURES = (
+    "care_supervised_consumptions",
+    "care_crack_kits",
+    "care_syringes",
+    "care_overdoses",
+    "care_people_housed",
+)
+
+
+def _care_activity(w: _Writer) -> list[Sentence]:
+    """« Les dispositifs de réduction des risques ont accueilli 12 400 passages ; 4 100 consommations supervisées à
+    la halte soins addictions ; 8 200 kits base et 15 000 seringues distribués ; 37 overdoses prises en charge. »
+    (issue 14, family 6): only the parts that have a figure to state."""
+    stated = [code for code in ("care_passages", *CARE_ACTIVITY_FIGURES) if w.stated(code)]
+    parts = [w.follows(code) for code in ("care_supervised_consumptions",) if code in stated]
+    if "care_crack_kits" in stated and "care_syringes" in stated:
+        kits, kits_plural = w.count("care_crack_kits")
+        syringes, syringes_plural = w.count("care_syringes")
+        parts.append(
+            ngettext(
+                "{kits} and {syringes} syringe handed out", "{kits} and {syringes} syringes handed out", syringes_plural
+            ).format(
+                kits=ngettext("{n} crack pipe kit (kit base)", "{n} crack pipe kits (kits base)", kits_plural).format(
+                    n=kits
+                ),
+                syringes=syringes,
+            )
+        )
+    else:
+        parts += [w.follows(code) for code in ("care_crack_kits", "care_syringes") if code in stated]
+    parts += [w.follows(code) for code in ("care_overdoses", "care_people_housed") if code in stated]
+    if "care_passages" in stated:
+        text = _("; ").join([w.says("care_passages"), *parts])
+    elif parts:
+        text = _("Harm-reduction services: {figures}").format(figures=_("; ").join(parts))
+    else:
+        return []
+    return [w.sentence(_capitalize(text) + ".", *stated)]
 
 
 def _housing(w: _Writer, plan: Plan, period: Period) -> list[Sentence]:
@@ -488,6 +538,8 @@ SECTION_WRITERS: dict[str, tuple[SectionWriter, frozenset[str]]] = {
                 "persons_referred_to_care",
                 "shelter_occupancy",
                 "hospital_places",
+                "care_passages",
+                *CARE_ACTIVITY_FIGURES,
             }
         ),
     ),

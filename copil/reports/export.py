@@ -91,7 +91,10 @@ def _indicator_rows(
             yield row(_("minimum"), hidden.value(result.minimum))
             yield row(_("maximum"), hidden.value(result.maximum))
             yield row(_("mean"), hidden.value(result.mean), baseline=True)
-        yield row(_("days with readings"), _number(result.days or 0), unit=_("days"))
+        if definition.step == "month":
+            yield row(_("months with readings"), _number(result.days or 0), unit=_("months"))
+        else:
+            yield row(_("days with readings"), _number(result.days or 0), unit=_("days"))
     else:
         yield row(_("value"), hidden.headline(), baseline=True)
         for key, value in hidden.breakdown().items():

@@ -274,12 +274,22 @@ def make_card(
     suppress = rule.suppress and policy.is_sensitive(definition)
     card = Card(code=definition.code, label=str(definition.label).capitalize(), value="—")
     if definition.aggregation == "daily":
-        card.value = _format(definition, result.mean)
+        card.value, card.suppressed = _shown(definition, result.mean, suppress, rule.threshold)
+
+        def extreme(value: Any) -> str:  # a month's small active file is "< 5" like any small count of persons
+            shown, hidden = _shown(definition, value, suppress, rule.threshold)
+            return shown if hidden else format_number(value)
+
         if result.days and result.minimum is not None and result.maximum is not None:
-            card.detail = _("daily mean over {days} days; between {minimum} and {maximum} a day").format(
+            detail = (
+                _("monthly mean over {days} months; between {minimum} and {maximum} a month")
+                if definition.step == "month"
+                else _("daily mean over {days} days; between {minimum} and {maximum} a day")
+            )
+            card.detail = detail.format(
                 days=format_number(result.days),
-                minimum=format_number(result.minimum),
-                maximum=format_number(result.maximum),
+                minimum=extreme(result.minimum),
+                maximum=extreme(result.maximum),
             )
         else:
             card.detail = _("no reading over the period")

@@ -111,5 +111,14 @@ def sample(kind: str, partner: Partner, external_id: str) -> dict:
         "agreement": {"parties": [partner]},
         "drug_fine": {"status": "paid", "address": "Place de la gare"},
         "weapon_seizure": {"quantity": 2, "rounds": 12},
+        "care_activity": {
+            "active_file": 120,
+            "passages": 900,
+            "supervised_consumptions": 0,
+            "crack_kits": 400,
+            "syringes": 300,
+            "overdoses": 2,
+            "people_housed": 6,
+        },
     }
     return {"external_id": external_id, **required_record_fields(kind), **extras.get(kind, {})}

@@ -177,7 +177,7 @@ def test_the_menu_and_the_footer_only_link_to_pages_the_reader_may_open(world, r
             | {"administrative_measure"},
         ),
         ("city", {"camera"}),
-        ("care", {"field_observation", "prevention_action", "care_referral", "street_count"}),
+        ("care", {"field_observation", "prevention_action", "care_referral", "street_count", "care_activity"}),
     ],
 )
 def test_the_imports_page_offers_only_the_kinds_the_role_may_create(world, role, kinds):

@@ -58,6 +58,9 @@ RECORDS_OF = {
 # Issue 14, kinds2: street counts are made by patrols and by outreach teams (maraudes) alike.
 RECORDS_OF["police"] |= {"street_count"}
 RECORDS_OF["care"] |= {"street_count"}
+# Issue 14, family 6: harm reduction and care activity is entered by the care and the health partners.
+RECORDS_OF["care"] |= {"care_activity"}
+RECORDS_OF["health"] |= {"care_activity"}
 # Issue 14, kinds3: the préfecture (coordinator) and the police record the loi narcotrafic's administrative measures.
 RECORDS_OF["coordinator"] |= {"administrative_measure"}
 RECORDS_OF["police"] |= {"administrative_measure"}

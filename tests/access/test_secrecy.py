@@ -236,12 +236,14 @@ def test_each_partner_reads_the_bilan_with_only_what_it_may_not_see_suppressed(w
     referrals = {d.code for d in definitions if d.source == "care_referral"}
     # the parquet's person-level kinds: convictions and the penal chain (issue 14)
     convictions = {d.code for d in definitions if d.source in {"conviction", "penal_step"} and d.disclosure_threshold}
-    assert referrals and convictions
+    # the persons counted by harm-reduction and care activity (issue 14): the care and health partners' figures
+    care_persons = {d.code for d in definitions if d.source == "care_activity" and d.person_count}
+    assert referrals and convictions and care_persons
     suppressed = {
         role: policy.suppressed_indicators(world.users[role], world.plan, definitions) for role in world.users
     }
-    assert suppressed["justice"] == referrals
-    assert suppressed["police"] == referrals | convictions == sensitive_indicators()
+    assert suppressed["justice"] == referrals | care_persons
+    assert suppressed["police"] == referrals | convictions | care_persons == sensitive_indicators()
     assert suppressed["coordinator"] == frozenset() == suppressed[policy.SUPERUSER]
     period = Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     referral_code, conviction_code = sorted(referrals)[0], "convicted_persons"
@@ -316,3 +318,23 @@ def _coordinator_secret(world):
 
     partner = world.partners["coordinator-1"]
     return ApiToken.issue(partner=partner, name="coordination", created_by=world.users["coordinator"])[1]
+
+
+def test_care_activity_counts_persons_exactly_for_care_health_and_coordinator_only(world):
+    """Issue 14, family 6: the active file, overdoses and people housed are health data on few people; the
+    passages and the equipment handed out are aggregates like any other, exact for everyone."""
+    catalogue = get_catalogue()
+    persons = [d for d in catalogue.values() if d.source == "care_activity" and d.person_count]
+    others = [d for d in catalogue.values() if d.source == "care_activity" and not d.person_count]
+    assert {d.code for d in persons} == {"care_active_file", "care_overdoses", "care_people_housed"}
+    assert others
+    for definition in persons:
+        for role in ("care", "health", "coordinator"):
+            assert policy.aggregate_rule(world.users[role], definition, plan=world.plan).exact, role
+        for role in ("police", "justice", "city", "housing"):
+            rule = policy.aggregate_rule(world.users[role], definition, plan=world.plan)
+            assert rule.visible and rule.suppress, role
+        assert policy.aggregate_rule(None, definition).suppress
+    for definition in others:
+        assert policy.aggregate_rule(None, definition).exact
+        assert policy.aggregate_rule(world.users["police"], definition, plan=world.plan).exact

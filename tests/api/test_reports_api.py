@@ -8,6 +8,7 @@ from copil.api.models import ApiToken
 from copil.records.models import RECORD_KINDS
 from tests.access.conftest import sample
 from tests.conftest import pass_second_factor
+from tests.factories import make_plan, make_territory
 
 from .conftest import ApiClient
 
@@ -135,3 +136,18 @@ def test_a_police_token_gets_a_part_of_a_total_under_the_bilan_rule(world, api_f
         assert (part["value"], part["record_count"], part["sources"][0]["records"]) == ("s", "s", "s")
     exact = api_for("justice").get(url, {"period": "2024", "codes": "convicted_persons_referred_to_court"}).json()
     assert exact["indicators"][0]["value"] == 34
+
+
+def test_a_territory_of_several_plans_never_adds_up_their_persons(world, api_for):
+    """Each plan pseudonymises with its own key: summing two plans' distinct persons could count one person twice,
+    so over several plans the person counts are withheld (listed as hidden), the record counts are not."""
+    params = {"period": "2024", "codes": "convicted_persons,seizures"}
+    territory = world.plan.territory
+    alone = api_for("coordinator").get(f"/api/territories/{territory.insee_code}/indicators", params).json()
+    assert [i["code"] for i in alone["indicators"]] == ["convicted_persons", "seizures"]
+    assert alone["hidden"] == []
+
+    make_plan(slug="plan-c", territory=make_territory(parent=territory, level="arrondissement"))
+    both = api_for("coordinator").get(f"/api/territories/{territory.insee_code}/indicators", params).json()
+    assert [i["code"] for i in both["indicators"]] == ["seizures"]
+    assert both["hidden"] == ["convicted_persons"]

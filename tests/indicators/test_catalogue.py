@@ -59,6 +59,13 @@ CONTRACT = {
     "appearance_bans_notified": ("administrative_measure", "count"),
     "penal_steps": ("penal_step", "count"),
     "firm_prison_months_mean": ("penal_step", "mean"),
+    "care_passages": ("care_activity", "sum"),
+    "care_supervised_consumptions": ("care_activity", "sum"),
+    "care_crack_kits": ("care_activity", "sum"),
+    "care_syringes": ("care_activity", "sum"),
+    "care_overdoses": ("care_activity", "sum"),
+    "care_people_housed": ("care_activity", "sum"),
+    "care_active_file": ("care_activity", "daily"),
 }
 
 
@@ -145,6 +152,8 @@ def replace(old: str, new: str) -> str:
         (replace('aggregation = "count"', 'aggregation = "sum"\nvalue_field = "mass_grams"'), "saisies"),
         (with_lines("last_days = 30"), "ne s'applique qu'à une série quotidienne"),
         (with_lines("last_days = 0"), "last_days doit être un entier strictement positif"),
+        (with_lines('step = "month"'), "step ne s'applique qu'à une série quotidienne"),
+        (with_lines('step = "week"'), "step doit être « day » ou « month »"),
         (GOOD + GOOD, "déclaré deux fois"),
         ("[[indicator]\n", "TOML invalide"),
         ("[settings]\nx = 1\n", "clés inattendues"),

@@ -33,6 +33,7 @@ OWNER_ROLE = {
     "street_count": "care",  # issue 14, kinds2
     "administrative_measure": "coordinator",  # issue 14, kinds3
     "penal_step": "justice",
+    "care_activity": "care",  # issue 14, family 6
 }
 assert set(OWNER_ROLE) == set(RECORD_KINDS)
 

@@ -114,9 +114,9 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     client.force_login(site.users["coordinator"])
     cache.clear()
     # cold cache: every indicator and chart computed, each link's count of what the reader may open, and each flow's
-    # figure of the comparison period, and « Le COPIL en 5 minutes » (256 today with the 54 indicators of the
-    # catalogue: it grows with the catalogue, never with the records)
-    with django_assert_max_num_queries(270):
+    # figure of the comparison period, and « Le COPIL en 5 minutes » (287 today with the 61 indicators of the
+    # catalogue, 7 of them harm reduction and care activity: it grows with the catalogue, never with the records)
+    with django_assert_max_num_queries(300):
         assert client.get("/plans/ville/", PERIOD).status_code == 200
     # warm cache: session, user, the session's second factor (copil.access.twofactor), memberships, plan, data version,
     # the last approved bilan (the default period, offered in the period choice); « Le COPIL en 5 minutes »: its
@@ -130,8 +130,8 @@ def test_pages_issue_a_bounded_number_of_queries_whatever_the_data_size(
     with django_assert_max_num_queries(9):
         assert client.get("/plans/ville/carte/", PERIOD).status_code == 200
     # + one query per flow indicator over the same period a year earlier, and one for the partners' first records;
-    # 228 today with the 52 indicators of the catalogue and the last approved version (grows with the catalogue only)
-    with django_assert_max_num_queries(240):
+    # 268 today with the 61 indicators of the catalogue and the last approved version (grows with the catalogue only)
+    with django_assert_max_num_queries(280):
         assert client.get("/plans/ville/bilan/", PERIOD).status_code == 200
     with django_assert_max_num_queries(9):  # + the audit event, the membership check and the last approved version
         assert client.get("/plans/ville/bilan/", PERIOD).status_code == 200
@@ -219,3 +219,31 @@ def test_a_mean_sentence_is_withheld_by_the_persons_behind_it_not_by_its_value(c
     assert '<p class="copil-figure fr-mb-1w">3</p>' in _card(
         client.get("/plans/ville/", PERIOD).content.decode(), "firm_prison_months_mean"
     )
+
+
+def test_the_persons_counted_by_care_activity_are_small_counts_for_the_police_only(client, site):
+    """Issue 14, family 6: a month's active file of 3 people and 2 overdoses are « < 5 » on the police's dashboard
+    (its mean and lowest month too), exact for the care partner who entered them; the passages are exact for all."""
+    from tests.factories import make_record
+
+    care = site.partners["care"]
+    for month, people, overdoses in [(1, 3, 2), (2, 40, 0)]:
+        make_record(
+            "care_activity",
+            care,
+            site="CSAPA",
+            site_type="csapa",
+            month=dt.date(2023, month, 1),
+            active_file=people,
+            overdoses=overdoses,
+            passages=300,
+        )
+    client.force_login(site.users["police"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert "entre &lt;\u00a05 et 40 par mois" in _card(page, "care_active_file")
+    assert "&lt;\u00a05" in _card(page, "care_overdoses")
+    assert '<p class="copil-figure fr-mb-1w">600</p>' in _card(page, "care_passages")
+    client.force_login(site.users["care"])
+    page = client.get("/plans/ville/", PERIOD).content.decode()
+    assert "entre 3 et 40 par mois" in _card(page, "care_active_file")
+    assert '<p class="copil-figure fr-mb-1w">2</p>' in _card(page, "care_overdoses")

@@ -37,11 +37,20 @@ from copil.plans.models import Plan, Target, Territory
 from copil.records.models import StreetPrice
 
 from . import rollup
-from .catalogue import BREAKDOWN_SEPARATOR, MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_indicator
+from .catalogue import (
+    BREAKDOWN_SEPARATOR,
+    MASS_GRAMS,
+    STREET_VALUE,
+    YEAR,
+    IndicatorDefinition,
+    get_catalogue,
+    get_indicator,
+)
 from .models import DailyRollup, DataVersion
 from .periods import ONE_DAY, Period, format_date_fr
 
 ENGINE_VERSION = 1
+MASS_CELLS = "seizure_mass"  # the roll-up indicator whose cells the street value is priced from
 
 Number = int | Decimal
 
@@ -248,6 +257,11 @@ def flow_totals(
             sums = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"), total=Sum("value"))
             totals[definition.code] = (reader.rolled_number(sums["n"], sums["total"]), int(sums["n"] or 0))
             continue
+        if reader.priced:  # the street value: priced from the mass cells
+            value = reader.flow([(ids, period)], value_only=True).value
+            records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
+            totals[definition.code] = (value, int(records or 0))
+            continue
         if reader.catalogued and definition.aggregation == "distinct" and not _RECORD_TABLES.get():
             # Distinct persons from their kind-versioned cache, their records counted from the cells.
             value = reader.flow([(ids, period)], value_only=True).value
@@ -402,6 +416,17 @@ class _Reader:
         self.catalogued = rollup.is_catalogued(definition)
         self.rolled = rollup.is_rolled_up(definition) and self.catalogued and not _RECORD_TABLES.get()
         self.cells = DailyRollup.objects.filter(indicator=definition.code)
+        # The street value: the mass cells of each day and substance, priced at the plan's price of that day.
+        self.priced = (
+            definition.value_field == STREET_VALUE
+            and self.catalogued
+            and not _RECORD_TABLES.get()
+            and tuple(definition.disaggregate) in {(), ("substance",)}
+            and not definition.filters
+            and _mass_cells_match(definition)
+        )
+        if self.priced:
+            self.cells = DailyRollup.objects.filter(indicator=MASS_CELLS)
 
     # --- values -----------------------------------------------------------------------------------
 
@@ -525,6 +550,8 @@ class _Reader:
     def flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         if self.rolled:
             return self.rolled_figure(self.cells_in(windows), value_only=value_only)
+        if self.priced:
+            return self.priced_figure(windows, value_only=value_only)
         if self.definition.aggregation == "distinct" and self.catalogued and not _RECORD_TABLES.get():
             return self.persons(windows, value_only=value_only)
         return self.scanned_flow(windows, value_only=value_only)
@@ -557,6 +584,57 @@ class _Reader:
                 figure.sources = _rolled_sources(cells)
             cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
         return figure
+
+    # --- the street value, from the mass cells -----------------------------------------------------
+
+    def priced_figure(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        """Σ mass × price over the mass roll-up's cells grouped by plan, day and substance (a few thousand rows
+        whatever the records): each mass in milligrams times the plan's price of the substance in force that day
+        (the latest `valid_from` on or before it, the last entered of equal ones), exactly as the record-table
+        path prices each seizure; a substance without a price on the day adds nothing."""
+        cells = self.cells_in(windows)
+        grouped = cells.order_by().values("plan_id", "day", "key").annotate(mg=Sum("value"))
+        plan_ids = sorted({pk for ids, _span in windows for pk in ids})
+        prices: dict[tuple[int, str], list[tuple[dt.date, int, Decimal]]] = {}
+        for row in StreetPrice.objects.filter(plan_id__in=plan_ids).values(
+            "plan_id", "substance", "valid_from", "pk", "price_per_gram"
+        ):
+            prices.setdefault((row["plan_id"], row["substance"]), []).append(
+                (row["valid_from"], row["pk"], row["price_per_gram"])
+            )
+        for entries in prices.values():
+            entries.sort()
+        by_substance: dict[str, Decimal] = {}
+        total = Decimal(0)
+        for row in grouped:
+            entries = prices.get((row["plan_id"], row["key"]), [])
+            price = None
+            for valid_from, _pk, per_gram in entries:  # few prices per substance
+                if valid_from > row["day"]:
+                    break
+                price = per_gram
+            if price is None:
+                continue
+            euros = Decimal(int(row["mg"] or 0)) * Decimal(price) / rollup.MILLIGRAMS_PER_GRAM
+            total += euros
+            by_substance[row["key"]] = by_substance.get(row["key"], Decimal(0)) + euros
+        value = self.number(total)
+        if value_only:
+            return _Figure(value=value)
+        breakdown: dict[str, Number] = {}
+        if self.definition.disaggregate:
+            ranked = sorted(
+                (self._rank("substance", key), key, self.number(euros))
+                for key, euros in by_substance.items()
+                if key not in (None, "")
+            )
+            breakdown = {key: euros for _rank, key, euros in ranked if euros}
+        return _Figure(
+            value=value,
+            breakdown=breakdown,
+            record_count=int(cells.aggregate(n=Sum("record_count"))["n"] or 0),
+            sources=_rolled_sources(cells),
+        )
 
     # --- the daily roll-up ------------------------------------------------------------------------
 
@@ -723,6 +801,20 @@ class _Reader:
         if str(part) in choices:
             return (0, choices.index(str(part)))
         return (1, str(part))
+
+
+def _mass_cells_match(definition: IndicatorDefinition) -> bool:
+    """Whether the mass roll-up's cells hold the street value's records, by day and substance."""
+    mass = get_catalogue().get(MASS_CELLS)
+    return (
+        mass is not None
+        and rollup.is_rolled_up(mass)
+        and mass.source == definition.source
+        and mass.date_field == definition.date_field
+        and mass.value_field == MASS_GRAMS
+        and mass.filters == definition.filters
+        and tuple(mass.disaggregate) == ("substance",)
+    )
 
 
 def _key(part: Any) -> str:

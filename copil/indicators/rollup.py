@@ -35,8 +35,8 @@ _bulk = contextvars.ContextVar("copil_rollup_bulk", default=False)
 
 def is_rolled_up(definition: IndicatorDefinition) -> bool:
     """Whether the engine reads this indicator from the roll-up: counts and integer (or mass) sums; distinct
-    persons, stocks, readings and the street value (priced from another kind's records: a new price would leave
-    its cells stale) stay on the record tables."""
+    persons, stocks and readings stay on the record tables. The street value has no cells of its own (a new price
+    would leave them stale): the engine prices the mass cells by day and substance instead."""
     if definition.aggregation not in ROLLED_AGGREGATIONS or definition.value_field == STREET_VALUE:
         return False
     if definition.aggregation == "count" or definition.value_field == MASS_GRAMS:

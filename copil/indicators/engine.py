@@ -576,7 +576,14 @@ class _Reader:
         if figure is None:
             condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
             records = self.base.filter(condition)
-            figure = _Figure(value=self.total(records.aggregate(**self.aggregates())))
+            siblings = _person_siblings(self.definition)
+            if self.definition in siblings:  # counted with the other person figures of its kind, one query
+                value: Number = self.grouped_persons(siblings, condition, spans, plan_ids, kind_versions)[
+                    self.definition.code
+                ]
+            else:
+                value = self.total(records.aggregate(**self.aggregates()))
+            figure = _Figure(value=value)
             if not value_only:  # the records behind the persons: from the roll-up's cells
                 cells = self.cells_in(windows)
                 figure.breakdown = self.breakdown(records)
@@ -584,6 +591,44 @@ class _Reader:
                 figure.sources = _rolled_sources(cells)
             cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
         return figure
+
+    def grouped_persons(
+        self,
+        siblings: tuple[IndicatorDefinition, ...],
+        condition: Q,
+        spans: list[tuple[tuple[int, ...], str]],
+        plan_ids: list[int],
+        kind_versions: list[tuple[int, int]],
+    ) -> dict[str, int]:
+        """The distinct persons of every sibling indicator (same kind, person field and date, no breakdown; each
+        its own filter) over the windows, in one query: the records grouped per person (a record without a
+        pseudonym is a person of its own), each group counted by every indicator whose filter one of its records
+        meets. Cached under the kind's version like each figure."""
+        raw = repr((ENGINE_VERSION, siblings, spans, plan_ids, kind_versions))
+        key = f"copil-persons-grouped:{hashlib.sha256(raw.encode()).hexdigest()}"
+        counts = cache.get(key)
+        if counts is None:
+            name = self.value_name
+            blank = Q(**{f"{name}__isnull": True})
+            if isinstance(self.model._meta.get_field(name), models.CharField | models.TextField):
+                blank |= Q(**{name: ""})
+            meets = {
+                f"meets_{index}": models.Max(
+                    Case(When(Q(**d.filters), then=Value(1)), default=Value(0)) if d.filters else Value(1)
+                )
+                for index, d in enumerate(siblings)
+            }
+            persons = (
+                self.model._default_manager.filter(condition)
+                .annotate(person_record=Case(When(blank, then=F("pk")), default=None))
+                .order_by()
+                .values(name, "person_record")
+                .annotate(**meets)
+            )
+            sums = persons.aggregate(**{f"n_{index}": Sum(f"meets_{index}") for index in range(len(siblings))})
+            counts = {d.code: int(sums[f"n_{index}"] or 0) for index, d in enumerate(siblings)}
+            cache.set(key, counts, settings.COPIL_PAGE_CACHE_SECONDS)
+        return counts
 
     # --- the street value, from the mass cells -----------------------------------------------------
 
@@ -801,6 +846,24 @@ class _Reader:
         if str(part) in choices:
             return (0, choices.index(str(part)))
         return (1, str(part))
+
+
+def _person_siblings(definition: IndicatorDefinition) -> tuple[IndicatorDefinition, ...]:
+    """The catalogue's distinct-person indicators counted like this one (same kind, person field and date, no
+    breakdown), each with its own filter: one query counts them all (`_Reader.grouped_persons`)."""
+
+    def alike(other: IndicatorDefinition) -> bool:
+        return (
+            other.aggregation == "distinct"
+            and other.source == definition.source
+            and other.value_field == definition.value_field
+            and other.date_field == definition.date_field
+            and not other.disaggregate
+        )
+
+    if not alike(definition):
+        return ()
+    return tuple(other for other in get_catalogue().values() if alike(other))
 
 
 def _mass_cells_match(definition: IndicatorDefinition) -> bool:

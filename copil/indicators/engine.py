@@ -258,13 +258,13 @@ def flow_totals(
             totals[definition.code] = (reader.rolled_number(sums["n"], sums["total"]), int(sums["n"] or 0))
             continue
         if reader.priced:  # the street value: priced from the mass cells
-            value = reader.flow([(ids, period)], value_only=True).value
+            value = reader.flow([(ids, period)], value_only=True).value or 0
             records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
             totals[definition.code] = (value, int(records or 0))
             continue
         if reader.catalogued and definition.aggregation == "distinct" and not _RECORD_TABLES.get():
             # Distinct persons from their kind-versioned cache, their records counted from the cells.
-            value = reader.flow([(ids, period)], value_only=True).value
+            value = reader.flow([(ids, period)], value_only=True).value or 0
             records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
             totals[definition.code] = (value, int(records or 0))
             continue

@@ -129,7 +129,7 @@ def first_recorded(plan: Plan) -> dict[tuple[str, str], dt.date]:
             TruncDate(name) if isinstance(model._meta.get_field(name), models.DateTimeField) else F(name)
         )
         queries.append(
-            model._default_manager.filter(plan=plan, **{f"{name}__isnull": False})
+            model._default_manager.filter(plan=plan, **{f"{name}__isnull": False})  # type: ignore[arg-type]
             .values("partner__name")
             .annotate(first=Min(day, output_field=models.DateField()), kind=Value(source, models.CharField()))
             .order_by()

@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -183,17 +183,52 @@ def compute_many(
 
 
 def _result_key(
-    definition: IndicatorDefinition, period: Period, plan: Plan, today: dt.date, state: dict[str, int]
+    definition: IndicatorDefinition,
+    period: Period,
+    plan: Plan,
+    today: dt.date,
+    state: dict[str, int],
+    purpose: str = "result",
+    *extra: Any,
 ) -> str:
-    """The cache key of one indicator's result for one plan: the counters of its own kind (and of the street
-    prices for the street value) and of every plan object, never those of the other record kinds."""
+    """The cache key of one indicator's result (or other `purpose`: totals, series) for one plan: the counters
+    of its own kind (and of the street prices for the street value) and of every plan object, never those of
+    the other record kinds."""
     from copil.records.models import RECORD_KINDS
 
     kinds = {definition.source} | ({"street_price"} if definition.value_field == STREET_VALUE else set())
     read = sorted((kind, version) for kind, version in state.items() if kind in kinds or kind not in RECORD_KINDS)
     updated = plan.updated_at.timestamp() if plan.updated_at else None
-    raw = repr((ENGINE_VERSION, definition, repr(period), plan.pk, updated, today, read))
-    return f"copil-result:{hashlib.sha256(raw.encode()).hexdigest()}"
+    raw = repr((ENGINE_VERSION, definition, repr(period), plan.pk, updated, today, read, extra))
+    return f"copil-{purpose}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def plan_state(plan: Plan) -> dict[str, int]:
+    """The plan's version counters by kind (one query), for `cached_per_kind`."""
+    return dict(DataVersion.objects.filter(plan_id=plan.pk).values_list("kind", "version"))
+
+
+def cached_per_kind(
+    definition: IndicatorDefinition,
+    period: Period,
+    plan: Plan | None,
+    purpose: str,
+    compute: Callable[[], Any],
+    *extra: Any,
+    state: dict[str, int] | None = None,
+) -> Any:
+    """`compute()` for one indicator of one plan, cached under the versions of what it reads (`_result_key`):
+    a write of another kind keeps it, a write of its kind recomputes it. Uncached for a territory or within
+    `record_tables()`."""
+    if plan is None or _RECORD_TABLES.get():
+        return compute()
+    state = plan_state(plan) if state is None else state
+    key = _result_key(definition, period, plan, _today(None), state, purpose, *extra)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.COPIL_PAGE_CACHE_SECONDS)
+    return value
 
 
 def values_per_plan(
@@ -246,12 +281,31 @@ def flow_totals(
 ) -> dict[str, tuple[Number, int]]:
     """Each flow indicator's figure and number of records over a period for one plan, one query each: what a
     comparison needs of the earlier period, without breakdown, sources, baseline or target."""
-    ids = _scope(plan, None).plan_ids
-    totals = {}
-    for indicator in codes:
-        definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
+    definitions = [i if isinstance(i, IndicatorDefinition) else get_indicator(i) for i in codes]
+    for definition in definitions:
         if not definition.is_flow:
             raise ValueError(f"{definition.code} : pas un flux")
+    if _RECORD_TABLES.get():
+        return _flow_totals(definitions, period, plan)
+    # Each indicator's totals cached under the versions of its own kind (`_result_key`): after a write, only
+    # the indicators of the kinds written are read again.
+    state = plan_state(plan)
+    day = _today(None)
+    keys = {d.code: _result_key(d, period, plan, day, state, "totals") for d in definitions}
+    found = cache.get_many(list(keys.values()))
+    missing = [d for d in definitions if keys[d.code] not in found]
+    fresh = _flow_totals(missing, period, plan) if missing else {}
+    if fresh:
+        cache.set_many({keys[code]: value for code, value in fresh.items()}, settings.COPIL_PAGE_CACHE_SECONDS)
+    return {d.code: fresh[d.code] if d.code in fresh else found[keys[d.code]] for d in definitions}
+
+
+def _flow_totals(
+    definitions: Sequence[IndicatorDefinition], period: Period, plan: Plan
+) -> dict[str, tuple[Number, int]]:
+    ids = _scope(plan, None).plan_ids
+    totals = {}
+    for definition in definitions:
         reader = _Reader(definition)
         if reader.rolled:  # from the roll-up's cells, one query
             sums = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"), total=Sum("value"))

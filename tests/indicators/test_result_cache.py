@@ -79,3 +79,43 @@ def test_a_write_of_one_kind_keeps_the_other_kinds_results(plan, police):
     assert "'arrests'" in read
     assert after["arrests"]["value"] == 2
     assert after == scanned(plan)
+
+
+def test_flow_totals_and_series_are_cached_per_kind_and_never_stale(plan, police):
+    from copil.indicators.series import series
+
+    year = Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    codes = ["seizures", "seizure_mass", "seizure_street_value", "arrests"]
+
+    def totals() -> dict:
+        return engine.flow_totals(codes, year, plan=plan)
+
+    def monthly(code: str) -> list:
+        return [(point.period, point.value, point.breakdown) for point in series(code, year, plan=plan)]
+
+    def scanned_totals() -> dict:
+        with engine.record_tables():
+            return totals()
+
+    make_record("street_price", police, substance="crack", price_per_gram=Decimal("50"), valid_from=dt.date(2022, 1, 1))
+    make_record("arrest", police, arrested_on=dt.date(2023, 2, 1), role="trafficker")
+    record = seizure(plan, police, "S-1")
+    assert totals() == scanned_totals() and totals()["seizures"] == (1, 1)
+    assert monthly("seizure_mass")[2][1] == Decimal("1.500")
+    # A write of arrests: the seizure figures are read from the cache, the arrests' again.
+    make_record("arrest", police, arrested_on=dt.date(2023, 4, 1), role="user")
+    with CaptureQueriesContext(connection) as queries:
+        assert totals()["arrests"] == (2, 2)
+        assert monthly("seizure_mass")[2][1] == Decimal("1.500")
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "'arrests'" in read and "'seizures'" not in read and "'seizure_mass'" not in read
+    # A write of a seizure, then of a price: never a stale figure.
+    actions.update_record(None, record, {"quantity": Decimal("3")}, expected_version=record.version)
+    assert monthly("seizure_mass")[2][1] == Decimal("3.000")
+    assert totals() == scanned_totals() and totals()["seizure_street_value"] == (Decimal("150.00"), 1)
+    make_record("street_price", police, substance="crack", price_per_gram=Decimal("70"), valid_from=dt.date(2023, 1, 1))
+    assert totals() == scanned_totals() and totals()["seizure_street_value"] == (Decimal("210.00"), 1)
+    record.refresh_from_db()
+    actions.delete_record(None, record)
+    assert totals() == scanned_totals() and totals()["seizures"] == (0, 0)
+    assert monthly("seizure_mass")[2][1] == Decimal("0.000")

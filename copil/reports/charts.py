@@ -237,6 +237,8 @@ def seizures_chart(
         month=_month_label(peak.period),
         amount=format_mass(peak.value),
     ) + _partial_months(points)
+    if (drawn := _drawn("seizures_by_substance", "repression", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     _stacked_bars(axes, points, stacks)
     axes.set_ylabel("kg" if in_kg else "g")
@@ -269,6 +271,8 @@ def arrests_chart(
         month=_month_label(peak.period),
         n=format_number(peak.value),
     ) + _partial_months(points)
+    if (drawn := _drawn("arrests_by_role", "repression", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     _stacked_bars(axes, points, stacks)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -292,6 +296,8 @@ def deployment_chart(
         "goes from the lowest to the highest day and the line gives the mean. Between {minimum} and {maximum} "
         "a day."
     ).format(period=period.label, minimum=format_number(lowest), maximum=format_number(highest))
+    if (drawn := _drawn("staff_deployed", "repression", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     edges = [*days, points[-1].period.end + dt.timedelta(days=1)]
     axes.fill_between(
@@ -335,6 +341,8 @@ def cameras_chart(
         last=format_number(last.value),
         end=format_date(last.period.end),
     )
+    if (drawn := _drawn("cameras_in_service", "videoprotection", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     axes.step(
         [p.period.start for p in points] + [last.period.end + dt.timedelta(days=1)],
@@ -378,6 +386,8 @@ def shelter_chart(
         )
     if baseline is not None:
         description += " " + _("A dashed line marks the level before the plan ({n}).").format(n=format_number(baseline))
+    if (drawn := _drawn("shelter_occupancy", "prevention_care", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     axes.plot(
         [p.period.start for p in occupied],
@@ -472,6 +482,13 @@ def _date_axis(axes: matplotlib.axes.Axes, period: Period) -> None:
     axes.xaxis.set_major_formatter(FuncFormatter(label))
     axes.set_xlim(period.start, period.end + dt.timedelta(days=1))
     axes.grid(axis="x", visible=False)
+
+
+def _drawn(code: str, axis: str, title: str, description: str) -> Chart | None:
+    """The chart already rendered from the same inputs, if cached: no figure is built for it."""
+    key = _svg_key(code, title, description)
+    svg = cache.get(key) if key else None
+    return None if svg is None else Chart(code, axis, title, description, svg)
 
 
 def _chart(code: str, axis: str, title: str, description: str, figure: Figure) -> Chart:

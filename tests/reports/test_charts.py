@@ -157,11 +157,22 @@ def test_an_unchanged_chart_is_not_redrawn_and_a_changed_one_is(busy_plan, polic
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(FigureCanvasSVG, "print_svg", counting)
+    from copil.reports import charts
+
+    built: list[str] = []
+    make_figure = charts._figure
+
+    def counting_figures(title):
+        built.append(title)
+        return make_figure(title)
+
+    monkeypatch.setattr(charts, "_figure", counting_figures)
     first = axis_charts(busy_plan, H1)
     drawn = len(rendered)
-    assert drawn >= 2
+    assert drawn >= 2 and len(built) == drawn
     again = axis_charts(busy_plan, H1)
     assert len(rendered) == drawn
+    assert len(built) == drawn  # a cached chart builds no matplotlib figure either
     assert again == first
     make_record("arrest", police, arrested_on=D(2023, 3, 2), role="user")
     after = axis_charts(busy_plan, H1)

@@ -752,15 +752,33 @@ class _Reader:
         return int(total or 0)
 
     def rolled_figure(self, cells: models.QuerySet, *, value_only: bool = False) -> _Figure:
-        sums = cells.aggregate(n=Sum("record_count"), total=Sum("value"))
-        value = self.rolled_number(sums["n"], sums["total"])
         if value_only:
-            return _Figure(value=value)
+            sums = cells.aggregate(n=Sum("record_count"), total=Sum("value"))
+            return _Figure(value=self.rolled_number(sums["n"], sums["total"]))
+        # One query: the cells summed per partner name and breakdown key give the figure, its breakdown, its
+        # records and its sources (masses are whole milligrams, so the sums of parts are exact).
+        # Partner names in the database's order, as `_sources` ties them (a stable sort keeps it below).
+        if self.definition.disaggregate:
+            rows = list(self.rolled_groups(cells, "partner__name").order_by("partner__name"))
+        else:
+            grouped = cells.order_by().values("partner__name").annotate(n=Sum("record_count"), total=Sum("value"))
+            rows = list(grouped.order_by("partner__name"))
+        count = sum(int(row["n"] or 0) for row in rows)
+        per_partner: dict[str, int] = {}
+        for row in rows:
+            per_partner[row["partner__name"]] = per_partner.get(row["partner__name"], 0) + int(row["n"] or 0)
+        breakdown = (
+            self.rank_breakdown((self.rolled_parts(row), self.rolled_number(row["n"], row["total"])) for row in rows)
+            if self.definition.disaggregate
+            else {}
+        )
         return _Figure(
-            value=value,
-            breakdown=self.rolled_breakdown(cells),
-            record_count=int(sums["n"] or 0),
-            sources=_rolled_sources(cells),
+            value=self.rolled_number(count, sum(int(row["total"] or 0) for row in rows)),
+            breakdown=breakdown,
+            record_count=count,
+            sources=sorted(
+                ((name, records) for name, records in per_partner.items() if records), key=lambda source: -source[1]
+            ),
         )
 
     def rolled_parts(self, row: dict[str, Any]) -> tuple[Any, ...]:

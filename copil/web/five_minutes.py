@@ -106,17 +106,24 @@ def figures_that_moved(
 
 
 def five_minutes(
-    user: Actor, plan: Plan, period: Period, *, today: dt.date | None = None, version: str | None = None
+    user: Actor,
+    plan: Plan,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    version: str | None = None,
+    signature: str | None = None,
 ) -> FiveMinutes:
-    """The summary of the plan over `period` for this reader (`version`: the plan's data version, when read)."""
+    """The summary of the plan over `period` for this reader (`version`: the plan's data version, `signature`:
+    what the reader may see (`user_signature`), when read)."""
     today = today or timezone.localdate()
     alerts = alert_services.agenda_alerts(plan, today)
     # The movers' cards, cached like the dashboard's HTML: per data version, day, language and what the reader
     # may see, so a repeated view builds no card.
     version = version or data_version(plan)
-    signature = (plan.pk, period.start, period.end, timezone.localdate(), version, translation.get_language())
+    key = (plan.pk, period.start, period.end, timezone.localdate(), version, translation.get_language())
     movers = cached(
-        ("five-minutes-movers", *signature, user_signature(user, plan)),
+        ("five-minutes-movers", *key, signature or user_signature(user, plan)),
         lambda: figures_that_moved(user, plan, period, version=version),
     )
     return FiveMinutes(

@@ -23,8 +23,8 @@ from django.db.models import Case, Count, F, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Round, TruncDate
 from django.utils import timezone
 
-from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_catalogue
 from . import versions
+from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_catalogue
 from .models import DailyRollup
 
 ROLLED_AGGREGATIONS = frozenset({"count", "sum", "daily"})

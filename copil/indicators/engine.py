@@ -1,8 +1,11 @@
 """The indicator engine (version 1): one catalogue entry + a period + a scope → an `IndicatorResult`.
 
 Counts, sums, daily series, their breakdowns and sources are read from the daily roll-up
-(`copil.indicators.rollup`), whose size follows days × partners × categories, not records; distinct persons,
-stocks and readings from the record tables (distinct persons through `(plan, date, pseudonym)` indexes). Every
+(`copil.indicators.rollup`), whose size follows days × partners × categories, not records; the street value of
+seizures from the mass cells priced by day and substance; distinct persons, stocks and readings from the record
+tables (the person figures of one kind in one query through `(plan, date, pseudonym)` indexes). For one plan,
+results, earlier-period totals (`flow_totals`) and series are cached under the version counters of the kinds
+they read (`copil.indicators.versions`), so a write recomputes only the figures of the kinds written. Every
 query is an ORM aggregate, so a figure reads the same on SQLite and PostgreSQL; `record_tables()` reads all of
 them from the records instead (the reference the roll-up is checked against). Masses and other decimal sums
 come back as `Decimal`, counts as `int`. A mean (`mean`: the mean sentence of the persons sentenced) is read from

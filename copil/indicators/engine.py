@@ -1,8 +1,11 @@
 """The indicator engine (version 1): one catalogue entry + a period + a scope → an `IndicatorResult`.
 
 Counts, sums, daily series, their breakdowns and sources are read from the daily roll-up
-(`copil.indicators.rollup`), whose size follows days × partners × categories, not records; distinct persons,
-stocks and readings from the record tables (distinct persons through `(plan, date, pseudonym)` indexes). Every
+(`copil.indicators.rollup`), whose size follows days × partners × categories, not records; the street value of
+seizures from the mass cells priced by day and substance; distinct persons, stocks and readings from the record
+tables (the person figures of one kind in one query through `(plan, date, pseudonym)` indexes). For one plan,
+results, earlier-period totals (`flow_totals`) and series are cached under the version counters of the kinds
+they read (`copil.indicators.versions`), so a write recomputes only the figures of the kinds written. Every
 query is an ORM aggregate, so a figure reads the same on SQLite and PostgreSQL; `record_tables()` reads all of
 them from the records instead (the reference the roll-up is checked against). Masses and other decimal sums
 come back as `Decimal`, counts as `int`. A mean (`mean`: the mean sentence of the persons sentenced) is read from
@@ -21,7 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import operator
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -37,11 +40,20 @@ from copil.plans.models import Plan, Target, Territory
 from copil.records.models import StreetPrice
 
 from . import rollup
-from .catalogue import BREAKDOWN_SEPARATOR, MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_indicator
+from .catalogue import (
+    BREAKDOWN_SEPARATOR,
+    MASS_GRAMS,
+    STREET_VALUE,
+    YEAR,
+    IndicatorDefinition,
+    get_catalogue,
+    get_indicator,
+)
 from .models import DailyRollup, DataVersion
 from .periods import ONE_DAY, Period, format_date_fr
 
 ENGINE_VERSION = 1
+MASS_CELLS = "seizure_mass"  # the roll-up indicator whose cells the street value is priced from
 
 Number = int | Decimal
 
@@ -146,13 +158,80 @@ def compute_many(
     territory: Territory | None = None,
     today: dt.date | None = None,
 ) -> dict[str, IndicatorResult]:
-    """Several indicators over the same period and scope, by code, in the order given."""
+    """Several indicators over the same period and scope, by code, in the order given.
+
+    For one plan, each result is cached under the version counters of what it reads (its own record kind, the
+    street prices for the street value, and the plan objects: partners, targets, plan, territory), so after a
+    write only the indicators of the kinds written are computed again (issue 16)."""
     scope, day = _scope(plan, territory), _today(today)
-    results = {}
-    for indicator in codes:
-        definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
-        results[definition.code] = _compute(definition, period, scope, day)
+    definitions = [i if isinstance(i, IndicatorDefinition) else get_indicator(i) for i in codes]
+    keys: dict[str, str] = {}
+    if plan is not None and territory is None and not _RECORD_TABLES.get():
+        state = dict(DataVersion.objects.filter(plan_id=plan.pk).values_list("kind", "version"))
+        for definition in definitions:
+            keys[definition.code] = _result_key(definition, period, plan, day, state)
+    found = cache.get_many(list(keys.values())) if keys else {}
+    results, fresh = {}, {}
+    for definition in definitions:
+        key = keys.get(definition.code)
+        result = found.get(key) if key else None
+        if result is None:
+            result = _compute(definition, period, scope, day)
+            if key:
+                fresh[key] = result
+        results[definition.code] = result
+    if fresh:
+        cache.set_many(fresh, settings.COPIL_PAGE_CACHE_SECONDS)
     return results
+
+
+def _result_key(
+    definition: IndicatorDefinition,
+    period: Period,
+    plan: Plan,
+    today: dt.date,
+    state: dict[str, int],
+    purpose: str = "result",
+    *extra: Any,
+) -> str:
+    """The cache key of one indicator's result (or other `purpose`: totals, series) for one plan: the counters
+    of its own kind (and of the street prices for the street value) and of every plan object, never those of
+    the other record kinds."""
+    from copil.records.models import RECORD_KINDS
+
+    kinds = {definition.source} | ({"street_price"} if definition.value_field == STREET_VALUE else set())
+    read = sorted((kind, version) for kind, version in state.items() if kind in kinds or kind not in RECORD_KINDS)
+    updated = plan.updated_at.timestamp() if plan.updated_at else None
+    raw = repr((ENGINE_VERSION, definition, repr(period), plan.pk, updated, today, read, extra))
+    return f"copil-{purpose}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def plan_state(plan: Plan) -> dict[str, int]:
+    """The plan's version counters by kind (one query), for `cached_per_kind`."""
+    return dict(DataVersion.objects.filter(plan_id=plan.pk).values_list("kind", "version"))
+
+
+def cached_per_kind(
+    definition: IndicatorDefinition,
+    period: Period,
+    plan: Plan | None,
+    purpose: str,
+    compute: Callable[[], Any],
+    *extra: Any,
+    state: dict[str, int] | None = None,
+) -> Any:
+    """`compute()` for one indicator of one plan, cached under the versions of what it reads (`_result_key`):
+    a write of another kind keeps it, a write of its kind recomputes it. Uncached for a territory or within
+    `record_tables()`."""
+    if plan is None or _RECORD_TABLES.get():
+        return compute()
+    state = plan_state(plan) if state is None else state
+    key = _result_key(definition, period, plan, _today(None), state, purpose, *extra)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.COPIL_PAGE_CACHE_SECONDS)
+    return value
 
 
 def values_per_plan(
@@ -184,6 +263,11 @@ def values_per_plan(
     return out
 
 
+def reads_record_tables() -> bool:
+    """Whether the caller is within `record_tables()`."""
+    return _RECORD_TABLES.get()
+
+
 @contextlib.contextmanager
 def record_tables() -> Iterator[None]:
     """Within it, every figure is computed from the record tables, never from the daily roll-up: the reference
@@ -200,13 +284,47 @@ def flow_totals(
 ) -> dict[str, tuple[Number, int]]:
     """Each flow indicator's figure and number of records over a period for one plan, one query each: what a
     comparison needs of the earlier period, without breakdown, sources, baseline or target."""
-    ids = _scope(plan, None).plan_ids
-    totals = {}
-    for indicator in codes:
-        definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
+    definitions = [i if isinstance(i, IndicatorDefinition) else get_indicator(i) for i in codes]
+    for definition in definitions:
         if not definition.is_flow:
             raise ValueError(f"{definition.code} : pas un flux")
+    if _RECORD_TABLES.get():
+        return _flow_totals(definitions, period, plan)
+    # Each indicator's totals cached under the versions of its own kind (`_result_key`): after a write, only
+    # the indicators of the kinds written are read again.
+    state = plan_state(plan)
+    day = _today(None)
+    keys = {d.code: _result_key(d, period, plan, day, state, "totals") for d in definitions}
+    found = cache.get_many(list(keys.values()))
+    missing = [d for d in definitions if keys[d.code] not in found]
+    fresh = _flow_totals(missing, period, plan) if missing else {}
+    if fresh:
+        cache.set_many({keys[code]: value for code, value in fresh.items()}, settings.COPIL_PAGE_CACHE_SECONDS)
+    return {d.code: fresh[d.code] if d.code in fresh else found[keys[d.code]] for d in definitions}
+
+
+def _flow_totals(
+    definitions: Sequence[IndicatorDefinition], period: Period, plan: Plan
+) -> dict[str, tuple[Number, int]]:
+    ids = _scope(plan, None).plan_ids
+    totals = {}
+    for definition in definitions:
         reader = _Reader(definition)
+        if reader.rolled:  # from the roll-up's cells, one query
+            sums = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"), total=Sum("value"))
+            totals[definition.code] = (reader.rolled_number(sums["n"], sums["total"]), int(sums["n"] or 0))
+            continue
+        if reader.priced:  # the street value: priced from the mass cells
+            value = reader.flow([(ids, period)], value_only=True).value or 0
+            records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
+            totals[definition.code] = (value, int(records or 0))
+            continue
+        if reader.catalogued and definition.aggregation == "distinct" and not _RECORD_TABLES.get():
+            # Distinct persons from their kind-versioned cache, their records counted from the cells.
+            value = reader.flow([(ids, period)], value_only=True).value or 0
+            records = reader.cells_in([(ids, period)]).aggregate(n=Sum("record_count"))["n"]
+            totals[definition.code] = (value, int(records or 0))
+            continue
         row = reader.base.filter(Q(plan_id__in=ids) & reader.in_period(period)).aggregate(
             **reader.aggregates(), records=Count("pk")
         )
@@ -362,6 +480,17 @@ class _Reader:
         self.catalogued = rollup.is_catalogued(definition)
         self.rolled = rollup.is_rolled_up(definition) and self.catalogued and not _RECORD_TABLES.get()
         self.cells = DailyRollup.objects.filter(indicator=definition.code)
+        # The street value: the mass cells of each day and substance, priced at the plan's price of that day.
+        self.priced = (
+            definition.value_field == STREET_VALUE
+            and self.catalogued
+            and not _RECORD_TABLES.get()
+            and tuple(definition.disaggregate) in {(), ("substance",)}
+            and not definition.filters
+            and _mass_cells_match(definition)
+        )
+        if self.priced:
+            self.cells = DailyRollup.objects.filter(indicator=MASS_CELLS)
 
     # --- values -----------------------------------------------------------------------------------
 
@@ -485,6 +614,8 @@ class _Reader:
     def flow(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
         if self.rolled:
             return self.rolled_figure(self.cells_in(windows), value_only=value_only)
+        if self.priced:
+            return self.priced_figure(windows, value_only=value_only)
         if self.definition.aggregation == "distinct" and self.catalogued and not _RECORD_TABLES.get():
             return self.persons(windows, value_only=value_only)
         return self.scanned_flow(windows, value_only=value_only)
@@ -509,7 +640,14 @@ class _Reader:
         if figure is None:
             condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
             records = self.base.filter(condition)
-            figure = _Figure(value=self.total(records.aggregate(**self.aggregates())))
+            siblings = _person_siblings(self.definition)
+            if self.definition in siblings:  # counted with the other person figures of its kind, one query
+                value: Number = self.grouped_persons(siblings, condition, spans, plan_ids, kind_versions)[
+                    self.definition.code
+                ]
+            else:
+                value = self.total(records.aggregate(**self.aggregates()))
+            figure = _Figure(value=value)
             if not value_only:  # the records behind the persons: from the roll-up's cells
                 cells = self.cells_in(windows)
                 figure.breakdown = self.breakdown(records)
@@ -517,6 +655,95 @@ class _Reader:
                 figure.sources = _rolled_sources(cells)
             cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
         return figure
+
+    def grouped_persons(
+        self,
+        siblings: tuple[IndicatorDefinition, ...],
+        condition: Q,
+        spans: list[tuple[tuple[int, ...], str]],
+        plan_ids: list[int],
+        kind_versions: list[tuple[int, int]],
+    ) -> dict[str, int]:
+        """The distinct persons of every sibling indicator (same kind, person field and date, no breakdown; each
+        its own filter) over the windows, in one query: the records grouped per person (a record without a
+        pseudonym is a person of its own), each group counted by every indicator whose filter one of its records
+        meets. Cached under the kind's version like each figure."""
+        raw = repr((ENGINE_VERSION, siblings, spans, plan_ids, kind_versions))
+        key = f"copil-persons-grouped:{hashlib.sha256(raw.encode()).hexdigest()}"
+        counts = cache.get(key)
+        if counts is None:
+            name = self.value_name
+            blank = Q(**{f"{name}__isnull": True})
+            if isinstance(self.model._meta.get_field(name), models.CharField | models.TextField):
+                blank |= Q(**{name: ""})
+            meets = {
+                f"meets_{index}": models.Max(
+                    Case(When(Q(**d.filters), then=Value(1)), default=Value(0)) if d.filters else Value(1)
+                )
+                for index, d in enumerate(siblings)
+            }
+            persons = (
+                self.model._default_manager.filter(condition)
+                .annotate(person_record=Case(When(blank, then=F("pk")), default=None))
+                .order_by()
+                .values(name, "person_record")
+                .annotate(**meets)
+            )
+            sums = persons.aggregate(**{f"n_{index}": Sum(f"meets_{index}") for index in range(len(siblings))})
+            counts = {d.code: int(sums[f"n_{index}"] or 0) for index, d in enumerate(siblings)}
+            cache.set(key, counts, settings.COPIL_PAGE_CACHE_SECONDS)
+        return counts
+
+    # --- the street value, from the mass cells -----------------------------------------------------
+
+    def priced_figure(self, windows: Sequence[_Window], *, value_only: bool = False) -> _Figure:
+        """Σ mass × price over the mass roll-up's cells grouped by plan, day and substance (a few thousand rows
+        whatever the records): each mass in milligrams times the plan's price of the substance in force that day
+        (the latest `valid_from` on or before it, the last entered of equal ones), exactly as the record-table
+        path prices each seizure; a substance without a price on the day adds nothing."""
+        cells = self.cells_in(windows)
+        grouped = cells.order_by().values("plan_id", "day", "key").annotate(mg=Sum("value"))
+        plan_ids = sorted({pk for ids, _span in windows for pk in ids})
+        prices: dict[tuple[int, str], list[tuple[dt.date, int, Decimal]]] = {}
+        for row in StreetPrice.objects.filter(plan_id__in=plan_ids).values(
+            "plan_id", "substance", "valid_from", "pk", "price_per_gram"
+        ):
+            prices.setdefault((row["plan_id"], row["substance"]), []).append(
+                (row["valid_from"], row["pk"], row["price_per_gram"])
+            )
+        for entries in prices.values():
+            entries.sort()
+        by_substance: dict[str, Decimal] = {}
+        total = Decimal(0)
+        for row in grouped:
+            entries = prices.get((row["plan_id"], row["key"]), [])
+            price = None
+            for valid_from, _pk, per_gram in entries:  # few prices per substance
+                if valid_from > row["day"]:
+                    break
+                price = per_gram
+            if price is None:
+                continue
+            euros = Decimal(int(row["mg"] or 0)) * Decimal(price) / rollup.MILLIGRAMS_PER_GRAM
+            total += euros
+            by_substance[row["key"]] = by_substance.get(row["key"], Decimal(0)) + euros
+        value = self.number(total)
+        if value_only:
+            return _Figure(value=value)
+        breakdown: dict[str, Number] = {}
+        if self.definition.disaggregate:
+            ranked = sorted(
+                (self._rank("substance", key), key, self.number(euros))
+                for key, euros in by_substance.items()
+                if key not in (None, "")
+            )
+            breakdown = {key: euros for _rank, key, euros in ranked if euros}
+        return _Figure(
+            value=value,
+            breakdown=breakdown,
+            record_count=int(cells.aggregate(n=Sum("record_count"))["n"] or 0),
+            sources=_rolled_sources(cells),
+        )
 
     # --- the daily roll-up ------------------------------------------------------------------------
 
@@ -535,15 +762,33 @@ class _Reader:
         return int(total or 0)
 
     def rolled_figure(self, cells: models.QuerySet, *, value_only: bool = False) -> _Figure:
-        sums = cells.aggregate(n=Sum("record_count"), total=Sum("value"))
-        value = self.rolled_number(sums["n"], sums["total"])
         if value_only:
-            return _Figure(value=value)
+            sums = cells.aggregate(n=Sum("record_count"), total=Sum("value"))
+            return _Figure(value=self.rolled_number(sums["n"], sums["total"]))
+        # One query: the cells summed per partner name and breakdown key give the figure, its breakdown, its
+        # records and its sources (masses are whole milligrams, so the sums of parts are exact).
+        # Partner names in the database's order, as `_sources` ties them (a stable sort keeps it below).
+        if self.definition.disaggregate:
+            rows = list(self.rolled_groups(cells, "partner__name").order_by("partner__name"))
+        else:
+            grouped = cells.order_by().values("partner__name").annotate(n=Sum("record_count"), total=Sum("value"))
+            rows = list(grouped.order_by("partner__name"))
+        count = sum(int(row["n"] or 0) for row in rows)
+        per_partner: dict[str, int] = {}
+        for row in rows:
+            per_partner[row["partner__name"]] = per_partner.get(row["partner__name"], 0) + int(row["n"] or 0)
+        breakdown = (
+            self.rank_breakdown((self.rolled_parts(row), self.rolled_number(row["n"], row["total"])) for row in rows)
+            if self.definition.disaggregate
+            else {}
+        )
         return _Figure(
-            value=value,
-            breakdown=self.rolled_breakdown(cells),
-            record_count=int(sums["n"] or 0),
-            sources=_rolled_sources(cells),
+            value=self.rolled_number(count, sum(int(row["total"] or 0) for row in rows)),
+            breakdown=breakdown,
+            record_count=count,
+            sources=sorted(
+                ((name, records) for name, records in per_partner.items() if records), key=lambda source: -source[1]
+            ),
         )
 
     def rolled_parts(self, row: dict[str, Any]) -> tuple[Any, ...]:
@@ -690,6 +935,38 @@ class _Reader:
         if str(part) in choices:
             return (0, choices.index(str(part)))
         return (1, str(part))
+
+
+def _person_siblings(definition: IndicatorDefinition) -> tuple[IndicatorDefinition, ...]:
+    """The catalogue's distinct-person indicators counted like this one (same kind, person field and date, no
+    breakdown), each with its own filter: one query counts them all (`_Reader.grouped_persons`)."""
+
+    def alike(other: IndicatorDefinition) -> bool:
+        return (
+            other.aggregation == "distinct"
+            and other.source == definition.source
+            and other.value_field == definition.value_field
+            and other.date_field == definition.date_field
+            and not other.disaggregate
+        )
+
+    if not alike(definition):
+        return ()
+    return tuple(other for other in get_catalogue().values() if alike(other))
+
+
+def _mass_cells_match(definition: IndicatorDefinition) -> bool:
+    """Whether the mass roll-up's cells hold the street value's records, by day and substance."""
+    mass = get_catalogue().get(MASS_CELLS)
+    return (
+        mass is not None
+        and rollup.is_rolled_up(mass)
+        and mass.source == definition.source
+        and mass.date_field == definition.date_field
+        and mass.value_field == MASS_GRAMS
+        and mass.filters == definition.filters
+        and tuple(mass.disaggregate) == ("substance",)
+    )
 
 
 def _key(part: Any) -> str:

@@ -23,6 +23,7 @@ from django.db.models import Case, Count, F, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Round, TruncDate
 from django.utils import timezone
 
+from . import versions
 from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_catalogue
 from .models import DailyRollup
 
@@ -35,8 +36,8 @@ _bulk = contextvars.ContextVar("copil_rollup_bulk", default=False)
 
 def is_rolled_up(definition: IndicatorDefinition) -> bool:
     """Whether the engine reads this indicator from the roll-up: counts and integer (or mass) sums; distinct
-    persons, stocks, readings and the street value (priced from another kind's records: a new price would leave
-    its cells stale) stay on the record tables."""
+    persons, stocks and readings stay on the record tables. The street value has no cells of its own (a new price
+    would leave them stale): the engine prices the mass cells by day and substance instead."""
     if definition.aggregation not in ROLLED_AGGREGATIONS or definition.value_field == STREET_VALUE:
         return False
     if definition.aggregation == "count" or definition.value_field == MASS_GRAMS:
@@ -248,6 +249,8 @@ def verify(*, plan_ids: Iterable[int] | None = None, repair: bool = False) -> li
                 if ids is not None:
                     records = records.filter(plan_id__in=ids)
                 fold(definition, records)
+                # Figures cached under the kind's version were read from the drifted cells: move it on.
+                versions.bump({drift.plan_id for drift in found}, definition.source)
     if repair:
         stale = DailyRollup.objects.exclude(indicator__in=codes)
         if ids is not None:

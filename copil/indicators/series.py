@@ -23,7 +23,7 @@ from django.db.models.functions import ExtractYear, Greatest, Trunc, TruncDate
 from copil.plans.models import Plan, Territory
 
 from .catalogue import YEAR, IndicatorDefinition, get_indicator
-from .engine import BREAKDOWN_SEPARATOR, MEAN_PLACES, Number, _key, _Reader, _scope, _today
+from .engine import BREAKDOWN_SEPARATOR, MEAN_PLACES, Number, _key, _Reader, _scope, _today, cached_per_kind
 from .periods import ONE_DAY, Period, add_months
 
 Step = Literal["month", "week", "day"]
@@ -86,6 +86,27 @@ def series(
     left out, and the slice holding it is read on that day.
     """
     definition = indicator if isinstance(indicator, IndicatorDefinition) else get_indicator(indicator)
+    if plan is not None and territory is None:  # cached under the versions of its own kind (issue 16)
+        return cached_per_kind(
+            definition,
+            period,
+            plan,
+            "series",
+            lambda: _series(definition, period, plan, None, step, today),
+            step,
+            _today(today),
+        )
+    return _series(definition, period, plan, territory, step, today)
+
+
+def _series(
+    definition: IndicatorDefinition,
+    period: Period,
+    plan: Plan | None,
+    territory: Territory | None,
+    step: Step,
+    today: dt.date | None,
+) -> list[SeriesPoint]:
     parts = slices(period, step)
     scope = _scope(plan, territory)
     reader = _Reader(definition)

@@ -9,16 +9,22 @@ in one page — so that the same records always give the same bytes.
 from __future__ import annotations
 
 import base64
+import contextvars
 import datetime as dt
 import functools
+import hashlib
 import html
 import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import matplotlib
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from matplotlib import dates as mdates
@@ -26,10 +32,12 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from copil.indicators.engine import IndicatorResult, compute
+from copil.indicators import engine
+from copil.indicators import series as series_module
+from copil.indicators.engine import IndicatorResult
 from copil.indicators.periods import MONTHS_FR, Period
 from copil.indicators.periods import format_date_fr as format_date
-from copil.indicators.series import SeriesPoint, series
+from copil.indicators.series import SeriesPoint
 from copil.plans.models import Plan
 from copil.records.models import Arrest, Substance
 
@@ -132,15 +140,65 @@ def axis_charts(
     return charts
 
 
+# --- the SVG cache ----------------------------------------------------------------------------------------------
+# A chart is drawn from its input series alone (and the period, and this module's code): each input a drawing
+# function reads goes through `series`/`compute` below (or `_uses`), and the rendered SVG is cached under a hash of
+# them, so an unchanged chart is never redrawn and a changed figure always is (issue 16).
+
+_inputs: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("copil_chart_inputs", default=None)
+
+
+@functools.cache
+def _code_hash() -> str:
+    """This module's source, the French catalogue (legend labels) and matplotlib's version: a change of any is a
+    change of every chart."""
+    here = Path(__file__).resolve()
+    french = here.parent.parent / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+    parts = [here.read_bytes(), french.read_bytes() if french.exists() else b"", matplotlib.__version__.encode()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()[:16]
+
+
+def _uses(value: object) -> None:
+    """Records an input of the chart being drawn (its repr enters the chart's cache key)."""
+    inputs = _inputs.get()
+    if inputs is not None:
+        inputs.append(repr(value))
+
+
+def series(*args: Any, **kwargs: Any) -> list[SeriesPoint]:
+    points = series_module.series(*args, **kwargs)
+    _uses(points)
+    return points
+
+
+def compute(*args: Any, **kwargs: Any) -> IndicatorResult:
+    result = engine.compute(*args, **kwargs)
+    _uses(result)
+    return result
+
+
+def _svg_key(code: str, title: str, description: str) -> str | None:
+    inputs = _inputs.get()
+    if inputs is None:
+        return None
+    raw = repr((_code_hash(), code, title, description, inputs))
+    return f"copil-chart-svg:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
 def _styled(draw: ChartFunction) -> ChartFunction:
-    """Draw in French, with the charts' matplotlib style (rcParams are read when artists are created)."""
+    """Draw in French, with the charts' matplotlib style (rcParams are read when artists are created); the inputs
+    the drawing reads are recorded for the SVG cache."""
 
     @functools.wraps(draw)
     def styled(
         plan: Plan, period: Period, results: dict[str, IndicatorResult], today: dt.date | None = None
     ) -> Chart | None:
-        with translation.override("fr"), matplotlib.rc_context(RC):
-            return draw(plan, period, results, today)
+        token = _inputs.set([repr((period, today))])
+        try:
+            with translation.override("fr"), matplotlib.rc_context(RC):
+                return draw(plan, period, results, today)
+        finally:
+            _inputs.reset(token)
 
     return styled
 
@@ -179,6 +237,8 @@ def seizures_chart(
         month=_month_label(peak.period),
         amount=format_mass(peak.value),
     ) + _partial_months(points)
+    if (drawn := _drawn("seizures_by_substance", "repression", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     _stacked_bars(axes, points, stacks)
     axes.set_ylabel("kg" if in_kg else "g")
@@ -211,6 +271,8 @@ def arrests_chart(
         month=_month_label(peak.period),
         n=format_number(peak.value),
     ) + _partial_months(points)
+    if (drawn := _drawn("arrests_by_role", "repression", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     _stacked_bars(axes, points, stacks)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -234,6 +296,8 @@ def deployment_chart(
         "goes from the lowest to the highest day and the line gives the mean. Between {minimum} and {maximum} "
         "a day."
     ).format(period=period.label, minimum=format_number(lowest), maximum=format_number(highest))
+    if (drawn := _drawn("staff_deployed", "repression", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     edges = [*days, points[-1].period.end + dt.timedelta(days=1)]
     axes.fill_between(
@@ -277,6 +341,8 @@ def cameras_chart(
         last=format_number(last.value),
         end=format_date(last.period.end),
     )
+    if (drawn := _drawn("cameras_in_service", "videoprotection", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     axes.step(
         [p.period.start for p in points] + [last.period.end + dt.timedelta(days=1)],
@@ -307,6 +373,7 @@ def shelter_chart(
     ]
     result = results.get("shelter_occupancy") or compute("shelter_occupancy", period, plan=plan, today=today)
     baseline = result.baseline_value
+    _uses(baseline)
     last = occupied[-1]
     title = _("People taken in each night in shelters")
     description = _("Line chart of the people taken in each night in shelters, day by day {period}: {n} on {date}.")
@@ -319,6 +386,8 @@ def shelter_chart(
         )
     if baseline is not None:
         description += " " + _("A dashed line marks the level before the plan ({n}).").format(n=format_number(baseline))
+    if (drawn := _drawn("shelter_occupancy", "prevention_care", title, description)) is not None:
+        return drawn  # unchanged inputs: not drawn again
     figure, axes = _figure(title)
     axes.plot(
         [p.period.start for p in occupied],
@@ -415,11 +484,24 @@ def _date_axis(axes: matplotlib.axes.Axes, period: Period) -> None:
     axes.grid(axis="x", visible=False)
 
 
+def _drawn(code: str, axis: str, title: str, description: str) -> Chart | None:
+    """The chart already rendered from the same inputs, if cached: no figure is built for it."""
+    key = _svg_key(code, title, description)
+    svg = cache.get(key) if key else None
+    return None if svg is None else Chart(code, axis, title, description, svg)
+
+
 def _chart(code: str, axis: str, title: str, description: str, figure: Figure) -> Chart:
-    buffer = io.StringIO()
-    with matplotlib.rc_context({**RC, "svg.hashsalt": f"copil-{code}"}):
-        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
-    return Chart(code, axis, title, description, _inline_svg(buffer.getvalue(), code, title, description))
+    key = _svg_key(code, title, description)
+    svg = cache.get(key) if key else None
+    if svg is None:
+        buffer = io.StringIO()
+        with matplotlib.rc_context({**RC, "svg.hashsalt": f"copil-{code}"}):
+            FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None, "Creator": None})
+        svg = _inline_svg(buffer.getvalue(), code, title, description)
+        if key:
+            cache.set(key, svg, settings.COPIL_PAGE_CACHE_SECONDS)
+    return Chart(code, axis, title, description, svg)
 
 
 def _inline_svg(document: str, code: str, title: str, description: str) -> str:

@@ -15,14 +15,17 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db import models
-from django.db.models import F, Min, Value
+from django.db.models import Case, F, Min, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from analytics.comparison import Verdict, compare_counts, compare_sums
-from copil.indicators.catalogue import get_catalogue
+from copil.indicators import rollup
+from copil.indicators.catalogue import MASS_GRAMS, STREET_VALUE, get_catalogue
 from copil.indicators.engine import IndicatorResult, flow_totals
+from copil.indicators.engine import reads_record_tables as engine_reads_record_tables
+from copil.indicators.models import DailyRollup
 from copil.indicators.periods import ONE_DAY, Period
 from copil.indicators.periods import format_date_fr as format_date
 from copil.plans.models import Plan
@@ -103,13 +106,30 @@ def first_recorded(plan: Plan) -> dict[tuple[str, str], dt.date]:
     for definition in get_catalogue().values():
         date_fields.setdefault(definition.source, definition.date_field)
     queries = []
+    covering = {} if engine_reads_record_tables() else _covering_counts(date_fields)
+    if covering:  # a kind counted whole in the roll-up: its cells' first day per partner, not a table scan
+        queries.append(
+            DailyRollup.objects.filter(plan=plan, indicator__in=list(covering.values()), record_count__gt=0)
+            .values("partner__name")
+            .annotate(
+                first=Min("day"),
+                kind=Case(
+                    *(When(indicator=code, then=Value(kind)) for kind, code in covering.items()),
+                    output_field=models.CharField(),
+                ),
+            )
+            .order_by()
+            .values("partner__name", "first", "kind")
+        )
     for source, name in date_fields.items():
+        if source in covering:
+            continue
         model = RECORD_KINDS[source]
         day: TruncDate | F = (
             TruncDate(name) if isinstance(model._meta.get_field(name), models.DateTimeField) else F(name)
         )
         queries.append(
-            model._default_manager.filter(plan=plan, **{f"{name}__isnull": False})
+            model._default_manager.filter(plan=plan, **{f"{name}__isnull": False})  # type: ignore[arg-type]
             .values("partner__name")
             .annotate(first=Min(day, output_field=models.DateField()), kind=Value(source, models.CharField()))
             .order_by()
@@ -124,6 +144,24 @@ def first_recorded(plan: Plan) -> dict[tuple[str, str], dt.date]:
         if key not in first or found < first[key]:
             first[key] = found
     return first
+
+
+def _covering_counts(date_fields: dict[str, str]) -> dict[str, str]:
+    """Per record kind, a rolled-up count indicator of the catalogue with no filter, dated by the kind's date field:
+    its roll-up cells hold every record of the kind, by day and partner."""
+    covering: dict[str, str] = {}
+    for definition in get_catalogue().values():
+        if (
+            definition.source in date_fields
+            and definition.source not in covering
+            and definition.aggregation == "count"
+            and not definition.filters
+            and definition.value_field not in {MASS_GRAMS, STREET_VALUE}
+            and definition.date_field == date_fields[definition.source]
+            and rollup.is_rolled_up(definition)
+        ):
+            covering[definition.source] = definition.code
+    return covering
 
 
 def late_partners(result: IndicatorResult, earlier: Period, first: dict[tuple[str, str], dt.date]) -> tuple[str, ...]:

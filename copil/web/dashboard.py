@@ -436,12 +436,15 @@ def user_signature(user: Actor, plan: Plan) -> str:
     return visibility_key(user, plan, (catalogue[code] for code in dashboard_codes())) + f":{readable}:{partners}"
 
 
-def dashboard_html(user: Actor, plan: Plan, period: Period, *, version: str | None = None) -> str:
-    """The dashboard's figures and charts as HTML, cached per plan, period, data version (read here unless given)
-    and user signature: a repeated view costs one query (the data version) and no computation."""
+def dashboard_html(
+    user: Actor, plan: Plan, period: Period, *, version: str | None = None, signature: str | None = None
+) -> str:
+    """The dashboard's figures and charts as HTML, cached per plan, period, data version and user signature (each
+    read here unless given): a repeated view costs one query (the data version) and no computation."""
     version = version or data_version(plan)
     today = timezone.localdate()
+    signature = signature or user_signature(user, plan)
     return cached(
-        ("dashboard-html", plan.pk, period.start, period.end, today, version, user_signature(user, plan)),
+        ("dashboard-html", plan.pk, period.start, period.end, today, version, signature),
         lambda: render_to_string("web/includes/dashboard_body.html", dashboard(user, plan, period, version=version)),
     )

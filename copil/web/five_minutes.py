@@ -24,7 +24,8 @@ from copil.indicators.periods import ONE_DAY, Period, format_date_fr
 from copil.plans.models import Action, Meeting, Plan
 from copil.reports.actions import last_approved
 
-from .dashboard import Card, dashboard_figures, make_card
+from .caching import cached, data_version
+from .dashboard import Card, dashboard_figures, make_card, user_signature
 from .meetings import meetings_of, overdue_actions
 
 MOVERS = 3
@@ -105,15 +106,30 @@ def figures_that_moved(
 
 
 def five_minutes(
-    user: Actor, plan: Plan, period: Period, *, today: dt.date | None = None, version: str | None = None
+    user: Actor,
+    plan: Plan,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    version: str | None = None,
+    signature: str | None = None,
 ) -> FiveMinutes:
-    """The summary of the plan over `period` for this reader (`version`: the plan's data version, when read)."""
+    """The summary of the plan over `period` for this reader (`version`: the plan's data version, `signature`:
+    what the reader may see (`user_signature`), when read)."""
     today = today or timezone.localdate()
     alerts = alert_services.agenda_alerts(plan, today)
+    # The movers' cards, cached like the dashboard's HTML: per data version, day, language and what the reader
+    # may see, so a repeated view builds no card.
+    version = version or data_version(plan)
+    key = (plan.pk, period.start, period.end, timezone.localdate(), version, translation.get_language())
+    movers = cached(
+        ("five-minutes-movers", *key, signature or user_signature(user, plan)),
+        lambda: figures_that_moved(user, plan, period, version=version),
+    )
     return FiveMinutes(
         plan=plan,
         period=period,
-        movers=figures_that_moved(user, plan, period, version=version),
+        movers=movers,
         alerts=[AlertLine(item["alert"], item["text"]) for item in alerts[:ALERTS_LISTED]],
         alert_count=len(alerts),
         overdue=list(overdue_actions(user, plan, today)),

@@ -44,7 +44,7 @@ from . import meetings as meeting_services
 from .bilans import bilan_parts, cached_bilan
 from .caching import data_version
 from .context_processors import SESSION_PLAN_KEY
-from .dashboard import dashboard_html
+from .dashboard import dashboard_html, user_signature
 from .five_minutes import five_minutes, five_minutes_file_name, five_minutes_pdf, since_last_bilan
 from .forms import ActionStatusForm, AttendeesForm, DecisionForm, DecisionTextForm, MeetingForm
 from .periods import (
@@ -162,8 +162,9 @@ def dashboard(request: HttpRequest, plan: Plan) -> HttpResponse:
     context = _plan_context(request, plan, choice, "dashboard", presets=presets)
     context["period_options"] = period_options(plan, choice, presets)
     version = data_version(plan)
-    context["summary"] = five_minutes(request.user, plan, choice.period, version=version)
-    html = dashboard_html(request.user, plan, choice.period, version=version)
+    signature = user_signature(request.user, plan)  # what the reader may see: read once for both caches
+    context["summary"] = five_minutes(request.user, plan, choice.period, version=version, signature=signature)
+    html = dashboard_html(request.user, plan, choice.period, version=version, signature=signature)
     context["body"] = mark_safe(html)  # noqa: S308 - our template
     return render(request, "web/dashboard.html", context)
 

@@ -102,10 +102,18 @@ def test_verify_reports_drift_as_an_error_and_repairs_it(plan, police):
         [Arrest(plan=plan, partner=police, external_id="I1", arrested_on=dt.date(2023, 1, 11), role="user")]
     )
     DailyRollup.objects.filter(indicator="seizures").update(record_count=5)
+
+    # The drifted figures, read (and cached) before the repair: the repair must not leave them in the cache.
+    def cached_figures() -> dict:
+        results = engine.compute_many(["arrests", "seizures"], WINDOW, plan=plan, today=TODAY)
+        return {code: result.value for code, result in results.items()}
+
+    assert cached_figures() == {"arrests": 0, "seizures": 5}
     with pytest.raises(CommandError, match="2 écart"):
         call_command("rollup", verify=True, stdout=io.StringIO(), stderr=io.StringIO())
     assert rollup.verify() == []
     assert engine.compute("arrests", WINDOW, plan=plan, today=TODAY).value == 1
+    assert cached_figures() == {"arrests": 1, "seizures": 1}
     out = io.StringIO()
     call_command("rollup", verify=True, stdout=out)
     assert "conformes" in out.getvalue()

@@ -138,3 +138,48 @@ def test_months_the_period_cuts_are_marked_and_explained(busy_plan):
         assert "* janvier 2023 : du 5 janvier 2023 au 31 janvier 2023 seulement." in chart.description
         assert "mai 2023 :" not in chart.description  # May is whole
         assert "janv.*" in texts(chart.svg) and "mai" in texts(chart.svg)
+
+
+def test_an_unchanged_chart_is_not_redrawn_and_a_changed_one_is(busy_plan, police, monkeypatch):
+    """The SVG cache (issue 16): keyed by the chart's input series, so a second bilan renders nothing, and a
+    write that changes a chart's series redraws that chart only — never the stale image."""
+    from django.core.cache import cache
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    rendered: list[str] = []
+    figures: list = []  # kept alive, so that no two figures share an id
+    render = FigureCanvasSVG.print_svg
+
+    def counting(self, *args, **kwargs):
+        if not any(figure is self.figure for figure in figures):  # print_svg calls itself once per figure
+            figures.append(self.figure)
+            rendered.append("".join(self.figure.axes[0].get_title(loc) for loc in ("left", "center", "right")))
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(FigureCanvasSVG, "print_svg", counting)
+    from copil.reports import charts
+
+    built: list[str] = []
+    make_figure = charts._figure
+
+    def counting_figures(title):
+        built.append(title)
+        return make_figure(title)
+
+    monkeypatch.setattr(charts, "_figure", counting_figures)
+    first = axis_charts(busy_plan, H1)
+    drawn = len(rendered)
+    assert drawn >= 2 and len(built) == drawn
+    again = axis_charts(busy_plan, H1)
+    assert len(rendered) == drawn
+    assert len(built) == drawn  # a cached chart builds no matplotlib figure either
+    assert again == first
+    make_record("arrest", police, arrested_on=D(2023, 3, 2), role="user")
+    after = axis_charts(busy_plan, H1)
+    assert rendered[drawn:] == ["Interpellations chaque mois, trafiquants et usagers"]
+    arrests = {c.code: c.svg for charts in after.values() for c in charts}["arrests_by_role"]
+    before = {c.code: c.svg for charts in first.values() for c in charts}["arrests_by_role"]
+    assert arrests != before
+    cache.clear()
+    fresh = {c.code: c.svg for charts in axis_charts(busy_plan, H1).values() for c in charts}
+    assert fresh["arrests_by_role"] == arrests

@@ -105,3 +105,18 @@ def test_moves_rank_by_relative_change_a_figure_from_nothing_first():
         (2, 10),
         (100, 150),
     ]
+
+
+def test_the_movers_are_cached_per_data_version_and_reader_and_a_write_is_read_at_once(moved):
+    coordinator, care = moved.users["coordinator"], moved.users["care"]
+    first = five_minutes(coordinator, moved.plan, YEAR).movers
+    assert five_minutes(coordinator, moved.plan, YEAR).movers == first  # from the cache
+    arrests = next(card for card in first if card.code == "trafficker_arrests")
+    # Another reader sees its own cards, not the coordinator's cached ones.
+    assert five_minutes(care, moved.plan, YEAR).movers == figures_that_moved(care, moved.plan, YEAR)
+    # A write moves the figure: the next summary states it, not the cached one.
+    make_record("arrest", moved.partners["police"], arrested_on=dt.date(2023, 6, 1), role="trafficker")
+    after = five_minutes(coordinator, moved.plan, YEAR).movers
+    moved_again = next(card for card in after if card.code == "trafficker_arrests")
+    assert moved_again.value != arrests.value and "+9" in moved_again.evolution
+    assert after == figures_that_moved(coordinator, moved.plan, YEAR)

@@ -144,11 +144,22 @@ COPIL_TILE_ATTRIBUTION = os.environ.get(
 )
 # Dashboards and bilans are cached per plan, period, visibility and data version (copil.web.caching); the default
 # is the process memory, COPIL_CACHE_DIR shares a file cache between server processes.
+# A plan's dashboard and bilan use about 150 entries (per-kind figures, series, charts): Django's default cap of 300
+# would evict a second plan's figures on every view.
+_CACHE_OPTIONS = {"MAX_ENTRIES": int(os.environ.get("COPIL_CACHE_MAX_ENTRIES", "5000"))}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": os.environ["COPIL_CACHE_DIR"]}
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["COPIL_CACHE_DIR"],
+            "OPTIONS": _CACHE_OPTIONS,
+        }
         if os.environ.get("COPIL_CACHE_DIR")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "copil"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "copil",
+            "OPTIONS": _CACHE_OPTIONS,
+        }
     )
 }
 COPIL_PAGE_CACHE_SECONDS = int(os.environ.get("COPIL_PAGE_CACHE_SECONDS", "600"))

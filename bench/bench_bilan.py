@@ -6,8 +6,8 @@ record-table path (every figure scanned from the records at request time) measur
 For each backend and size a child process migrates a fresh database, loads the Alençon demo plan through the
 importer, grows it with N seizures, arrests, field observations, referrals to care and convictions spread over
 its 18 months (bulk inserts, the roll-up then folded in with one `INSERT … SELECT … GROUP BY`, as the importer
-does), and times, each on the roll-up path then on the record-table path (`copil.indicators.engine
-.record_tables()`, with the former `data_version` that scanned every record table):
+does, and the persons' first appearances rebuilt), and times, each on the roll-up path then on the record-table
+path (`copil.indicators.engine.record_tables()`, with the former `data_version` that scanned every record table):
 
 - `build_bilan` over the 18 months (text and charts), best of a few runs;
 - the warm dashboard page (figures cached, the data version read on each view), best of a few views;
@@ -272,6 +272,9 @@ class _record_table_path:
         self.patches = [
             mock.patch("copil.web.bilans.data_version", scanning_data_version),
             mock.patch("copil.web.dashboard.data_version", scanning_data_version),
+            # The dashboard view reads the version itself and hands it down (as does « le COPIL en 5 minutes »).
+            mock.patch("copil.web.views.data_version", scanning_data_version),
+            mock.patch("copil.web.five_minutes.data_version", scanning_data_version),
         ]
         for patch in self.patches:
             patch.start()

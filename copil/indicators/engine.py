@@ -32,7 +32,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Avg, Case, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Avg, Case, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ from .catalogue import (
     get_catalogue,
     get_indicator,
 )
-from .models import DailyRollup, DataVersion
+from .models import DailyRollup, DataVersion, PersonRollup
 from .periods import ONE_DAY, Period, format_date_fr
 
 ENGINE_VERSION = 1
@@ -641,8 +641,11 @@ class _Reader:
             condition = _any(Q(plan_id__in=ids) & self.in_period(period) for ids, period in windows)
             records = self.base.filter(condition)
             siblings = _person_siblings(self.definition)
-            if self.definition in siblings:  # counted with the other person figures of its kind, one query
-                value: Number = self.grouped_persons(siblings, condition, spans, plan_ids, kind_versions)[
+            value: Number
+            if len(windows) == 1 and len(windows[0][0]) == 1:  # one plan, one period: its first appearances
+                value = self.first_appearances(windows[0][0][0], windows[0][1])
+            elif self.definition in siblings:  # counted with the other person figures of its kind, one query
+                value = self.grouped_persons(siblings, condition, spans, plan_ids, kind_versions)[
                     self.definition.code
                 ]
             else:
@@ -655,6 +658,28 @@ class _Reader:
                 figure.sources = _rolled_sources(cells)
             cache.set(key, figure, settings.COPIL_PAGE_CACHE_SECONDS)
         return figure
+
+    def first_appearances(self, plan_id: int, period: Period) -> int:
+        """The persons seen in one plan over the period, from the person roll-up (`PersonRollup`): the records of
+        the period whose person had no qualifying record in an earlier month. A period starting after the first
+        of its month adds the persons seen both earlier in that month and within the period, read from the records
+        by the (plan, person, day) index."""
+        month = period.start.replace(day=1)
+        cells = PersonRollup.objects.filter(
+            plan_id=plan_id,
+            indicator=self.definition.code,
+            day__gte=period.start,
+            day__lte=period.end,
+            previous_month__lt=month,
+        )
+        persons = int(cells.aggregate(n=Sum("record_count"))["n"] or 0)
+        if period.start == month:
+            return persons
+        name = self.value_name
+        named = self.base.filter(plan_id=plan_id).exclude(**{f"{name}__isnull": True}).exclude(**{name: ""})
+        again = named.filter(self.in_period(period), **{name: OuterRef(name)})
+        returning = named.filter(self.in_period(Period(month, period.start - ONE_DAY)), Exists(again))
+        return persons + returning.order_by().values(name).distinct().count()
 
     def grouped_persons(
         self,

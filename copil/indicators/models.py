@@ -6,10 +6,15 @@ size follows days × partners × categories, not records. `copil.indicators.roll
 write, in the write's own transaction.
 """
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from copil.plans.models import Partner, Plan
+
+# The previous day of a person's first record: before any period.
+NO_EARLIER_DAY = dt.date(1, 1, 1)
 
 
 class DailyRollup(models.Model):
@@ -52,3 +57,35 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.version}"
+
+
+class PersonRollup(models.Model):
+    """The first appearances behind a distinct-person indicator, rolled up so that its figure over a period
+    needs no scan of the records.
+
+    Each qualifying record of a person is counted on its own day with the month of that person's previous
+    qualifying record (`NO_EARLIER_DAY` for the first one, and for a record without a pseudonym, a person of its
+    own). The persons seen over a period starting on the first of a month are then exactly the records dated
+    within it whose previous month is before the period's: one per person, the first of theirs in the period
+    (`copil.indicators.engine` adds, for a period starting later in a month, the persons seen both earlier in
+    that month and in the period). Its size follows days × months, not records; `copil.indicators.rollup` keeps
+    it in step with every write, in the write's own transaction."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    indicator = models.CharField(max_length=64)
+    day = models.DateField()
+    # The first day of the month of the person's previous qualifying record, or NO_EARLIER_DAY.
+    previous_month = models.DateField()
+    record_count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("person roll-up row")
+        verbose_name_plural = _("person roll-up rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "day", "previous_month"], name="person_rollup_unique_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.day} (previous {self.previous_month:%Y-%m}): {self.record_count}"

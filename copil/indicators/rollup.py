@@ -10,6 +10,7 @@ around its write, inside `bulk_writes()` so the receivers stay out of its way.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import datetime as dt
@@ -19,13 +20,13 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Case, Count, F, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, Round, TruncDate
 from django.utils import timezone
 
 from . import versions
 from .catalogue import MASS_GRAMS, STREET_VALUE, YEAR, IndicatorDefinition, get_catalogue
-from .models import DailyRollup
+from .models import NO_EARLIER_DAY, DailyRollup, PersonRollup
 
 ROLLED_AGGREGATIONS = frozenset({"count", "sum", "daily"})
 KEY_SEPARATOR = "|"
@@ -150,9 +151,11 @@ def fold(definition: IndicatorDefinition, records: models.QuerySet, sign: int = 
 
 
 def apply(kind: str, records: models.QuerySet, sign: int = 1) -> None:
-    """Fold the records (of `kind`) into every rolled-up indicator of their kind."""
+    """Fold the records (of `kind`) into every rolled-up indicator of their kind, and into the first appearances
+    of its distinct-person indicators."""
     for definition in rolled_indicators(kind):
         fold(definition, records, sign)
+    fold_persons(kind, records, sign)
 
 
 @contextlib.contextmanager
@@ -184,6 +187,18 @@ class Drift:
     key: str
     stored: tuple[int, int]
     expected: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PersonDrift:
+    """A first-appearance cell (`PersonRollup`) that disagrees with the record tables: stored vs expected count."""
+
+    indicator: str
+    plan_id: int
+    day: dt.date
+    previous_month: dt.date
+    stored: int
+    expected: int
 
 
 def _as_date(value: Any) -> dt.date:
@@ -222,11 +237,11 @@ def stored_cells(
     }
 
 
-def verify(*, plan_ids: Iterable[int] | None = None, repair: bool = False) -> list[Drift]:
+def verify(*, plan_ids: Iterable[int] | None = None, repair: bool = False) -> list[Drift | PersonDrift]:
     """Compare the roll-up with the record tables (every plan, or these); with `repair`, rewrite the cells of
     every indicator that drifted (and drop the rows of indicators no longer rolled up). Returns the drift found."""
     ids = None if plan_ids is None else list(plan_ids)
-    drifts: list[Drift] = []
+    drifts: list[Drift | PersonDrift] = []
     codes = set()
     for definition in get_catalogue().values():
         if not has_cells(definition):
@@ -251,7 +266,29 @@ def verify(*, plan_ids: Iterable[int] | None = None, repair: bool = False) -> li
                 fold(definition, records)
                 # Figures cached under the kind's version were read from the drifted cells: move it on.
                 versions.bump({drift.plan_id for drift in found}, definition.source)
+    from copil.records.models import RECORD_KINDS
+
+    person_codes = set()
+    for kind in RECORD_KINDS:
+        if not person_indicators(kind):
+            continue
+        person_codes |= {d.code for d in person_indicators(kind)}
+        stored_persons, expected_persons = stored_person_cells(kind, ids), expected_person_cells(kind, ids)
+        person_drifts = [
+            PersonDrift(cell[1], cell[0], cell[2], cell[3], stored_persons[cell], expected_persons[cell])
+            for cell in sorted(set(stored_persons) | set(expected_persons))
+            if stored_persons[cell] != expected_persons[cell]
+        ]
+        drifts += person_drifts
+        if repair and person_drifts:
+            with transaction.atomic():
+                _rebuild_persons(kind, ids)
+                versions.bump({drift.plan_id for drift in person_drifts}, kind)
     if repair:
+        stale_persons = PersonRollup.objects.exclude(indicator__in=person_codes)
+        if ids is not None:
+            stale_persons = stale_persons.filter(plan_id__in=ids)
+        stale_persons.delete()
         stale = DailyRollup.objects.exclude(indicator__in=codes)
         if ids is not None:
             stale = stale.filter(plan_id__in=ids)
@@ -273,6 +310,184 @@ def rebuild(plan_ids: Iterable[int] | None = None) -> None:
                 if ids is not None:
                     records = records.filter(plan_id__in=ids)
                 fold(definition, records)
+        from copil.records.models import RECORD_KINDS
+
+        for kind in RECORD_KINDS:
+            if person_indicators(kind):
+                _rebuild_persons(kind, ids)
+
+
+# --- distinct persons: first appearances (`PersonRollup`) ------------------------------------------------------
+
+PersonCell = tuple[int, str, dt.date, dt.date]  # plan_id, indicator, day, previous month
+PERSON_CHUNK = 2000
+
+
+@cache
+def person_indicators(kind: str) -> tuple[IndicatorDefinition, ...]:
+    """The catalogue's distinct-person indicators counted from records of this kind."""
+    return tuple(d for d in get_catalogue().values() if d.source == kind and d.aggregation == "distinct")
+
+
+@cache
+def _person_groups(kind: str) -> tuple[tuple[IndicatorDefinition, ...], ...]:
+    """The kind's person indicators grouped by person and date field: one query reads the records of a group."""
+    groups: dict[tuple[str, str], list[IndicatorDefinition]] = {}
+    for definition in person_indicators(kind):
+        groups.setdefault((definition.value_field or "", definition.date_field), []).append(definition)
+    return tuple(tuple(group) for group in groups.values())
+
+
+@dataclass(frozen=True)
+class _PersonRecord:
+    pk: int
+    plan_id: int
+    person: str | None  # None: no pseudonym, a person of its own
+    day: dt.date
+    meets: tuple[bool, ...]  # whether it counts for each indicator of its group
+
+
+def _person_records(group: tuple[IndicatorDefinition, ...], records: models.QuerySet) -> Iterator[_PersonRecord]:
+    first = group[0]
+    boolean = models.BooleanField()
+    meets = {
+        f"meets_{index}": Case(When(Q(**d.filters), then=Value(True)), default=Value(False), output_field=boolean)
+        if d.filters
+        else Value(True, output_field=boolean)
+        for index, d in enumerate(group)
+    }
+    rows = (
+        records.filter(**{f"{first.date_field}__isnull": False})
+        .order_by()
+        .annotate(**meets)
+        .values_list("pk", "plan_id", first.value_field or "", first.date_field, *meets)
+    )
+    for pk, plan_id, person, day, *flags in rows.iterator(chunk_size=10_000):
+        yield _PersonRecord(pk, plan_id, person or None, _local_day(day), tuple(bool(flag) for flag in flags))
+
+
+def _local_day(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date()
+    return _as_date(value)
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def person_cells(
+    group: tuple[IndicatorDefinition, ...], records: Iterable[_PersonRecord]
+) -> collections.Counter[PersonCell]:
+    """The first-appearance cells these records make: every person's qualifying days in order, each counted with
+    the month of the one before (`PersonRollup`). `records` must hold each named person's every record."""
+    days: dict[tuple[int, str | int], list[tuple[dt.date, tuple[bool, ...]]]] = {}
+    for record in records:
+        person: str | int = record.person if record.person is not None else record.pk
+        days.setdefault((record.plan_id, person), []).append((record.day, record.meets))
+    cells: collections.Counter[PersonCell] = collections.Counter()
+    for (plan_id, _person), entries in days.items():
+        entries.sort(key=lambda entry: entry[0])
+        for index, definition in enumerate(group):
+            previous = NO_EARLIER_DAY
+            for day, meets in entries:
+                if meets[index]:
+                    cells[(plan_id, definition.code, day, previous)] += 1
+                    previous = _month(day)
+    return cells
+
+
+def _records_of_persons(
+    group: tuple[IndicatorDefinition, ...], model: type[models.Model], persons: set[tuple[int, str]]
+) -> Iterator[_PersonRecord]:
+    """Every record of these (plan, pseudonym) persons, read by the kind's (plan, person) index."""
+    name = group[0].value_field or ""
+    by_plan: dict[int, list[str]] = {}
+    for plan_id, person in persons:
+        by_plan.setdefault(plan_id, []).append(person)
+    for plan_id, names in by_plan.items():
+        names.sort()
+        for start in range(0, len(names), PERSON_CHUNK):
+            chunk = names[start : start + PERSON_CHUNK]
+            yield from _person_records(group, model._default_manager.filter(plan_id=plan_id, **{f"{name}__in": chunk}))
+
+
+def fold_persons(kind: str, records: models.QuerySet, sign: int = 1) -> None:
+    """Add (sign 1) or take out (sign -1) these records from their persons' first appearances: every record of
+    each person concerned is read, and the cells they make with and without these records differ by the change."""
+    for group in _person_groups(kind):
+        name = group[0].value_field or ""
+        written = list(records.order_by().values_list("pk", "plan_id", name))
+        if not written:
+            continue
+        pks = {pk for pk, _plan, _person in written}
+        named = {(plan_id, person) for _pk, plan_id, person in written if person}
+        blank = Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
+        concerned = list(_records_of_persons(group, records.model, named)) if named else []
+        concerned += _person_records(group, records.filter(blank))
+        change = person_cells(group, concerned)
+        change.subtract(person_cells(group, (r for r in concerned if r.pk not in pks)))
+        write_person_cells({cell: sign * n for cell, n in change.items() if n})
+
+
+def write_person_cells(change: dict[PersonCell, int]) -> None:
+    """Add each cell's count to the person roll-up (one statement per batch), then drop the cells left empty."""
+    if not change:
+        return
+    quote = connection.ops.quote_name
+    table = quote(PersonRollup._meta.db_table)
+    cell = ", ".join(quote(c) for c in ("plan_id", "indicator", "day", "previous_month"))
+    count = quote("record_count")
+    rows = [(*key, n) for key, n in sorted(change.items())]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({cell}, {count}) VALUES (%s, %s, %s, %s, %s) "
+            f"ON CONFLICT ({cell}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            rows,
+        )
+        if any(n < 0 for n in change.values()):
+            PersonRollup.objects.filter(
+                plan_id__in={key[0] for key in change}, indicator__in={key[1] for key in change}, record_count=0
+            ).delete()
+
+
+def expected_person_cells(
+    kind: str, plan_ids: Iterable[int] | None = None, *, records: models.QuerySet | None = None
+) -> collections.Counter[PersonCell]:
+    """The kind's first-appearance cells as its record tables give them (`records`: a migration's historical
+    model's)."""
+    from copil.records.models import RECORD_KINDS
+
+    cells: collections.Counter[PersonCell] = collections.Counter()
+    if records is None:
+        records = RECORD_KINDS[kind]._default_manager.all()
+    if plan_ids is not None:
+        records = records.filter(plan_id__in=list(plan_ids))
+    for group in _person_groups(kind):
+        cells.update(person_cells(group, _person_records(group, records)))
+    return cells
+
+
+def stored_person_cells(kind: str, plan_ids: Iterable[int] | None = None) -> collections.Counter[PersonCell]:
+    rows = PersonRollup.objects.filter(indicator__in=[d.code for d in person_indicators(kind)]).exclude(record_count=0)
+    if plan_ids is not None:
+        rows = rows.filter(plan_id__in=list(plan_ids))
+    return collections.Counter(
+        {
+            (plan_id, code, day, previous): n
+            for plan_id, code, day, previous, n in rows.values_list(
+                "plan_id", "indicator", "day", "previous_month", "record_count"
+            )
+        }
+    )
+
+
+def _rebuild_persons(kind: str, plan_ids: list[int] | None) -> None:
+    rows = PersonRollup.objects.filter(indicator__in=[d.code for d in person_indicators(kind)])
+    if plan_ids is not None:
+        rows = rows.filter(plan_id__in=plan_ids)
+    rows.delete()
+    write_person_cells(dict(expected_person_cells(kind, plan_ids)))
 
 
 # --- single records saved or deleted through the ORM -----------------------------------------------------------
@@ -287,23 +502,27 @@ def _kind(model: type) -> str | None:
     return None
 
 
+def _has_rollup(kind: str) -> bool:
+    return bool(rolled_indicators(kind) or person_indicators(kind))
+
+
 def _before_save(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     kind = _kind(sender)
-    if kind is None or is_bulk() or raw or instance._state.adding or not rolled_indicators(kind):
+    if kind is None or is_bulk() or raw or instance._state.adding or not _has_rollup(kind):
         return
     apply(kind, sender._default_manager.filter(pk=instance.pk), -1)
 
 
 def _after_save(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     kind = _kind(sender)
-    if kind is None or is_bulk() or raw or not rolled_indicators(kind):
+    if kind is None or is_bulk() or raw or not _has_rollup(kind):
         return
     apply(kind, sender._default_manager.filter(pk=instance.pk), 1)
 
 
 def _before_delete(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     kind = _kind(sender)
-    if kind is None or is_bulk() or not rolled_indicators(kind):
+    if kind is None or is_bulk() or not _has_rollup(kind):
         return
     apply(kind, sender._default_manager.filter(pk=instance.pk), -1)
 
@@ -320,8 +539,14 @@ def connect_signals() -> None:
         pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"rollup-before-delete-{kind}")
 
 
-def describe(drift: Drift) -> str:
+def describe(drift: Drift | PersonDrift) -> str:
     """A drift in French, for the command and the logs."""
+    if isinstance(drift, PersonDrift):
+        previous = "aucun" if drift.previous_month == NO_EARLIER_DAY else f"{drift.previous_month:%m/%Y}"
+        return (
+            f"écart « {drift.indicator} » (premières apparitions), plan {drift.plan_id}, {drift.day:%d/%m/%Y}, "
+            f"mois précédent {previous} : agrégé {drift.stored} enregistrement(s), attendu {drift.expected}"
+        )
     return (
         f"écart « {drift.indicator} », plan {drift.plan_id}, {drift.day:%d/%m/%Y}, partenaire {drift.partner_id}"
         f"{f', clé {drift.key}' if drift.key else ''} : agrégé {drift.stored[0]} enregistrement(s) / "

@@ -211,8 +211,12 @@ class Conviction(Record):
     class Meta(Record.Meta):
         verbose_name = _("conviction")
         verbose_name_plural = _("convictions")
-        # Distinct persons cannot be rolled up: they are counted from here, the index covering the count.
-        indexes = [models.Index(fields=["plan", "convicted_on", "pseudonym"], name="conviction_plan_day_person")]
+        # The (plan, day, person) index covers the count of distinct persons over several plans; the (plan, person,
+        # day) one reads a person's records when a write moves their first appearances (`PersonRollup`).
+        indexes = [
+            models.Index(fields=["plan", "convicted_on", "pseudonym"], name="conviction_plan_day_person"),
+            models.Index(fields=["plan", "pseudonym", "convicted_on"], name="conviction_plan_person_day"),
+        ]
 
 
 class Camera(Record, Located):
@@ -272,7 +276,10 @@ class CareReferral(Record):
     class Meta(Record.Meta):
         verbose_name = _("referral to care")
         verbose_name_plural = _("referrals to care")
-        indexes = [models.Index(fields=["plan", "referred_on", "pseudonym"], name="care_referral_plan_day_person")]
+        indexes = [
+            models.Index(fields=["plan", "referred_on", "pseudonym"], name="care_referral_plan_day_person"),
+            models.Index(fields=["plan", "pseudonym", "referred_on"], name="care_referral_plan_person_day"),
+        ]
 
 
 class CapacityReading(Record):

@@ -151,7 +151,7 @@ PSEUDONYMS = [f"{n:064x}" for n in (1, 2, 3)]
 conviction_values = st.fixed_dictionaries(
     {
         "convicted_on": days,
-        "pseudonym": st.sampled_from(PSEUDONYMS),
+        "pseudonym": st.sampled_from([*PSEUDONYMS, ""]),  # no pseudonym: a person of its own
         "repeat_offender": st.booleans(),
         "referral_to_court": st.booleans(),
     }
@@ -171,6 +171,12 @@ steps = st.one_of(
     st.tuples(
         st.just("import"),
         st.lists(st.tuples(st.integers(0, 6), seizure_values), min_size=1, max_size=6),
+        st.integers(0, 1),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.just("import_convictions"),
+        st.lists(st.tuples(st.integers(0, 6), conviction_values), min_size=1, max_size=6),
         st.integers(0, 1),
         st.booleans(),
     ),
@@ -200,6 +206,27 @@ def _import_seizures(plan, partner, rows, replace):
     )
 
 
+def _import_convictions(plan, partner, rows, replace):
+    """Convictions through the importer: a number seen before updates its record, and may move its person."""
+    lines = ["identifiant;date;pseudonyme;recidiviste;deferement"]
+    seen = set()
+    for number, values in rows:
+        if number in seen:
+            continue
+        seen.add(number)
+        flags = ["oui" if values[name] else "non" for name in ("repeat_offender", "referral_to_court")]
+        lines.append(f"C{number};{values['convicted_on'].isoformat()};{values['pseudonym']};{';'.join(flags)}")
+    replace_period = (dt.date(2023, 2, 1), dt.date(2023, 2, 28)) if replace else None
+    import_records(
+        io.StringIO("\n".join(lines) + "\n"),
+        plan=plan,
+        partner=partner,
+        kind="conviction",
+        file_name="condamnations.csv",
+        replace_period=replace_period,
+    )
+
+
 @pytest.fixture
 def partners(plan, police):
     return [police, make_partner(plan, role="police", code="gendarmerie", name="Gendarmerie")]
@@ -215,9 +242,10 @@ def test_any_sequence_of_writes_reads_the_same_from_the_rollup(plan, partners, s
         counter = 0
         for step in sequence:
             action, *arguments = step
-            if action == "import":
+            if action in {"import", "import_convictions"}:
                 rows, partner_index, replace = arguments
-                _import_seizures(plan, partners[partner_index], rows, replace)
+                write = _import_seizures if action == "import" else _import_convictions
+                write(plan, partners[partner_index], rows, replace)
                 continue
             kind, number, data = arguments
             model = RECORD_KINDS[kind]

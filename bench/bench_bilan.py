@@ -337,7 +337,7 @@ def create_database(url: str, name: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000, help="records on SQLite")
-    parser.add_argument("--pg-records", default="1000000", help="records on PostgreSQL, comma-separated sizes")
+    parser.add_argument("--pg-records", default="1000000,10000000", help="records on PostgreSQL, comma-separated sizes")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()

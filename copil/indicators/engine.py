@@ -645,9 +645,7 @@ class _Reader:
             if len(windows) == 1 and len(windows[0][0]) == 1:  # one plan, one period: its first appearances
                 value = self.first_appearances(windows[0][0][0], windows[0][1])
             elif self.definition in siblings:  # counted with the other person figures of its kind, one query
-                value = self.grouped_persons(siblings, condition, spans, plan_ids, kind_versions)[
-                    self.definition.code
-                ]
+                value = self.grouped_persons(siblings, condition, spans, plan_ids, kind_versions)[self.definition.code]
             else:
                 value = self.total(records.aggregate(**self.aggregates()))
             figure = _Figure(value=value)

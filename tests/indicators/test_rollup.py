@@ -184,47 +184,43 @@ steps = st.one_of(
 UNIT_WORDS = {"g": "g", "kg": "kg", "unit": "unité"}
 
 
-def _import_seizures(plan, partner, rows, replace):
-    lines = ["identifiant;date;substance;quantite;unite"]
-    seen = set()
+def _import(plan, partner, kind, file_name, header, rows, line, replace):
+    """Rows through the importer, each number once (a number seen in an earlier import updates its record);
+    `replace` replaces February."""
+    lines, seen = [header], set()
     for number, values in rows:
-        if number in seen:
-            continue
-        seen.add(number)
-        quantity = str(values["quantity"]).replace(".", ",")
-        lines.append(
-            f"F{number};{values['seized_on'].isoformat()};{values['substance']};{quantity};{UNIT_WORDS[values['unit']]}"
-        )
-    replace_period = (dt.date(2023, 2, 1), dt.date(2023, 2, 28)) if replace else None
+        if number not in seen:
+            seen.add(number)
+            lines.append(line(number, values))
     import_records(
         io.StringIO("\n".join(lines) + "\n"),
         plan=plan,
         partner=partner,
-        kind="seizure",
-        file_name="saisies.csv",
-        replace_period=replace_period,
+        kind=kind,
+        file_name=file_name,
+        replace_period=(dt.date(2023, 2, 1), dt.date(2023, 2, 28)) if replace else None,
     )
+
+
+def _import_seizures(plan, partner, rows, replace):
+    def line(number, values):
+        quantity = str(values["quantity"]).replace(".", ",")
+        return (
+            f"F{number};{values['seized_on'].isoformat()};{values['substance']};{quantity};{UNIT_WORDS[values['unit']]}"
+        )
+
+    _import(plan, partner, "seizure", "saisies.csv", "identifiant;date;substance;quantite;unite", rows, line, replace)
 
 
 def _import_convictions(plan, partner, rows, replace):
     """Convictions through the importer: a number seen before updates its record, and may move its person."""
-    lines = ["identifiant;date;pseudonyme;recidiviste;deferement"]
-    seen = set()
-    for number, values in rows:
-        if number in seen:
-            continue
-        seen.add(number)
-        flags = ["oui" if values[name] else "non" for name in ("repeat_offender", "referral_to_court")]
-        lines.append(f"C{number};{values['convicted_on'].isoformat()};{values['pseudonym']};{';'.join(flags)}")
-    replace_period = (dt.date(2023, 2, 1), dt.date(2023, 2, 28)) if replace else None
-    import_records(
-        io.StringIO("\n".join(lines) + "\n"),
-        plan=plan,
-        partner=partner,
-        kind="conviction",
-        file_name="condamnations.csv",
-        replace_period=replace_period,
-    )
+
+    def line(number, values):
+        flags = ";".join("oui" if values[name] else "non" for name in ("repeat_offender", "referral_to_court"))
+        return f"C{number};{values['convicted_on'].isoformat()};{values['pseudonym']};{flags}"
+
+    header = "identifiant;date;pseudonyme;recidiviste;deferement"
+    _import(plan, partner, "conviction", "condamnations.csv", header, rows, line, replace)
 
 
 @pytest.fixture
